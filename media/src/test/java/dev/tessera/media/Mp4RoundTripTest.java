@@ -16,7 +16,7 @@ class Mp4RoundTripTest {
     @TempDir Path dir;
 
     @Test void mp4IsH264Yuv420LimitedRangeFaststartAndDecodesWithinPsnr() throws Exception {
-        Video v = TestVideos.moving(256, 256, 48, 24, 1);
+        Video v = TestSupport.moving(256, 256, 48, 24, 1);
         Path out = dir.resolve("a.mp4");
         Mp4Writer.write(v, out);
         Video back = Mp4Reader.read(out);
@@ -24,7 +24,7 @@ class Mp4RoundTripTest {
         assertEquals(256, back.width());
         assertEquals(24.0, back.fps(), 1e-6);
         double min = 99;
-        for (int i = 0; i < 48; i++) min = Math.min(min, TestVideos.psnr(v.frames().get(i), back.frames().get(i)));
+        for (int i = 0; i < 48; i++) min = Math.min(min, TestSupport.psnr(v.frames().get(i), back.frames().get(i)));
         assertTrue(min > 32, "min PSNR " + min);
         try (Mp4Reader r = Mp4Reader.open(out)) {
             // The LGPL build has no libx264; a request for it once silently gave MPEG-4 Part 2. Check what we got.
@@ -41,7 +41,7 @@ class Mp4RoundTripTest {
     }
 
     @Test void sameFramesGiveSameBytes() throws Exception {
-        Video v = TestVideos.moving(64, 48, 10, 10, 2);
+        Video v = TestSupport.moving(64, 48, 10, 10, 2);
         Mp4Writer.write(v, dir.resolve("a.mp4"));
         Mp4Writer.write(v, dir.resolve("b.mp4"));
         assertArrayEquals(Files.readAllBytes(dir.resolve("a.mp4")), Files.readAllBytes(dir.resolve("b.mp4")));
@@ -60,19 +60,19 @@ class Mp4RoundTripTest {
     }
 
     @Test void gifRoundTripWithinPsnr() throws Exception {
-        Video v = TestVideos.moving(96, 64, 8, 10, 3);
+        Video v = TestSupport.moving(96, 64, 8, 10, 3);
         Path out = dir.resolve("a.gif");
         GifWriter.write(v, out);
         Video back = Mp4Reader.read(out);
         assertEquals(8, back.frameCount());
         for (int i = 0; i < 8; i++) {
-            double p = TestVideos.psnr(v.frames().get(i), back.frames().get(i));
+            double p = TestSupport.psnr(v.frames().get(i), back.frames().get(i));
             assertTrue(p > 24, "GIF frame " + i + " PSNR " + p);
         }
     }
 
     @Test void pngFramesAreLossless() throws Exception {
-        Video v = TestVideos.moving(40, 30, 5, 8, 4);
+        Video v = TestSupport.moving(40, 30, 5, 8, 4);
         Path folder = dir.resolve("frames");
         PngFrames.write(v, folder);
         Video back = PngFrames.read(folder, 8);
@@ -82,10 +82,10 @@ class Mp4RoundTripTest {
     }
 
     @Test void readsJpegAndPng() throws Exception {
-        Frame f = TestVideos.moving(64, 64, 1, 1, 5).frames().getFirst();
+        Frame f = TestSupport.moving(64, 64, 1, 1, 5).frames().getFirst();
         Path jpg = dir.resolve("a.jpg");
         ImageIO.write(Images.toImage(f), "jpg", jpg.toFile());
-        assertTrue(TestVideos.psnr(f, Images.read(jpg)) > 25);
+        assertTrue(TestSupport.psnr(f, Images.read(jpg)) > 25);
         Images.writePng(f, dir.resolve("a.png"));
         assertArrayEquals(f.rgb(), Images.read(dir.resolve("a.png")).rgb());
         Files.writeString(dir.resolve("b.png"), "not an image");
@@ -99,7 +99,7 @@ class Mp4RoundTripTest {
         List<Frame> frames = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             int level = 20 + i * 7;
-            Frame f = TestVideos.moving(128, 96, 1, 1, 6).frames().getFirst();
+            Frame f = TestSupport.moving(128, 96, 1, 1, 6).frames().getFirst();
             int[] px = f.rgb().clone();
             for (int k = 0; k < 128 * 20; k++) px[k] = level * 0x010101; // a top band that encodes the frame index
             frames.add(new Frame(128, 96, px));

@@ -3,12 +3,14 @@ package dev.tessera.media;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.io.IOException;
+import java.nio.file.Path;
 
 /** Deterministic synthetic clips for tests: smooth gradients, moving shapes and a little texture. */
-final class TestVideos {
-    private TestVideos() {}
+public final class TestSupport {
+    private TestSupport() {}
 
-    static Video moving(int w, int h, int frames, double fps, long seed) {
+    public static Video moving(int w, int h, int frames, double fps, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         double phase = rnd.nextDouble() * 6.28, vx = 0.5 + rnd.nextDouble() * 2, vy = 0.5 + rnd.nextDouble() * 2;
         int c1 = rnd.nextInt(0xFFFFFF), c2 = rnd.nextInt(0xFFFFFF);
@@ -37,7 +39,7 @@ final class TestVideos {
     static int clamp(int v) { return v < 0 ? 0 : Math.min(255, v); }
 
     /** Mean PSNR in dB over RGB channels between two equally sized frames. */
-    static double psnr(Frame a, Frame b) {
+    public static double psnr(Frame a, Frame b) {
         double se = 0;
         for (int i = 0; i < a.rgb().length; i++) {
             int p = a.rgb()[i], q = b.rgb()[i];
@@ -49,4 +51,8 @@ final class TestVideos {
         double mse = se / (a.rgb().length * 3.0);
         return mse == 0 ? 99 : 10 * Math.log10(255 * 255 / mse);
     }
+
+    public static void requireTool(String cmd) { Tools.require(cmd); }
+
+    public static void ffmpeg(Path dir, String... args) throws IOException, InterruptedException { Tools.ffmpeg(dir, args); }
 }
