@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /** Outside tools the tests use to make attack and B-frame files (installed in CI by media/ci-setup.sh). */
-final class Tools {
+public final class Tools {
     private Tools() {}
 
     static boolean has(String cmd) {
@@ -30,7 +30,7 @@ final class Tools {
         Assumptions.abort(cmd + " not installed");
     }
 
-    static String run(Path dir, String... cmd) throws IOException, InterruptedException {
+    public static String run(Path dir, String... cmd) throws IOException, InterruptedException {
         List<String> c = new ArrayList<>(List.of(cmd));
         Process p = new ProcessBuilder(c).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
