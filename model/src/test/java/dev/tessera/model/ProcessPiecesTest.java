@@ -95,4 +95,19 @@ class ProcessPiecesTest {
         assertEquals(b.pick(0.123), b.pick(0.123));
         assertThrows(IllegalArgumentException.class, () -> new Bucket(4, 128, 128));
     }
+
+    @Test void configRoundTripsThroughJsonAndRejectsBadFields() {
+        for (String preset : new String[] {"tiny", "S", "B"}) {
+            var c = dev.tessera.model.config.ModelConfig.preset(preset);
+            assertEquals(c, dev.tessera.model.config.ModelConfig.fromJson(c.toJson()));
+        }
+        String json = dev.tessera.model.config.ModelConfig.preset("tiny").toJson();
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> dev.tessera.model.config.ModelConfig.fromJson(json.replace("\"heads\" : 4", "\"heads\" : 3")));
+        assertTrue(e.getMessage().contains("multiple of heads"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> dev.tessera.model.config.ModelConfig.fromJson(json.replace("\"preset\"", "\"presett\"")));
+        assertTrue(e.getMessage().startsWith("bad model config"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> dev.tessera.model.config.ModelConfig.preset("XL"));
+    }
 }
