@@ -1,0 +1,92 @@
+package dev.tessera.engine;
+
+/**
+ * Functional ops (static), the counterpart of {@link Tensor}'s instance methods. Each op records its backward on
+ * the tape when an input requires a gradient and {@link Grad} is on.
+ */
+public final class F {
+    private F() {}
+
+    // ---- linear algebra
+
+    /** x [..., in] · wᵀ + b with w [out, in], b [out] or null → [..., out]. w may be BF16/F16 storage. */
+    public static Tensor linear(Tensor x, Tensor w, Tensor b) { return MatMul.linear(x, w, b); }
+
+    /** [..., M, K] · [..., K, N] → [..., M, N] with broadcast batch dims; transposed views are read in place. */
+    public static Tensor matmul(Tensor a, Tensor b) { return MatMul.matmul(a, b); }
+
+    // ---- activations
+
+    public static Tensor silu(Tensor x) { return Pointwise.unary(Pointwise.SILU, x); }
+
+    /** GELU, tanh approximation. */
+    public static Tensor gelu(Tensor x) { return Pointwise.unary(Pointwise.GELU, x); }
+
+    public static Tensor relu(Tensor x) { return Pointwise.unary(Pointwise.RELU, x); }
+
+    public static Tensor sigmoid(Tensor x) { return Pointwise.unary(Pointwise.SIGMOID, x); }
+
+    public static Tensor tanh(Tensor x) { return Pointwise.unary(Pointwise.TANH, x); }
+
+    public static Tensor rsqrt(Tensor x) { return Pointwise.unary(Pointwise.RSQRT, x); }
+
+    /** Elementwise maximum with broadcasting (ties send the gradient to a). */
+    public static Tensor maximum(Tensor a, Tensor b) { return Pointwise.binary(Pointwise.MAXIMUM, a, b); }
+
+    public static Tensor softmax(Tensor x, int dim) { return Reduce.softmax(x, dim, false); }
+
+    public static Tensor logSoftmax(Tensor x, int dim) { return Reduce.softmax(x, dim, true); }
+
+    // ---- normalisation
+
+    /** Normalises over the last dim; w, b [D] or null. */
+    public static Tensor layerNorm(Tensor x, Tensor w, Tensor b, float eps) { return Norms.layerNorm(x, w, b, eps); }
+
+    /** x / rms(x) · w over the last dim; w [D] or null. */
+    public static Tensor rmsNorm(Tensor x, Tensor w, float eps) { return Norms.rmsNorm(x, w, eps); }
+
+    /** x [B, C, ...]; w, b [C] or null. */
+    public static Tensor groupNorm(Tensor x, int groups, Tensor w, Tensor b, float eps) { return Norms.groupNorm(x, groups, w, b, eps); }
+
+    // ---- shapes
+
+    public static Tensor concat(int dim, Tensor... ts) { return Misc.concat(dim, ts); }
+
+    /** Pads one dim with a constant. */
+    public static Tensor pad(Tensor x, int dim, int before, int after, float value) { return Misc.pad(x, dim, before, after, value); }
+
+    /** Stacks equal-shaped tensors along a new dim. */
+    public static Tensor stack(int dim, Tensor... ts) {
+        Tensor[] u = new Tensor[ts.length];
+        for (int i = 0; i < ts.length; i++) u[i] = ts[i].unsqueeze(dim);
+        return Misc.concat(dim, u);
+    }
+
+    // ---- lookup, regularisation, losses
+
+    /** table [V, D], ids laid out as idShape → [*idShape, D]. */
+    public static Tensor embedding(Tensor table, int[] ids, int... idShape) {
+        return Misc.embedding(table, ids, idShape.length == 0 ? new int[] {ids.length} : idShape);
+    }
+
+    public static Tensor dropout(Tensor x, float p, Rng rng, boolean training) { return Misc.dropout(x, p, rng, training); }
+
+    public static Tensor mse(Tensor pred, Tensor target) { return Misc.mse(pred, target); }
+
+    /** logits [N, C], targets [N]; rows with target == ignoreIndex are skipped (-1: none). */
+    public static Tensor crossEntropy(Tensor logits, int[] targets, int ignoreIndex) { return Misc.crossEntropy(logits, targets, ignoreIndex); }
+
+    // ---- attention
+
+    /**
+     * Fused scaled-dot-product attention, softmax(q·kᵀ/√D)·v. q [B,H,Nq,D], k/v [B,H,Nk,D], keyMask [B, Nk] with
+     * nonzero = attend (or null) → [B,H,Nq,D]. Memory is linear in sequence length (no Nq×Nk matrix is kept).
+     */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask) {
+        return Attention.sdpa(q, k, v, keyMask, (float) (1.0 / Math.sqrt(q.size(-1))));
+    }
+
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale) {
+        return Attention.sdpa(q, k, v, keyMask, scale);
+    }
+}
