@@ -7,6 +7,8 @@ import dev.tessera.engine.Rng;
 import dev.tessera.engine.Tensor;
 import dev.tessera.engine.nn.MultiHeadAttention;
 import dev.tessera.model.config.DitConfig;
+import dev.tessera.model.config.VaeConfig;
+import dev.tessera.model.vae.VideoVae;
 import dev.tessera.model.dit.DiffusionTransformer;
 import dev.tessera.model.dit.PatchEmbed3d;
 import dev.tessera.model.flow.FlowMatching;
@@ -62,6 +64,21 @@ class GoldenParityTest {
             float[] next = new float[xt.length];
             for (int i = 0; i < xt.length; i++) next[i] = xt[i] + (tNext - t) * v[i];
             Golden.close(g.get("x_next"), Tensor.of(next, g.get("x0").shape()), 1e-5, 1e-4, "Euler step");
+        }
+    }
+
+    @Test void causalVaeMatchesTorchAndEncodesTheFirstFrameAlone() {
+        Golden g = Golden.load("vae_tiny");
+        VideoVae vae = Golden.formula(new VideoVae(new VaeConfig(4, java.util.List.of(1, 2, 2), 4, 2, 1e-4, 0, 1), new Rng(0)), "");
+        try (var off = Grad.off()) {
+            Tensor x = g.get("x");
+            VideoVae.Posterior post = vae.encode(x);
+            Golden.close(g.get("mean"), post.mean(), 1e-4, 1e-3, "VAE mean");
+            Golden.close(g.get("logvar"), post.logvar(), 1e-4, 1e-3, "VAE logvar");
+            Golden.close(g.get("recon"), vae.decode(post.mean()), 1e-4, 1e-3, "VAE decode");
+            // an image is a one-frame video: its latent is the clip's first latent frame
+            Tensor image = vae.encode(x.narrow(2, 0, 1).contiguous()).mean();
+            Golden.close(post.mean().narrow(2, 0, 1).contiguous(), image, 1e-5, 1e-4, "first frame alone");
         }
     }
 }
