@@ -83,10 +83,11 @@ public final class F {
      * nonzero = attend (or null) → [B,H,Nq,D]. Memory is linear in sequence length (no Nq×Nk matrix is kept).
      */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask) {
-        return Attention.sdpa(q, k, v, keyMask, (float) (1.0 / Math.sqrt(q.size(-1))));
+        return Attention.sdpa(q, k, v, keyMask, (float) (1.0 / Math.sqrt(q.size(-1))), false);
     }
 
-    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale) {
-        return Attention.sdpa(q, k, v, keyMask, scale);
+    /** Attention with an explicit logit scale and optional causal masking (query i sees keys j ≤ i). */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale, boolean causal) {
+        return Attention.sdpa(q, k, v, keyMask, scale, causal);
     }
 }
