@@ -39,8 +39,9 @@ final class Pointwise {
         if (!Grad.needed(a, b)) return Tensor.result(o, out, null);
         return Tensor.result(o, out, switch (op) {
             case ADD -> g -> {
-                Tensor.addGrad(a, Shapes.sumTo(g, out, a.shape));
-                Tensor.addGrad(b, Shapes.sumTo(g, out, b.shape));
+                float[] ga = Shapes.sumTo(g, out, a.shape), gb = Shapes.sumTo(g, out, b.shape);
+                Tensor.addGrad(a, ga);
+                Tensor.addGrad(b, gb == ga && a.requiresGrad ? gb.clone() : gb); // each array is handed over once
             };
             case SUB -> g -> {
                 Tensor.addGrad(a, Shapes.sumTo(g, out, a.shape));
@@ -121,10 +122,10 @@ final class Pointwise {
     static Tensor unary(int op, Tensor x) {
         float[] d = x.data();
         float[] o = new float[d.length];
-        for (int i = 0; i < o.length; i++) o[i] = forward(op, d[i]);
+        Activations.forward(op, d, o);
         return Tensor.result(o, x.shape.clone(), g -> {
             float[] r = new float[g.length];
-            for (int i = 0; i < r.length; i++) r[i] = g[i] * derivative(op, d[i], o[i]);
+            Activations.backward(op, d, o, g, r);
             Tensor.addGrad(x, r);
         }, x);
     }

@@ -90,6 +90,17 @@ class ParityTest {
     }
 
     @Test
+    void activations() {
+        for (int n : new int[] {37, 70001}) { // a vector tail, and one large enough to be split over the pool
+            parity("silu " + n, 2e-6, x -> F.silu(x[0]), rn(1, n).mul(4f));
+            parity("gelu " + n, 2e-6, x -> F.gelu(x[0]), rn(2, n).mul(4f));
+            parity("exp " + n, 2e-6, x -> x[0].exp(), rn(3, n));
+            parity("tanh " + n, 2e-6, x -> x[0].tanh(), rn(4, n).mul(3f));
+            parity("sigmoid " + n, 2e-6, x -> x[0].sigmoid(), rn(5, n).mul(4f));
+        }
+    }
+
+    @Test
     void broadcastAndViewsAgainstIndexFormulas() {
         Tensor a = rn(1, 4, 3, 5).permute(1, 0, 2);   // [3, 4, 5] non-contiguous
         Tensor b = rn(2, 4, 1).expand(4, 5);           // [4, 5] stride-0
