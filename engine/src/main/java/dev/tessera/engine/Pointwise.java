@@ -193,4 +193,16 @@ final class Pointwise {
             Tensor.addGrad(x, r);
         }, x);
     }
+
+    static Tensor clamp(Tensor x, float lo, float hi) {
+        if (lo > hi) throw new IllegalArgumentException("clamp: lo " + lo + " > hi " + hi);
+        float[] d = x.data();
+        float[] o = new float[d.length];
+        for (int i = 0; i < o.length; i++) o[i] = Math.min(hi, Math.max(lo, d[i]));
+        return Tensor.result(o, x.shape.clone(), g -> {
+            float[] r = new float[g.length];
+            for (int i = 0; i < r.length; i++) r[i] = d[i] >= lo && d[i] <= hi ? g[i] : 0f;
+            Tensor.addGrad(x, r);
+        }, x);
+    }
 }

@@ -87,6 +87,7 @@ class ParityTest {
         parity("conv3d stride 2", 2e-5, x -> F.conv3d(x[0], x[1], x[2], 2, 2, 1, 1, 1), rn(1, 1, 4, 5, 9, 6), rn(2, 3, 4, 3, 3, 3), rn(3, 3));
         parity("conv2d 1x1 on permuted", 2e-5, x -> F.conv2d(x[0].permute(0, 1, 3, 2), x[1], null, 1, 0), rn(1, 2, 17, 5, 3), rn(2, 19, 17, 1, 1));
         parity("conv2d", 2e-5, x -> F.conv2d(x[0], x[1], x[2], 2, 1), rn(1, 1, 3, 11, 13), rn(2, 4, 3, 3, 3), rn(3, 4));
+        parity("convTranspose3d", 2e-5, x -> F.convTranspose3d(x[0], x[1], x[2], 2, 2, 1, 0, 1), rn(1, 2, 3, 3, 5, 4), rn(2, 3, 5, 3, 3, 3), rn(3, 5));
     }
 
     @Test
