@@ -101,6 +101,33 @@ class ParityTest {
         }
     }
 
+    /** Ops large enough to be split over the pool give the same values with 1 and 3 threads. */
+    @Test
+    void pooledOpsAgreeAcrossThreadCounts() {
+        Function<Tensor[], Tensor> f = x -> {
+            Tensor h = F.layerNorm(x[0], x[1], x[2], 1e-5f);          // [4, 300, 97]
+            h = h.mul(x[3]).add(x[1]).sub(h.mul(0.5f));                  // broadcast [300, 1] and [97]
+            return F.rmsNorm(F.gelu(h), x[1], 1e-6f).add(F.groupNorm(h.reshape(4, 300, 97, 1), 3, null, null, 1e-5f).reshape(4, 300, 97));
+        };
+        Tensor[] in = {rn(1, 4, 300, 97), rn(2, 97), rn(3, 97), rn(4, 300, 1)};
+        float[][] one = null;
+        int old = dev.tessera.engine.kernels.Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 3}) {
+                dev.tessera.engine.kernels.Parallel.setThreads(threads);
+                Tensor[] c = new Tensor[in.length];
+                for (int i = 0; i < c.length; i++) c[i] = in[i].copy().requiresGrad(true);
+                Tensor out = f.apply(c);
+                out.mul(rn(9, out.shape())).sum().backward();
+                float[][] r = {out.data(), c[0].grad().data(), c[1].grad().data(), c[2].grad().data(), c[3].grad().data()};
+                if (one == null) one = r;
+                else for (int i = 0; i < r.length; i++) assertTrue(GradCheck.maxRelErr(r[i], one[i]) < 1e-4, "part " + i + " differs: " + GradCheck.maxRelErr(r[i], one[i]));
+            }
+        } finally {
+            dev.tessera.engine.kernels.Parallel.setThreads(old);
+        }
+    }
+
     @Test
     void broadcastAndViewsAgainstIndexFormulas() {
         Tensor a = rn(1, 4, 3, 5).permute(1, 0, 2);   // [3, 4, 5] non-contiguous
