@@ -284,7 +284,7 @@ public final class Tensor {
                 } finally {
                     ACC.remove();
                 }
-                t.node = null; // free saved activations; a second backward through this graph is an error
+                t.node = Node.RELEASED; // free saved activations; a second backward through this graph is an error
             }
         }
     }
