@@ -86,6 +86,15 @@ public final class F {
         return Attention.sdpa(q, k, v, keyMask, (float) (1.0 / Math.sqrt(q.size(-1))), false);
     }
 
+    /**
+     * Fused self-attention from a qkv projection: qkv [B, N, 3·D] (as {@code Linear(D, 3D)} gives it, q|k|v each
+     * split into {@code heads}) → [B, N, D]. Optional rope table (N positions, head dim D/heads) rotates q and k;
+     * keyMask [B, N] or null. Equivalent to splitting, permuting and calling {@link #attention}, without the copies.
+     */
+    public static Tensor attentionQkv(Tensor qkv, int heads, Rope rope, Tensor keyMask, boolean causal) {
+        return Attention.packedSelfAttention(qkv, heads, rope, keyMask, causal);
+    }
+
     /** Attention with an explicit logit scale and optional causal masking (query i sees keys j ≤ i). */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale, boolean causal) {
         return Attention.sdpa(q, k, v, keyMask, scale, causal);

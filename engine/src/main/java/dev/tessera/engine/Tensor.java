@@ -343,6 +343,16 @@ public final class Tensor {
         return out;
     }
 
+    /** As {@link #result} for data laid out with the given strides (e.g. attention writing [B,H,N,D] as [B,N,H,D]). */
+    static Tensor resultStrided(float[] data, int[] shape, int[] strides, Node.Backward backward, Tensor... inputs) {
+        Tensor out = new Tensor(new Storage.Heap(data), shape, strides, 0);
+        if (backward != null && Grad.needed(inputs)) {
+            out.requiresGrad = true;
+            out.node = new Node(inputs, backward);
+        }
+        return out;
+    }
+
     private Tensor viewResult(int[] newShape, int[] newStrides, int newOffset, Node.Backward backward) {
         Tensor out = new Tensor(storage, newShape, newStrides, newOffset);
         if (Grad.needed(this)) {

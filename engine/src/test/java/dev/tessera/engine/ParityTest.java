@@ -75,6 +75,8 @@ class ParityTest {
             Tensor h = x[0].reshape(2, 19, 3, 2, 12).permute(2, 0, 3, 1, 4);
             return F.attention(h.select(0, 0), h.select(0, 1), h.select(0, 2), null);
         }, rn(1, 2, 19, 72));
+        Rope rope = Rope.of1d(29, 10, 1000);
+        parity("attentionQkv + rope", 2e-5, x -> F.attentionQkv(x[0], 3, rope, null, false), rn(4, 2, 29, 90));
         // against a naive softmax(QKᵀ/√d)V with the N×N matrix
         Tensor q = rn(1, 1, 2, 9, 5), k = rn(2, 1, 2, 11, 5), v = rn(3, 1, 2, 11, 5);
         Tensor naive = q.matmul(k.t()).mul((float) (1 / Math.sqrt(5))).softmax(-1).matmul(v);
