@@ -86,6 +86,15 @@ public final class F {
         return Attention.sdpa(q, k, v, keyMask, (float) (1.0 / Math.sqrt(q.size(-1))), false);
     }
 
+    /**
+     * Fused self-attention from a qkv projection: qkv [B, N, 3·D] (as {@code Linear(D, 3D)} gives it, q|k|v each
+     * split into {@code heads}) → [B, N, D]. Optional rope table (N positions, head dim D/heads) rotates q and k;
+     * keyMask [B, N] or null. Equivalent to splitting, permuting and calling {@link #attention}, without the copies.
+     */
+    public static Tensor attentionQkv(Tensor qkv, int heads, Rope rope, Tensor keyMask, boolean causal) {
+        return Attention.packedSelfAttention(qkv, heads, rope, keyMask, causal);
+    }
+
     /** Attention with an explicit logit scale and optional causal masking (query i sees keys j ≤ i). */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale, boolean causal) {
         return Attention.sdpa(q, k, v, keyMask, scale, causal);
@@ -120,4 +129,64 @@ public final class F {
      * on [B, C, T, H, W] doubles H and W.
      */
     public static Tensor upsampleNearest(Tensor x, int... factors) { return Conv.upsampleNearest(x, factors); }
+
+    /**
+     * Transposed 3D convolution (learned upsampling): x [B, Cin, T, H, W], w [Cin, Cout, kT, kH, kW] →
+     * [B, Cout, (T-1)·strideT - padT0 - padT1 + kT, (H-1)·strideHW - 2·padHW + kH, ...].
+     */
+    public static Tensor convTranspose3d(Tensor x, Tensor w, Tensor b, int strideT, int strideHW, int padT0, int padT1, int padHW) {
+        return Conv.convTranspose3d(x, w, b, strideT, strideHW, padT0, padT1, padHW);
+    }
+
+    // ---- small extras
+
+    /** Elementwise clamp to [lo, hi]; the gradient passes where the input is inside the range. */
+    public static Tensor clamp(Tensor x, float lo, float hi) { return Pointwise.clamp(x, lo, hi); }
+
+    /** Index of the maximum along the last dim, per row (no gradient). */
+    public static int[] argmax(Tensor x) {
+        int n = x.size(-1), rows = x.numel() / Math.max(1, n);
+        float[] d = x.data();
+        int[] out = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            for (int i = 1; i < n; i++) if (d[r * n + i] > d[r * n + best]) best = i;
+            out[r] = best;
+        }
+        return out;
+    }
+
+    // ---- memory
+
+    /**
+     * Gradient checkpointing: runs {@code f} without the tape (its activations are not kept) and, during the
+     * backward, runs it again with the tape to get the gradients — trading one extra forward for the memory of
+     * everything inside {@code f}. Parameters used inside {@code f} receive their gradients as usual. {@code f}
+     * must compute the same thing twice: draw any randomness (dropout) from an {@link Rng} it creates itself
+     * from a fixed seed, not from a shared generator that advances.
+     */
+    public static Tensor checkpoint(java.util.function.Function<Tensor[], Tensor> f, Tensor... inputs) {
+        Tensor out;
+        try (var g = Grad.off()) {
+            out = f.apply(inputs);
+        }
+        Tensor res = new Tensor(out.data(), out.shape());
+        if (!Grad.enabled()) return res;
+        // Recorded even when no input needs a gradient: parameters used inside f may (they are not visible here).
+        res.requiresGrad = true;
+        res.node = new Node(inputs, g -> {
+            Tensor[] in = new Tensor[inputs.length];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = inputs[i].detach();
+                in[i].requiresGrad = inputs[i].requiresGrad;
+            }
+            try (var on = Grad.on()) {
+                Tensor again = f.apply(in);
+                if (again.requiresGrad) again.backward(g);
+            }
+            for (int i = 0; i < in.length; i++)
+                if (in[i].grad != null) Tensor.addGrad(inputs[i], in[i].grad.data());
+        });
+        return res;
+    }
 }
