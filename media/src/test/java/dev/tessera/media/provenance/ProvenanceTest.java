@@ -53,6 +53,11 @@ class ProvenanceTest {
         assertTrue(diff > 100, "label pixels " + diff);
     }
 
+    @Test void officialValidatorAcceptsThePublishedFile() throws Exception {
+        var v = C2paTest.officialVerdict(published);
+        assertEquals("Valid", v.get("state").asText(), v.toString());
+    }
+
     @Test void sameInputsGiveSameBytes() throws Exception {
         Path again = dir.resolve("again.mp4");
         Provenance.publish(video, REC, again, Provenance.PublishOptions.defaults().withIdentity(id).withLabelLanguage("zh"));
