@@ -153,7 +153,8 @@ public final class Captioner {
         String clothes(List<Worn> ws) {
             List<String> items = new ArrayList<>();
             for (Worn w : ws) {
-                String item = word(w.item(), Lang.EN, r);
+                String first = w.item().en().getFirst();
+                String item = first.endsWith("s") ? first : word(w.item(), Lang.EN, r);
                 String adj = (w.colour() == null ? "" : w.colour().en().getFirst() + " ") + (w.material() == null ? "" : w.material().en().getFirst() + " ");
                 boolean pl = item.endsWith("s") || item.equals("jeans") || item.equals("shades");
                 items.add((pl || item.equals("lipstick") ? "" : "aeiou".indexOf((adj + item).charAt(0)) >= 0 ? "an " : "a ") + adj + item);

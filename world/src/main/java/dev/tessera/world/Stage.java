@@ -943,7 +943,12 @@ final class Stage {
                 Prim wall = Prim.cylinder(0, 0.3, 0, new double[] {5.2, 0, 0, 0, 1.6, 0, 0, 0, 5.2}).colour(0xf4f0ea, Prim.SHINY);
                 wall.inside = true;
                 scenery.add(wall);
-                scenery.add(Prim.cylinder(0, 1.9, 0, new double[] {5.45, 0, 0, 0, 0.05, 0, 0, 0, 5.45}).colour(0xfaf8f4, Prim.SHINY));
+                // the rim: a ring of short rounded segments (no torus primitive)
+                for (int k = 0; k < 40; k++) {
+                    double a0 = 2 * Math.PI * k / 40, a1 = 2 * Math.PI * (k + 1) / 40;
+                    scenery.add(Prim.segment(Type.SPHERE, 5.3 * Math.cos(a0), 1.9, 5.3 * Math.sin(a0), 5.3 * Math.cos(a1), 1.9, 5.3 * Math.sin(a1), 0.16)
+                            .colour(0xfaf8f4, Prim.SHINY));
+                }
             }
             default -> {}
         }
@@ -963,11 +968,12 @@ final class Stage {
     private void cameraSetup() {
         boolean big = spec.things().stream().anyMatch(t -> t.kind() == Kind.MAMMOTH || t.kind() == Kind.DRAGON || t.kind() == Kind.HORSE);
         boolean people = spec.things().stream().anyMatch(t -> t.kind().category == Category.PERSON);
-        camDist = big ? 12.5 : 6.6;
+        boolean mammoth = spec.things().stream().anyMatch(t -> t.kind() == Kind.MAMMOTH);
+        camDist = mammoth ? 12.5 : big ? 9.5 : 6.6;
         camHeight = big ? 3.2 : 2.4;
         targetY = big ? 1.5 : people ? 0.9 : 0.5;
         fovY = Math.toRadians(big ? 50 : 46);
-        if (spec.setting() == Setting.COFFEE) { camDist = 7.5; camHeight = 3.2; targetY = 0.2; }
+        if (spec.setting() == Setting.COFFEE) { camDist = 4.6; camHeight = 2.3; targetY = 0.2; }
         if (spec.camera() == CameraMove.TRACKING) {
             int id = spec.trackId();
             if (id < 0) {
@@ -1024,16 +1030,20 @@ final class Stage {
             case GRASS -> v.ground = View.GROUND_GRASS;
             case BEACH -> v.ground = View.GROUND_SAND;
             case SNOW -> v.ground = View.GROUND_SNOW;
-            case CITY -> { v.ground = View.GROUND_ASPHALT; v.reflectivity = 0.5; v.light(0, 4.5, 2.5, 0xffe0c0, 9); }
+            case CITY -> { v.ground = View.GROUND_ASPHALT; v.reflectivity = 0.5; v.light(0, 4.5, 3.5, 0xffe0c0, 10); }
             case TABLE -> { v.ground = View.GROUND_WOOD; v.sky = View.SKY_STUDIO; v.reflectivity = 0.12; v.sun(-0.4, 0.9, 0.3); }
             case COFFEE -> { v.ground = View.GROUND_COFFEE; v.sky = View.SKY_STUDIO; v.reflectivity = 0.3; v.waves = 1; v.sun(-0.4, 0.9, 0.35); }
         }
-        if (spec.setting().outdoor()) {
+        if (spec.setting().outdoor() && !(spec.setting() == Setting.CITY && spec.time() == Vocab.TimeOfDay.NIGHT)) {
             switch (spec.time()) {
                 case DAY -> { v.sky = View.SKY_DAY; v.sun(-0.4, 0.75, 0.35); }
                 case DUSK -> { v.sky = View.SKY_DUSK; v.sun(-0.8, 0.22, -0.5); v.sunR = 1.0; v.sunG = 0.72; v.sunB = 0.5; v.ambient = 0.42; }
                 case NIGHT -> { v.sky = View.SKY_NIGHT; v.sun(-0.3, 0.8, 0.4); v.sunR = 0.35; v.sunG = 0.36; v.sunB = 0.5; v.ambient = 0.42; }
             }
+        }
+        if (spec.setting() == Setting.CITY && spec.time() == Vocab.TimeOfDay.NIGHT) {
+            // night street: dark sky, a soft moon key and a strong fill from the signs and street lamps
+            v.sky = View.SKY_NIGHT; v.sun(-0.3, 0.8, 0.5); v.sunR = 0.5; v.sunG = 0.5; v.sunB = 0.65; v.ambient = 0.5;
         }
         for (Actor a : actors) a.emit(v, t);
         particles(v, t);

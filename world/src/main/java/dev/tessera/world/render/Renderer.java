@@ -160,6 +160,12 @@ public final class Renderer {
                     double s = Math.sqrt(disc);
                     s0 = (-b - s) / a; s1 = (-b + s) / a;
                 }
+                if (p.inside) { // an open tube seen from inside (a cup wall): no caps
+                    double yy = oy + s1 * dy;
+                    if (yy < -1 || yy > 1 || s1 <= 1e-4) return false;
+                    hitT = s1; hnx = -(ox + s1 * dx); hny = 0; hnz = -(oz + s1 * dz);
+                    return true;
+                }
                 double y0, y1;
                 if (Math.abs(dy) < 1e-12) {
                     if (Math.abs(oy) > 1) return false;
