@@ -166,6 +166,7 @@ final class Stage {
     }
 
     private boolean dependent(Thing t) {
+        for (Event e : spec.events()) if (e.agent() == t.id()) return true; // placed beside what it acts on
         for (Rel r : spec.relations())
             if (r.a() == t.id() && (r.relation() == Relation.IN_FRONT_OF || r.relation() == Relation.BEHIND || r.relation() == Relation.ON_TOP_OF)) return true;
         return false;
@@ -328,6 +329,7 @@ final class Stage {
                 case ROLL, SLIDE, WALK, RUN -> {
                     path = travel(thing.direction(), baseX, baseZ, range);
                     double dist = Math.hypot(path[2] - path[0], path[3] - path[1]);
+                    if (dist < 1e-6) break; // no direction: nowhere to go
                     if (m == Motion.ROLL && !sphere) { kinematicRoll = true; speed = Math.min(2.0, dist / dur); body.kinematic = true; break; }
                     body.at(path[0], y, path[1]);
                     double ux = (path[2] - path[0]) / Math.max(1e-9, dist), uz = (path[3] - path[1]) / Math.max(1e-9, dist);
@@ -368,7 +370,7 @@ final class Stage {
             if (agentOf != null && agentOf.event.kind() == EventKind.KNOCK) {
                 // the ball waits to the left of the tower until its event starts
                 Actor tower = actorOf(agentOf.event.subject());
-                body.at(tower.baseX - 2.4, body.y - 0, tower.baseZ);
+                body.at(tower.baseX - 1.6, body.y, tower.baseZ);
                 body.velocity(0, 0, 0).spin(0, 0, 0);
                 body.kinematic = true;
                 kinematicRoll = false; spin = false;
@@ -920,7 +922,7 @@ final class Stage {
                         double sy = 2.2 + r.nextDouble() * 2, sz = z + r.nextDouble(-1, 1);
                         scenery.add(Prim.box(x - side * (w / 2 + 0.08), sy, sz, vertical ? new double[] {0.06, 0, 0, 0, 1.0, 0, 0, 0, 0.22} : new double[] {0.06, 0, 0, 0, 0.25, 0, 0, 0, 1.1})
                                 .colour(c, Prim.EMISSIVE));
-                        if (i < 4) sceneryLights.add(new double[] {x - side * (w / 2 + 0.6), sy, sz, ((c >> 16) & 255) / 255.0, ((c >> 8) & 255) / 255.0, (c & 255) / 255.0, 6});
+                        if (i < 2) sceneryLights.add(new double[] {x - side * (w / 2 + 0.6), sy, sz, ((c >> 16) & 255) / 255.0, ((c >> 8) & 255) / 255.0, (c & 255) / 255.0, 6});
                     }
             }
             case SNOW, GRASS -> {
@@ -1031,7 +1033,7 @@ final class Stage {
             case BEACH -> v.ground = View.GROUND_SAND;
             case SNOW -> v.ground = View.GROUND_SNOW;
             case CITY -> { v.ground = View.GROUND_ASPHALT; v.reflectivity = 0.5; v.light(0, 4.5, 3.5, 0xffe0c0, 10); }
-            case TABLE -> { v.ground = View.GROUND_WOOD; v.sky = View.SKY_STUDIO; v.reflectivity = 0.12; v.sun(-0.4, 0.9, 0.3); }
+            case TABLE -> { v.ground = View.GROUND_WOOD; v.sky = View.SKY_STUDIO; v.sun(-0.4, 0.9, 0.3); }
             case COFFEE -> { v.ground = View.GROUND_COFFEE; v.sky = View.SKY_STUDIO; v.reflectivity = 0.3; v.waves = 1; v.sun(-0.4, 0.9, 0.35); }
         }
         if (spec.setting().outdoor() && !(spec.setting() == Setting.CITY && spec.time() == Vocab.TimeOfDay.NIGHT)) {

@@ -22,14 +22,23 @@ import java.util.List;
 public final class World {
     private World() {}
 
+    /** Fixed physics steps per simulated second. */
+    public static final int PHYSICS_HZ = 240;
+
     public static Truth render(SceneSpec spec, RenderOptions o, FrameSink sink) {
         return render(spec, o, sink, null);
     }
 
     public static Truth render(SceneSpec spec, RenderOptions o, FrameSink sink, String prompt) {
+        return render(spec, o, sink, prompt, true);
+    }
+
+    /** {@code cull = false} renders with the plain every-primitive-at-every-sample reference (benchmarks only). */
+    public static Truth render(SceneSpec spec, RenderOptions o, FrameSink sink, String prompt, boolean cull) {
         SceneSpec s = spec.resolve(o.seed());
         Stage stage = new Stage(s, o.seed(), o.seconds(), o.width(), o.height());
         Renderer renderer = new Renderer(o.width(), o.height(), o.antialias(), Math.max(1, stage.actors.size()));
+        renderer.cull = cull;
         Truth truth = header(s, o, stage, prompt);
         int n = o.frameCount();
         for (int f = 0; f < n; f++) {
