@@ -117,9 +117,9 @@ public final class Physics {
         } else { // centre inside the box: push out along the nearest face
             double px = bx.hx - Math.abs(l[0]), py = bx.hy - Math.abs(l[1]), pz = bx.hz - Math.abs(l[2]);
             nlx = nly = nlz = 0;
-            if (px <= py && px <= pz) { nlx = Math.signum(l[0]); pen = px + s.r; }
-            else if (py <= pz) { nly = Math.signum(l[1]); pen = py + s.r; }
-            else { nlz = Math.signum(l[2]); pen = pz + s.r; }
+            if (px <= py && px <= pz) { nlx = l[0] >= 0 ? 1 : -1; pen = px + s.r; }
+            else if (py <= pz) { nly = l[1] >= 0 ? 1 : -1; pen = py + s.r; }
+            else { nlz = l[2] >= 0 ? 1 : -1; pen = pz + s.r; }
         }
         if (pen <= -SLOP) return;
         double[] n = bx.toWorldDir(nlx, nly, nlz);
