@@ -185,11 +185,11 @@ def rope3d_angles(dh, f, h, w, theta=10000.0):
 
 
 def apply_rope(x, ang):
-    # x [B, H, N, dh]; interleaved pairs (x[2j], x[2j+1]) rotate by ang[n, j]
-    x2 = x.reshape(*x.shape[:-1], -1, 2)
+    # x [B, H, N, dh]; half-split pairs (x[j], x[j + dh/2]) rotate by ang[n, j] (the engine's layout)
+    p = x.shape[-1] // 2
     c, s = torch.cos(ang), torch.sin(ang)
-    a, b = x2[..., 0], x2[..., 1]
-    return torch.stack([a * c - b * s, a * s + b * c], dim=-1).reshape(x.shape)
+    a, b = x[..., :p], x[..., p:]
+    return torch.cat([a * c - b * s, a * s + b * c], dim=-1)
 
 
 def linear(p, name, x, cin, cout, bias=True):
