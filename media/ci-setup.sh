@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# media tests need: Debian ffmpeg (libx264) to make B-frame samples and watermark attacks, and the official C2PA
+# validator (@contentauth/c2pa-wasm from npm, pinned in media/c2pa-validator/package-lock.json). Idempotent, quiet.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DEBIAN_FRONTEND=noninteractive
+apt_install() {
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    if apt-get update -qq && apt-get install -y -qq "$@" >/dev/null; then return 0; fi
+    echo "media/ci-setup: apt busy or failed, retry $i" >&2; sleep 15
+  done
+  return 1
+}
+need=()
+command -v ffmpeg >/dev/null || need+=(ffmpeg)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
+if [ ! -f c2pa-validator/node_modules/@contentauth/c2pa-wasm/package.json ]; then
+  (cd c2pa-validator && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

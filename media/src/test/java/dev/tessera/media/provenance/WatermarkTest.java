@@ -1,0 +1,89 @@
+package dev.tessera.media.provenance;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.tessera.media.Mp4Reader;
+import dev.tessera.media.Mp4Writer;
+import dev.tessera.media.TestSupport;
+import dev.tessera.media.Video;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WatermarkTest {
+    static final long PAYLOAD = 0x5445535345524121L;
+    static final Watermark WM = new Watermark(Watermark.Key.TESSERA_DEFAULT);
+    @TempDir static Path dir;
+    static Video original;
+
+    @BeforeAll static void makeMarkedMp4() throws Exception {
+        original = TestSupport.moving(256, 256, 48, 24, 11);
+        Mp4Writer.write(WM.embed(original, PAYLOAD, Watermark.DEFAULT_ALPHA), dir.resolve("marked.mp4"));
+        Mp4Writer.write(original, dir.resolve("plain.mp4"));
+    }
+
+    static Watermark.Detection check(String name, Path file) throws Exception {
+        Watermark.Detection d = WM.detect(Mp4Reader.read(file));
+        System.out.printf("watermark %-12s z=%6.1f crc=%s detected=%s raw bit errors=%d payload bit errors=%d cell=%.2f%n", name,
+                d.z(), d.crcOk(), d.detected(), d.corrected(), d.bitErrors(PAYLOAD), d.cellSize());
+        return d;
+    }
+
+    static void assertRecovered(Watermark.Detection d) {
+        assertTrue(d.detected(), "not detected, z=" + d.z());
+        assertEquals(0, d.bitErrors(PAYLOAD), "payload must be exact where detection is claimed");
+    }
+
+    @Test void survivesOwnEncode() throws Exception { assertRecovered(check("own-encode", dir.resolve("marked.mp4"))); }
+
+    @Test void absentFromUnmarkedEncode() throws Exception { assertFalse(check("unmarked", dir.resolve("plain.mp4")).detected()); }
+
+    @Test void survivesX264Crf28() throws Exception {
+        TestSupport.requireTool("ffmpeg");
+        TestSupport.ffmpeg(dir, "-i", "marked.mp4", "-c:v", "libx264", "-crf", "28", "-pix_fmt", "yuv420p", "crf28.mp4");
+        assertRecovered(check("crf28", dir.resolve("crf28.mp4")));
+    }
+
+    @Test void survivesBrightness() throws Exception {
+        TestSupport.requireTool("ffmpeg");
+        TestSupport.ffmpeg(dir, "-i", "marked.mp4", "-vf", "eq=brightness=0.12", "-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p", "bright.mp4");
+        assertRecovered(check("brightness", dir.resolve("bright.mp4")));
+    }
+
+    @Test void survivesTenPercentCrop() throws Exception {
+        TestSupport.requireTool("ffmpeg");
+        TestSupport.ffmpeg(dir, "-i", "marked.mp4", "-vf", "crop=230:230:13:11", "-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p", "crop.mp4");
+        assertRecovered(check("crop10", dir.resolve("crop.mp4")));
+    }
+
+    @Test void survivesHalfScale() throws Exception {
+        TestSupport.requireTool("ffmpeg");
+        TestSupport.ffmpeg(dir, "-i", "marked.mp4", "-vf", "scale=128:128", "-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p", "half.mp4");
+        assertRecovered(check("half-scale", dir.resolve("half.mp4")));
+    }
+
+    /** 200 unmarked clips of varied content: count detections (must be none) and report the highest null z. */
+    @Test void falsePositivesOnUnmarkedVideos() {
+        int hits = 0;
+        double maxZ = 0;
+        List<Double> zs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Video v = TestSupport.moving(128, 128, 6, 12, 1000 + i);
+            Watermark.Detection d = WM.detect(v);
+            if (d.detected()) hits++;
+            maxZ = Math.max(maxZ, d.z());
+            zs.add(d.z());
+        }
+        double mean = zs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        System.out.printf("watermark false positives: %d/200, null z mean %.2f max %.2f%n", hits, mean, maxZ);
+        assertEquals(0, hits);
+    }
+
+    @Test void otherKeyDoesNotDetect() throws Exception {
+        Watermark other = new Watermark(Watermark.Key.of("someone else"));
+        assertFalse(other.detect(Mp4Reader.read(dir.resolve("marked.mp4"))).detected());
+    }
+}
