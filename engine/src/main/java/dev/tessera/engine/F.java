@@ -90,4 +90,34 @@ public final class F {
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale, boolean causal) {
         return Attention.sdpa(q, k, v, keyMask, scale, causal);
     }
+
+    // ---- rotary positions
+
+    /** Rotates x [..., N, D] (e.g. q or k as [B, H, N, D]) by the table's angles: see {@link Rope}. */
+    public static Tensor rope(Tensor x, Rope table) { return table.apply(x); }
+
+    // ---- convolution and resampling
+
+    /**
+     * 3D convolution: x [B, Cin, T, H, W], w [Cout, Cin, kT, kH, kW], b [Cout] or null; zero padding
+     * {@code padT0}/{@code padT1} before/after in time (causal: kT-1, 0) and {@code padHW} on each spatial side.
+     */
+    public static Tensor conv3d(Tensor x, Tensor w, Tensor b, int strideT, int strideHW, int padT0, int padT1, int padHW) {
+        return Conv.conv3d(x, w, b, strideT, strideHW, strideHW, padT0, padT1, padHW, padHW, padHW, padHW);
+    }
+
+    /** 3D convolution with every stride and per-side padding explicit. */
+    public static Tensor conv3d(Tensor x, Tensor w, Tensor b, int strideT, int strideH, int strideW,
+                                int padT0, int padT1, int padH0, int padH1, int padW0, int padW1) {
+        return Conv.conv3d(x, w, b, strideT, strideH, strideW, padT0, padT1, padH0, padH1, padW0, padW1);
+    }
+
+    /** 2D convolution: x [B, Cin, H, W], w [Cout, Cin, kH, kW], symmetric padding. */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int pad) { return Conv.conv2d(x, w, b, stride, pad); }
+
+    /**
+     * Nearest-neighbour upsampling of the trailing dims by integer factors, e.g. {@code upsampleNearest(x, 1, 2, 2)}
+     * on [B, C, T, H, W] doubles H and W.
+     */
+    public static Tensor upsampleNearest(Tensor x, int... factors) { return Conv.upsampleNearest(x, factors); }
 }

@@ -37,37 +37,34 @@ final class Pointwise {
             }
         }
         if (!Grad.needed(a, b)) return Tensor.result(o, out, null);
-        return Tensor.result(o, out, g -> {
-            switch (op) {
-                case ADD -> {
-                    Tensor.addGrad(a, Shapes.sumTo(g, out, a.shape));
-                    Tensor.addGrad(b, Shapes.sumTo(g, out, b.shape));
+        return Tensor.result(o, out, switch (op) {
+            case ADD -> g -> {
+                Tensor.addGrad(a, Shapes.sumTo(g, out, a.shape));
+                Tensor.addGrad(b, Shapes.sumTo(g, out, b.shape));
+            };
+            case SUB -> g -> {
+                Tensor.addGrad(a, Shapes.sumTo(g, out, a.shape));
+                if (b.requiresGrad) Tensor.addGrad(b, Shapes.sumTo(negate(g), out, b.shape));
+            };
+            case MUL -> g -> {
+                if (a.requiresGrad) Tensor.addGrad(a, Shapes.sumTo(mulBroadcast(g, out, bd, b.shape, 1, null), out, a.shape));
+                if (b.requiresGrad) Tensor.addGrad(b, Shapes.sumTo(mulBroadcast(g, out, ad, a.shape, 1, null), out, b.shape));
+            };
+            case DIV -> g -> { // d(a/b)/da = 1/b ; d(a/b)/db = -a/b² = -out/b
+                if (a.requiresGrad) Tensor.addGrad(a, Shapes.sumTo(mulBroadcast(g, out, bd, b.shape, 2, null), out, a.shape));
+                if (b.requiresGrad) Tensor.addGrad(b, Shapes.sumTo(mulBroadcast(g, out, bd, b.shape, 3, o), out, b.shape));
+            };
+            case MAXIMUM -> g -> {
+                float[] ga = new float[g.length], gb = new float[g.length];
+                float[] ae = expandTo(ad, a.shape, out), be = expandTo(bd, b.shape, out);
+                for (int i = 0; i < g.length; i++) {
+                    if (ae[i] >= be[i]) ga[i] = g[i];
+                    else gb[i] = g[i];
                 }
-                case SUB -> {
-                    Tensor.addGrad(a, Shapes.sumTo(g, out, a.shape));
-                    if (b.requiresGrad) Tensor.addGrad(b, Shapes.sumTo(negate(g), out, b.shape));
-                }
-                case MUL -> {
-                    if (a.requiresGrad) Tensor.addGrad(a, Shapes.sumTo(mulBroadcast(g, out, bd, b.shape, 1, null), out, a.shape));
-                    if (b.requiresGrad) Tensor.addGrad(b, Shapes.sumTo(mulBroadcast(g, out, ad, a.shape, 1, null), out, b.shape));
-                }
-                case DIV -> {
-                    // d(a/b)/da = 1/b ; d(a/b)/db = -a/b^2 = -out/b
-                    if (a.requiresGrad) Tensor.addGrad(a, Shapes.sumTo(mulBroadcast(g, out, bd, b.shape, 2, null), out, a.shape));
-                    if (b.requiresGrad) Tensor.addGrad(b, Shapes.sumTo(mulBroadcast(g, out, bd, b.shape, 3, o), out, b.shape));
-                }
-                case MAXIMUM -> {
-                    float[] ga = new float[g.length], gb = new float[g.length];
-                    float[] ae = expandTo(ad, a.shape, out), be = expandTo(bd, b.shape, out);
-                    for (int i = 0; i < g.length; i++) {
-                        if (ae[i] >= be[i]) ga[i] = g[i];
-                        else gb[i] = g[i];
-                    }
-                    Tensor.addGrad(a, Shapes.sumTo(ga, out, a.shape));
-                    Tensor.addGrad(b, Shapes.sumTo(gb, out, b.shape));
-                }
-                default -> throw new IllegalStateException();
-            }
+                Tensor.addGrad(a, Shapes.sumTo(ga, out, a.shape));
+                Tensor.addGrad(b, Shapes.sumTo(gb, out, b.shape));
+            };
+            default -> throw new IllegalStateException();
         }, a, b);
     }
 

@@ -19,10 +19,10 @@ import java.util.List;
  * }</pre>
  */
 public final class Tensor {
-    final Storage storage;
+    Storage storage; // not final only so a parameter can be pointed at loaded weights (see setData)
     final int[] shape;
-    final int[] strides;
-    final int offset;
+    int[] strides;
+    int offset;
 
     boolean requiresGrad;
     Tensor grad;
@@ -175,6 +175,30 @@ public final class Tensor {
         for (int i = 0; i < Math.min(d.length, 8); i++) sb.append(i > 0 ? ", " : "").append(d[i]);
         if (d.length > 8) sb.append(", ...");
         return sb.append(requiresGrad ? "] grad" : "]").toString();
+    }
+
+    /**
+     * Points this tensor at {@code src}'s elements without copying (same shape); e.g. a model parameter reading
+     * bf16 weights straight from a memory-mapped checkpoint for inference. Gradient history is unaffected.
+     */
+    public void setData(Tensor src) {
+        if (!Arrays.equals(src.shape, shape)) throw new IllegalArgumentException("setData: shape " + Shapes.str(src.shape) + " for tensor " + Shapes.str(shape));
+        storage = src.storage;
+        strides = src.strides.clone();
+        offset = src.offset;
+    }
+
+    /** A contiguous fp32 copy with no history. */
+    public Tensor copy() { return new Tensor(Shapes.gather(storage, offset, shape, strides), shape.clone()); }
+
+    /** Splits dim into {@code chunks} equal views (the size must divide evenly), e.g. adaLN's six modulations. */
+    public Tensor[] chunk(int chunks, int dim) {
+        int d = Shapes.axis(dim, shape.length);
+        if (chunks <= 0 || shape[d] % chunks != 0) throw new IllegalArgumentException("chunk: size " + shape[d] + " of dim " + d + " not divisible into " + chunks);
+        int len = shape[d] / chunks;
+        Tensor[] out = new Tensor[chunks];
+        for (int i = 0; i < chunks; i++) out[i] = narrow(d, i * len, len);
+        return out;
     }
 
     // ---------------------------------------------------------------- dtype

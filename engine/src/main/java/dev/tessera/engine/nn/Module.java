@@ -89,7 +89,16 @@ public abstract class Module {
      * Copies weights in by dotted name; shapes must match. With {@code strict}, missing or unexpected names are an
      * error naming them. Tensors in BF16/F16/mapped storage are converted to fp32.
      */
-    public void loadStateDict(Map<String, Tensor> state, boolean strict) {
+    public void loadStateDict(Map<String, Tensor> state, boolean strict) { load(state, strict, true); }
+
+    /**
+     * Points the parameters at the given tensors without copying — e.g. bf16 weights in a memory-mapped
+     * checkpoint ({@code Safetensors.map}) for inference; they stay valid only while the mapping is open and
+     * cannot be trained (optimisers need fp32 heap parameters).
+     */
+    public void shareStateDict(Map<String, Tensor> state, boolean strict) { load(state, strict, false); }
+
+    private void load(Map<String, Tensor> state, boolean strict, boolean copy) {
         Map<String, Tensor> mine = namedParameters();
         if (strict) {
             List<String> missing = new ArrayList<>(), extra = new ArrayList<>();
@@ -104,7 +113,8 @@ public abstract class Module {
             Tensor dst = e.getValue();
             if (!java.util.Arrays.equals(src.shape(), dst.shape()))
                 throw new IllegalArgumentException("shape mismatch for " + e.getKey() + ": checkpoint " + java.util.Arrays.toString(src.shape()) + ", model " + java.util.Arrays.toString(dst.shape()));
-            System.arraycopy(src.data(), 0, dst.buffer(), 0, dst.numel());
+            if (copy) System.arraycopy(src.data(), 0, dst.buffer(), 0, dst.numel());
+            else dst.setData(src);
         }
     }
 }

@@ -2,23 +2,18 @@ package dev.tessera.engine.nn;
 
 import dev.tessera.engine.F;
 import dev.tessera.engine.Rng;
+import dev.tessera.engine.Rope;
 import dev.tessera.engine.Tensor;
 
 /**
  * Multi-head attention. Self-attention uses one fused projection {@code qkv} [3D, D]; cross-attention
  * ({@code contextDim > 0}) uses {@code q} [D, D] and {@code kv} [2D, Dc]. Output projection {@code proj}.
- * An optional {@link Rope} hook rotates q and k (e.g. 3D rotary positions) before attention.
+ * An optional {@link Rope} table rotates q and k (1D or 3D rotary positions) before attention.
  */
 public final class MultiHeadAttention extends Module {
     public final int dim, heads, headDim;
     public final boolean cross;
     public final Linear qkv, q, kv, proj;
-
-    /** Rotates q or k in [B, H, N, hd] layout. */
-    @FunctionalInterface
-    public interface Rope {
-        Tensor apply(Tensor x);
-    }
 
     public MultiHeadAttention(int dim, int heads, int contextDim, boolean qkvBias, Rng rng) {
         if (dim % heads != 0) throw new IllegalArgumentException("dim " + dim + " not divisible by " + heads + " heads");
@@ -38,14 +33,14 @@ public final class MultiHeadAttention extends Module {
         proj = add("proj", new Linear(dim, dim, true, rng));
     }
 
-    /** Self-attention: x [B, N, D] → [B, N, D]. */
+    /** Self-attention: x [B, N, D] → [B, N, D]; rope (for N positions, head dim D/heads) or null. */
     public Tensor forward(Tensor x, Rope rope) {
         int B = x.size(0), N = x.size(1);
         Tensor h = qkv.forward(x).reshape(B, N, 3, heads, headDim).permute(2, 0, 3, 1, 4); // [3, B, H, N, hd]
         Tensor qh = h.select(0, 0), kh = h.select(0, 1), vh = h.select(0, 2);
         if (rope != null) {
-            qh = rope.apply(qh);
-            kh = rope.apply(kh);
+            qh = F.rope(qh, rope);
+            kh = F.rope(kh, rope);
         }
         Tensor o = F.attention(qh, kh, vh, null); // [B, H, N, hd]
         return proj.forward(o.permute(0, 2, 1, 3).reshape(B, N, dim));
