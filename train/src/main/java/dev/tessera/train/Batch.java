@@ -1,0 +1,14 @@
+package dev.tessera.train;
+
+import dev.tessera.engine.Tensor;
+import dev.tessera.model.data.Bucket;
+
+/**
+ * One micro-batch, all of one bucket: pixels [B, 3, F, H, W] in [−1, 1], the captions drawn for it (each in English
+ * or Chinese), and for DiT runs the normalised VAE latents [B, C, f, h, w] (encoded by the producer threads).
+ *
+ * @param micro the micro-batch number (the data cursor: step·accum + k)
+ */
+public record Batch(long micro, Bucket bucket, Tensor pixels, String[] captions, Tensor latents) {
+    public int size() { return captions.length; }
+}

@@ -1,0 +1,22 @@
+package dev.tessera.train;
+
+import dev.tessera.model.data.Bucket;
+
+/**
+ * Where training clips come from. {@link #clip} must be a pure function of its arguments (same index and bucket,
+ * same frames and captions) so that the batch for a step can be rebuilt exactly on resume and built by any number
+ * of producer threads in any order. Implementations must be safe to call from several threads at once.
+ */
+public interface ClipSource {
+    /**
+     * Example number {@code index}, {@code bucket.frames()} frames of {@code bucket.width()}×{@code bucket.height()}.
+     * {@code u} is a uniform draw in [0, 1) the source may use for its own choices (which file, where to cut).
+     */
+    Clip clip(long index, Bucket bucket, double u);
+
+    /** The buckets this source can fill (all of them for the world; the ones the files fit for a folder). */
+    default boolean fits(Bucket bucket) { return true; }
+
+    /** One line for the log. */
+    String describe();
+}

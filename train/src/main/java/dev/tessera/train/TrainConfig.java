@@ -1,0 +1,217 @@
+package dev.tessera.train;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tessera.model.data.Buckets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * Everything that decides a run's numbers; saved in every checkpoint so {@code --resume} continues the same run.
+ * Only {@link #steps} (to extend a run) and the logging/checkpoint intervals may change on resume; the thread and
+ * producer counts are not part of it because they never change results.
+ *
+ * @param kind         what is trained
+ * @param preset       model preset (tiny, S, B) for the networks this run creates
+ * @param steps        optimizer steps in total (not micro-batches)
+ * @param batch        clips per micro-batch
+ * @param accum        micro-batches accumulated per optimizer step (effective batch = batch·accum)
+ * @param lr           peak learning rate
+ * @param warmup       linear warm-up steps
+ * @param minLr        learning rate at the end of the cosine decay
+ * @param weightDecay  AdamW decoupled decay (rank ≥ 2 tensors only)
+ * @param clipNorm     global gradient-norm clip (0: off)
+ * @param emaDecay     EMA decay of the weights that are exported and sampled (0: export the raw weights)
+ * @param seed         the one seed every random choice of the run is forked from
+ * @param data         "world" or a folder of captioned clips
+ * @param sizes        bucket sizes as "WxH"
+ * @param frames       bucket durations in frames (1 + 4k; 1 = image)
+ * @param fps          frame rate the data is drawn at
+ * @param zhFraction   fraction of captions drawn in Chinese
+ * @param vae          model or run folder whose VAE a dit run encodes with (null for vae/text runs)
+ * @param text         model or run folder with a pre-trained text encoder to start from (null: fresh)
+ * @param freezeText   dit runs: keep the text encoder fixed instead of training it jointly
+ * @param dropCaption  probability a caption is replaced by "" (classifier-free guidance)
+ * @param sampleEvery  steps between sample grids/videos (0: only at the end)
+ * @param ckptEvery    steps between checkpoints
+ * @param sampleSteps  sampler steps for the preview videos
+ * @param guidance     CFG scale for the preview videos
+ */
+public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
+                          double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
+                          List<String> sizes, List<Integer> frames, int fps, double zhFraction, String vae, String text,
+                          boolean freezeText, double dropCaption, int sampleEvery, int ckptEvery, int sampleSteps,
+                          double guidance) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public TrainConfig {
+        sizes = List.copyOf(sizes);
+        frames = List.copyOf(frames);
+        if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+        if (batch < 1 || batch > 4096) throw new IllegalArgumentException("--batch must be in 1..4096, got " + batch);
+        if (accum < 1 || accum > 4096) throw new IllegalArgumentException("--accum must be in 1..4096, got " + accum);
+        if (!(lr > 0 && lr < 1)) throw new IllegalArgumentException("--lr must be in (0, 1), got " + lr);
+        if (warmup < 0) throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+        if (!(minLr >= 0 && minLr <= lr)) throw new IllegalArgumentException("--min-lr must be in [0, lr], got " + minLr);
+        if (!(emaDecay >= 0 && emaDecay < 1)) throw new IllegalArgumentException("--ema must be in [0, 1), got " + emaDecay);
+        if (!(zhFraction >= 0 && zhFraction <= 1)) throw new IllegalArgumentException("--zh must be in [0, 1], got " + zhFraction);
+        if (!(dropCaption >= 0 && dropCaption <= 1)) throw new IllegalArgumentException("--drop-caption must be in [0, 1], got " + dropCaption);
+        if (fps < 1 || fps > 120) throw new IllegalArgumentException("--fps must be in 1..120, got " + fps);
+        if (sampleEvery < 0 || ckptEvery < 1) throw new IllegalArgumentException("--sample-every must be >= 0 and --ckpt-every >= 1");
+        if (sampleSteps < 1 || sampleSteps > 1000) throw new IllegalArgumentException("--sample-steps must be in 1..1000");
+        if (data == null || data.isBlank()) throw new IllegalArgumentException("--data must be 'world' or a folder");
+        buckets(sizes, frames); // validates sizes and frame counts
+    }
+
+    /** The bucket table: every size × every duration, weighted ∝ 1/tokens (model's {@link Buckets#of}). */
+    public Buckets buckets() { return buckets(sizes, frames); }
+
+    private static Buckets buckets(List<String> sizes, List<Integer> frames) {
+        if (sizes.isEmpty() || frames.isEmpty()) throw new IllegalArgumentException("need at least one --sizes and one --frames value");
+        int[][] wh = new int[sizes.size()][];
+        for (int i = 0; i < wh.length; i++) {
+            var s = dev.tessera.model.Capabilities.Size.parse(sizes.get(i));
+            if (s.width() % 16 != 0 || s.height() % 16 != 0)
+                throw new IllegalArgumentException("size " + s + " must be a multiple of 16 (VAE x8 and 2x2 patches)");
+            wh[i] = new int[] {s.width(), s.height()};
+        }
+        int[] f = new int[frames.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = frames.get(i);
+            if (f[i] < 1 || (f[i] - 1) % 4 != 0)
+                throw new IllegalArgumentException("--frames values must be 1 + 4k (1, 5, 9, 17, 33, 65 ...), got " + f[i]);
+        }
+        return Buckets.of(wh, f);
+    }
+
+    /** Clips per optimizer step. */
+    public int effectiveBatch() { return batch * accum; }
+
+    public TrainConfig withSteps(long n) {
+        return new TrainConfig(kind, preset, n, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed,
+                data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery,
+                sampleSteps, guidance);
+    }
+
+    public TrainConfig withIntervals(int sample, int ckpt) {
+        return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay,
+                seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sample, ckpt,
+                sampleSteps, guidance);
+    }
+
+    /** Defaults per kind, for tests and the CLI: a few hundred steps of tiny on the world. */
+    public static TrainConfig defaults(TrainKind kind, String preset) {
+        return new TrainConfig(kind, preset, 1000, kind == TrainKind.TEXT ? 32 : 4, 1, kind == TrainKind.VAE ? 1e-3 : 3e-4,
+                kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
+                List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
+                8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static TrainConfig fromJson(String json) {
+        try {
+            return JSON.readValue(json, TrainConfig.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("bad training config in checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    public Builder toBuilder() { return new Builder(this); }
+
+    /** Mutable copy for changing a few fields; {@link #build()} validates. */
+    public static final class Builder {
+        private TrainKind kind;
+        private String preset;
+        private long steps;
+        private int batch;
+        private int accum;
+        private double lr;
+        private int warmup;
+        private double minLr;
+        private double weightDecay;
+        private double clipNorm;
+        private double emaDecay;
+        private long seed;
+        private String data;
+        private List<String> sizes;
+        private List<Integer> frames;
+        private int fps;
+        private double zhFraction;
+        private String vae;
+        private String text;
+        private boolean freezeText;
+        private double dropCaption;
+        private int sampleEvery;
+        private int ckptEvery;
+        private int sampleSteps;
+        private double guidance;
+
+        Builder(TrainConfig c) {
+            kind = c.kind;
+            preset = c.preset;
+            steps = c.steps;
+            batch = c.batch;
+            accum = c.accum;
+            lr = c.lr;
+            warmup = c.warmup;
+            minLr = c.minLr;
+            weightDecay = c.weightDecay;
+            clipNorm = c.clipNorm;
+            emaDecay = c.emaDecay;
+            seed = c.seed;
+            data = c.data;
+            sizes = c.sizes;
+            frames = c.frames;
+            fps = c.fps;
+            zhFraction = c.zhFraction;
+            vae = c.vae;
+            text = c.text;
+            freezeText = c.freezeText;
+            dropCaption = c.dropCaption;
+            sampleEvery = c.sampleEvery;
+            ckptEvery = c.ckptEvery;
+            sampleSteps = c.sampleSteps;
+            guidance = c.guidance;
+        }
+
+        public Builder kind(TrainKind v) { kind = v; return this; }
+        public Builder preset(String v) { preset = v; return this; }
+        public Builder steps(long v) { steps = v; return this; }
+        public Builder batch(int v) { batch = v; return this; }
+        public Builder accum(int v) { accum = v; return this; }
+        public Builder lr(double v) { lr = v; return this; }
+        public Builder warmup(int v) { warmup = v; return this; }
+        public Builder minLr(double v) { minLr = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder clipNorm(double v) { clipNorm = v; return this; }
+        public Builder emaDecay(double v) { emaDecay = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder data(String v) { data = v; return this; }
+        public Builder sizes(List<String> v) { sizes = v; return this; }
+        public Builder frames(List<Integer> v) { frames = v; return this; }
+        public Builder fps(int v) { fps = v; return this; }
+        public Builder zhFraction(double v) { zhFraction = v; return this; }
+        public Builder vae(String v) { vae = v; return this; }
+        public Builder text(String v) { text = v; return this; }
+        public Builder freezeText(boolean v) { freezeText = v; return this; }
+        public Builder dropCaption(double v) { dropCaption = v; return this; }
+        public Builder sampleEvery(int v) { sampleEvery = v; return this; }
+        public Builder ckptEvery(int v) { ckptEvery = v; return this; }
+        public Builder sampleSteps(int v) { sampleSteps = v; return this; }
+        public Builder guidance(double v) { guidance = v; return this; }
+
+        public TrainConfig build() {
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance);
+        }
+    }
+}
