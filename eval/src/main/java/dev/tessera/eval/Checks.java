@@ -255,13 +255,14 @@ public final class Checks {
         return s.get(s.size() / 2);
     }
 
-    /** Ground-relative height of the thing's lowest point per frame (pixels, up positive), NaN where absent. */
+    /** Ground-relative height of the thing's centre per frame (pixels, up positive), NaN where absent. */
     static double[] height(Track tr, Observation o) {
         double[] out = new double[o.frames];
         double bg = 0;
         for (int t = 0; t < o.frames; t++) {
-            if (t > 0 && o.steps[t - 1].known()) bg += o.steps[t - 1].v(tr.x()[t - 1], tr.bottom()[t - 1], o.width, o.height);
-            out[t] = tr.present()[t] ? -(tr.bottom()[t] - bg) : Double.NaN;
+            if (t > 0 && o.steps[t - 1].known()) bg += o.steps[t - 1].v(tr.x()[t - 1], tr.y()[t - 1], o.width, o.height);
+            // the centroid, not the lowest row: sub-pixel, so small arcs still fit a parabola at low resolution
+            out[t] = tr.present()[t] ? -(tr.y()[t] - bg) : Double.NaN;
         }
         return out;
     }
@@ -356,7 +357,11 @@ public final class Checks {
             }
         }
         for (int[] seg : segments) {
+            // arcs too short or too low to fit (a few pixels high) are judged by the decay of apexes only
             if (seg[1] - seg[0] < 3) continue;
+            double rise = 0;
+            for (int i = seg[0]; i <= seg[1]; i++) rise = Math.max(rise, h[i] - Math.min(h[seg[0]], h[seg[1]]));
+            if (rise < 0.08 * o.height && arcs > 0) continue;
             double[] fit = parabola(h, seg[0], seg[1], o.fps);
             arcs++;
             gs.add(r3(fit[0]));
