@@ -115,7 +115,8 @@ public final class Captioner {
             for (int i = 0; i < s.events().size(); i++) out.add(event(s.events().get(i), i));
             if (!s.particles().isEmpty()) for (Vocab.Particle p : s.particles()) out.add(cap(particle(p)) + ".");
             String cam = camera();
-            if (cam != null) { if (r.nextBoolean()) out.add(cam); else out.add(settingFirst ? 1 : 0, cam); }
+            // a tracking shot names its subject, so it comes after the subject is introduced
+            if (cam != null) { if (r.nextBoolean() || s.camera() == CameraMove.TRACKING) out.add(cam); else out.add(settingFirst ? 1 : 0, cam); }
             if (!settingFirst) out.add(cap(setting) + ".");
             if (len == Length.LONG) out.add(cap(String.join(", ", pickSome(List.of("cinematic", "highly detailed", "soft light", "photorealistic", "beautiful lighting", "depth of field", "sharp focus"), 2))) + ".");
             return String.join(" ", out);
@@ -285,7 +286,7 @@ public final class Captioner {
             for (int i = 0; i < s.events().size(); i++) out.add(event(s.events().get(i), i));
             for (Vocab.Particle p : s.particles()) out.add(particle(p) + "。");
             String cam = camera();
-            if (cam != null) { if (r.nextBoolean()) out.add(cam); else out.add(settingFirst ? 1 : 0, cam); }
+            if (cam != null) { if (r.nextBoolean() || s.camera() == CameraMove.TRACKING) out.add(cam); else out.add(settingFirst ? 1 : 0, cam); }
             if (!settingFirst) out.add(setting + "。");
             if (len == Length.LONG) {
                 List<String> st = new ArrayList<>(List.of("电影感十足", "光线柔和", "细节丰富", "画面清晰"));

@@ -212,8 +212,12 @@ public final class SceneParser {
             for (int len = Math.min(enMaxWords, words.size() - i); len >= 1 && toks == null; len--) {
                 String key = String.join(" ", words.subList(i, i + len));
                 if (EN.containsKey(key)) { toks = EN.get(key); best = len; break; }
-                String last = singular(words.get(i + len - 1));
-                if (last != null) {
+                String orig = words.get(i + len - 1);
+                String last = singular(orig);
+                // "dragon dances" is a dragon that dances, not two dragon dances: a known verb is not a plural noun
+                List<Tok> asWord = EN.get(orig);
+                boolean verb = asWord != null && asWord.getFirst().type() != T.KIND && asWord.getFirst().type() != T.CLOTHING;
+                if (last != null && !verb) {
                     List<String> sub = new ArrayList<>(words.subList(i, i + len - 1));
                     sub.add(last);
                     List<Tok> t = EN.get(String.join(" ", sub));
@@ -258,21 +262,30 @@ public final class SceneParser {
     public static List<String> nearest(String w, int k) {
         boolean zh = cjk(w.charAt(0));
         Map<String, List<Tok>> m = zh ? ZH : EN;
-        return m.keySet().stream().filter(x -> !x.contains(" ") || zh)
-                .sorted(Comparator.<String>comparingInt(x -> distance(w, x)).thenComparing(x -> x))
+        return m.keySet().stream()
+                .sorted(Comparator.<String>comparingInt(x -> score(w, x)).thenComparingInt(String::length).thenComparing(x -> x))
                 .limit(k).toList();
     }
 
+    /** Distance to a term, or to one word of a multi-word term ("rihgt" is near "from left to right"). */
+    static int score(String w, String key) {
+        int best = 2 * distance(w, key);
+        if (key.indexOf(' ') > 0) for (String part : key.split(" ")) if (part.length() > 2) best = Math.min(best, 2 * distance(w, part) + 1);
+        return best;
+    }
+
+    /** Optimal string alignment distance: edits plus adjacent transpositions ("rihgt" -> "right" is 1). */
     static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++)
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            int[] t = prev; prev = cur; cur = t;
-        }
-        return prev[b.length()];
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
+        for (int i = 1; i <= a.length(); i++)
+            for (int j = 1; j <= b.length(); j++) {
+                int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + c);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        return d[a.length()][b.length()];
     }
 
     // ---- reader ------------------------------------------------------------------------------------------------

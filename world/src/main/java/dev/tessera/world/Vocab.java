@@ -244,7 +244,7 @@ public final class Vocab {
     public enum Clothing implements Term {
         JACKET("jacket|coat", "夹克|外套"), DRESS("dress|gown", "长裙|连衣裙|裙子"), BOOTS("boots|boot", "靴子|长靴"),
         SUNGLASSES("sunglasses|shades", "太阳镜|墨镜"), BAG("bag|purse|handbag", "手提包|包"), HAT("hat|cap", "帽子"),
-        SCARF("scarf", "围巾"), SHIRT("shirt|t-shirt", "衬衫|T恤"), TROUSERS("trousers|pants|jeans", "裤子|长裤"),
+        SCARF("scarf", "围巾"), SHIRT("shirt|t-shirt", "衬衫|短袖衫"), TROUSERS("trousers|pants|jeans", "裤子|长裤"),
         LIPSTICK("lipstick", "唇膏|口红");
         private final List<String> en, zh;
         Clothing(String en, String zh) { this.en = split(en); this.zh = split(zh); }
