@@ -1,0 +1,719 @@
+package dev.tessera.eval;
+
+import static dev.tessera.eval.Check.clamp01;
+import static dev.tessera.eval.Check.ev;
+
+import dev.tessera.eval.Blobs.Blob;
+import dev.tessera.eval.Facts.Obj;
+import dev.tessera.eval.Observation.Track;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The per-dimension judgements of one video against one prompt's facts. Every check compares measurements taken
+ * from pixels ({@link Observation}) with what the facts say, using relations and relative changes rather than
+ * expected pixel values, so any rendering that shows the stated facts passes. Thresholds are fractions of the frame
+ * size or of the clip length, so they hold at any resolution and frame rate. Checks that cannot be made (a thing
+ * with no stated colour to look for) are left out, and the dimension's n says how many were made.
+ */
+public final class Checks {
+    private Checks() {}
+
+    // ---- what to look for ---------------------------------------------------------------------------------------
+
+    /** Palette index to look for: the thing's colour, else the colour of the first coloured item it wears; -1 none. */
+    static int colourOf(Obj o) {
+        int c = ColourModel.index(o.colour());
+        if (c >= 0) return c;
+        for (String worn : o.clothing()) {
+            int sp = worn.indexOf(' ');
+            if (sp > 0 && (c = ColourModel.index(worn.substring(0, sp))) >= 0) return c;
+        }
+        return -1;
+    }
+
+    /** Coarse silhouette classes that survive low resolution; null when a kind has no reliable class. */
+    static String shapeClassOf(String kind) {
+        return switch (kind) {
+            case "ball", "apple", "balloon" -> "round";
+            case "cube", "cylinder", "tower" -> "boxy";
+            case "cone", "pyramid", "tetrahedron" -> "tapered";
+            default -> null;
+        };
+    }
+
+    /**
+     * Silhouette class of a component: tapered when its top third is much narrower than its bottom third; round when
+     * it is about as wide as tall and rounder than a box (shading across the surface, no flat faces); else boxy.
+     */
+    static String classify(Blob b, float[] luma) {
+        if (b.h() >= 4 && b.taper() < 0.6) return "tapered";
+        double flat = flatness(b, luma);
+        if (b.fill() < 0.84 && flat < 0.62) return "round";
+        return "boxy";
+    }
+
+    /** Fraction of horizontally adjacent pixel pairs inside the blob with (almost) the same luma: flat faces. */
+    static double flatness(Blob b, float[] luma) {
+        int pairs = 0, flat = 0, w = b.width();
+        java.util.BitSet in = new java.util.BitSet(b.width() * b.height());
+        for (int p : b.pixels()) in.set(p);
+        for (int p : b.pixels()) {
+            if (p % w + 1 >= w || !in.get(p + 1)) continue;
+            pairs++;
+            if (Math.abs(luma[p] - luma[p + 1]) < 0.012f) flat++;
+        }
+        return pairs == 0 ? 0 : flat / (double) pairs;
+    }
+
+    record Subject(Obj obj, int colour, Track track) {}
+
+    static List<Subject> subjects(Facts f, Observation o) {
+        List<Subject> out = new ArrayList<>();
+        for (Obj ob : f.objects()) {
+            int c = colourOf(ob);
+            if (c < 0) continue;
+            out.add(new Subject(ob, c, o.track(ob.ref(), c, ob.count())));
+        }
+        return out;
+    }
+
+    static Subject subject(List<Subject> ss, String ref) {
+        for (Subject s : ss) if (s.obj().ref().equals(ref)) return s;
+        return null;
+    }
+
+    static List<Double> round(double[] v, boolean[] present) {
+        List<Double> out = new ArrayList<>(v.length);
+        for (int i = 0; i < v.length; i++) out.add(present == null || present[i] ? Math.round(v[i] * 10) / 10.0 : null);
+        return out;
+    }
+
+    static double r3(double v) { return Math.round(v * 1000) / 1000.0; }
+
+    /** Frames before the first persistent event that changes this thing's silhouette (pop, shatter, bite...). */
+    static int stableUntil(Facts f, String ref, int frames) {
+        for (Facts.Event e : f.events())
+            if (e.subject().equals(ref)) return Math.max(2, frames / 3);
+        return frames;
+    }
+
+    // ---- 1. presence and count ----------------------------------------------------------------------------------
+
+    static List<Check> presence(Facts f, Observation o, List<Subject> ss) {
+        List<Check> out = new ArrayList<>();
+        for (Subject s : ss) {
+            int until = stableUntil(f, s.obj().ref(), o.frames), seen = 0;
+            List<Integer> counts = new ArrayList<>();
+            for (int t = 0; t < until; t++) {
+                if (s.track().present()[t]) seen++;
+                counts.add(s.track().components()[t]);
+            }
+            double frac = seen / (double) until;
+            double score = clamp01(frac / 0.6);
+            int want = s.obj().count();
+            int median = median(counts);
+            if (want > 1) score *= clamp01(1 - Math.abs(median - want) / (double) want);
+            out.add(new Check(Dimension.PRESENCE, s.obj().ref() + (want > 1 ? " x" + want : ""), r3(score),
+                    ev("colour", ColourModel.PALETTE[s.colour()].id(), "frames_seen", seen, "frames_judged", until,
+                            "median_components", median, "expected_count", want)));
+        }
+        return out;
+    }
+
+    static int median(List<Integer> v) {
+        if (v.isEmpty()) return 0;
+        List<Integer> s = new ArrayList<>(v);
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+
+    // ---- 2. attribute binding -----------------------------------------------------------------------------------
+
+    static List<Check> attributes(Facts f, Observation o, List<Subject> ss) {
+        List<Check> out = new ArrayList<>();
+        for (Subject s : ss) {
+            String want = shapeClassOf(s.obj().kind());
+            if (want == null || s.obj().count() > 1) continue;
+            int until = stableUntil(f, s.obj().ref(), o.frames), judged = 0, agree = 0;
+            Map<String, Integer> seen = new LinkedHashMap<>();
+            for (int t = 0; t < until; t++) {
+                Blob b = s.track().main()[t];
+                if (b == null || b.area() < 12 || (b.borders() != 0)) continue;
+                String got = classify(b, o.luma[t]);
+                seen.merge(got, 1, Integer::sum);
+                judged++;
+                if (got.equals(want)) agree++;
+            }
+            // a thing that is never seen has no attributes to bind: it scores 0 here as well as in presence
+            double score = judged == 0 ? 0 : agree / (double) judged;
+            out.add(new Check(Dimension.ATTRIBUTES, ColourModel.PALETTE[s.colour()].id() + " on " + s.obj().kind(), r3(clamp01(score / 0.8)),
+                    ev("expected_shape", want, "observed_shapes", seen, "frames_judged", judged)));
+        }
+        // size: between two things with different stated sizes, the larger one covers more pixels
+        for (Subject a : ss)
+            for (Subject b : ss) {
+                if (a == b || a.obj().size() == null || b.obj().size() == null) continue;
+                if (!(rank(a.obj().size()) > rank(b.obj().size()))) continue;
+                int judged = 0, agree = 0;
+                for (int t = 0; t < o.frames; t++) {
+                    if (!a.track().present()[t] || !b.track().present()[t]) continue;
+                    judged++;
+                    if (a.track().area()[t] > b.track().area()[t]) agree++;
+                }
+                double score = judged == 0 ? 0 : agree / (double) judged;
+                out.add(new Check(Dimension.ATTRIBUTES, a.obj().ref() + " larger than " + b.obj().ref(), r3(clamp01(score / 0.8)),
+                        ev("frames_judged", judged, "frames_agree", agree)));
+            }
+        return out;
+    }
+
+    static int rank(String size) { return switch (size) { case "small" -> 0; case "medium" -> 1; default -> 2; }; }
+
+    // ---- 3. spatial relations -----------------------------------------------------------------------------------
+
+    static List<Check> spatial(Facts f, Observation o, List<Subject> ss) {
+        List<Check> out = new ArrayList<>();
+        for (Facts.Relation r : f.relations()) {
+            Subject a = subject(ss, r.a()), b = subject(ss, r.b());
+            if (a == null || b == null) continue;
+            int judged = 0, agree = 0;
+            List<Double> margin = new ArrayList<>();
+            for (int t = 0; t < o.frames; t++) {
+                Track ta = a.track(), tb = b.track();
+                if (!ta.present()[t] || !tb.present()[t]) { margin.add(null); continue; }
+                judged++;
+                double m = switch (r.relation()) {
+                    case "left_of" -> tb.x()[t] - ta.x()[t];
+                    // nearer things stand lower in the image (their ground contact is lower) for a camera above ground
+                    case "in_front_of" -> ta.bottom()[t] - tb.bottom()[t];
+                    case "behind" -> tb.bottom()[t] - ta.bottom()[t];
+                    case "on_top_of" -> overlapX(ta, tb, t) ? tb.y()[t] - ta.y()[t] : -1;
+                    default -> Double.NaN;
+                };
+                if (Double.isNaN(m)) { judged--; margin.add(null); continue; }
+                margin.add(Math.round(m * 10) / 10.0);
+                if (m > 0.5) agree++;
+            }
+            // both things must be seen for the relation to hold: frames with either missing count against it
+            double cover = Math.max(1, Math.min(a.track().presentCount(), b.track().presentCount()));
+            double score = judged == 0 ? 0 : agree / (double) judged * clamp01(judged / (0.5 * o.frames));
+            out.add(new Check(Dimension.SPATIAL, r.a() + " " + r.relation() + " " + r.b(), r3(clamp01(score)),
+                    ev("frames_judged", judged, "frames_agree", agree, "margin_px_per_frame", margin, "frames_seen_min", (int) cover)));
+        }
+        return out;
+    }
+
+    static boolean overlapX(Track a, Track b, int t) {
+        return Math.min(a.right()[t], b.right()[t]) - Math.max(a.left()[t], b.left()[t]) >= 0;
+    }
+
+    // ---- 4. motion direction and path ---------------------------------------------------------------------------
+
+    static List<Check> motion(Facts f, Observation o, List<Subject> ss) {
+        List<Check> out = new ArrayList<>();
+        for (Facts.Motion m : f.motions()) {
+            Subject s = subject(ss, m.ref());
+            if (s == null) continue;
+            Track tr = s.track();
+            int a = tr.first(), b = tr.last();
+            if (a < 0 || b - a < 2) {
+                out.add(new Check(Dimension.MOTION_DIRECTION, m.ref() + " " + m.motion() + (m.direction() == null ? "" : " " + m.direction()), 0,
+                        ev("reason", "thing not tracked over at least 3 frames")));
+                continue;
+            }
+            double[] rel = o.relativeMotion(tr, a, b);
+            double w = o.width, h = o.height, score;
+            String what = m.direction() != null ? m.direction() : m.motion();
+            switch (what) {
+                case "left_to_right" -> score = rel[0] / (0.08 * w);
+                case "right_to_left" -> score = -rel[0] / (0.08 * w);
+                case "toward", "away" -> {
+                    double ratio = Math.log(Math.max(1, median(tr.area(), tr.present(), b - 3, b)) / Math.max(1, median(tr.area(), tr.present(), a, a + 3)));
+                    score = (what.equals("toward") ? ratio : -ratio) / Math.log(1.3);
+                }
+                case "still" -> score = 1 - (Math.hypot(rel[0], rel[1]) - 0.03 * w) / (0.05 * w);
+                case "fall" -> score = rel[1] / (0.06 * h);
+                case "roll", "slide", "walk", "run" -> score = Math.abs(rel[0]) / (0.08 * w);
+                case "bounce", "jump" -> score = verticalReversals(tr, o) >= 1 ? 1 : 0;
+                default -> { continue; } // spins, waves, dances, floats: no path to check from a silhouette centre
+            }
+            out.add(new Check(Dimension.MOTION_DIRECTION, m.ref() + " " + what, r3(clamp01(score)),
+                    ev("relative_dx_px", r3(rel[0]), "relative_dy_px", r3(rel[1]), "frames", List.of(a, b),
+                            "x_per_frame", round(tr.x(), tr.present()), "y_per_frame", round(tr.y(), tr.present()))));
+        }
+        return out;
+    }
+
+    static double median(double[] v, boolean[] present, int a, int b) {
+        List<Double> s = new ArrayList<>();
+        for (int i = Math.max(0, a); i <= Math.min(v.length - 1, b); i++) if (present[i]) s.add(v[i]);
+        if (s.isEmpty()) return 0;
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+
+    /** Ground-relative height of the thing's centre per frame (pixels, up positive), NaN where absent. */
+    static double[] height(Track tr, Observation o) {
+        double[] out = new double[o.frames];
+        double bg = 0;
+        for (int t = 0; t < o.frames; t++) {
+            if (t > 0 && o.steps[t - 1].known()) bg += o.steps[t - 1].v(tr.x()[t - 1], tr.y()[t - 1], o.width, o.height);
+            // the centroid, not the lowest row: sub-pixel, so small arcs still fit a parabola at low resolution
+            out[t] = tr.present()[t] ? -(tr.y()[t] - bg) : Double.NaN;
+        }
+        return out;
+    }
+
+    /** Number of apexes (up then down) in the height curve, ignoring wiggles under 4% of the frame height. */
+    static int verticalReversals(Track tr, Observation o) {
+        return apexes(height(tr, o), 0.04 * o.height).size();
+    }
+
+    /** Indices of local maxima of h separated from the neighbouring minima by at least {@code hyst}. */
+    static List<Integer> apexes(double[] h, double hyst) {
+        List<Integer> out = new ArrayList<>();
+        double lo = Double.NaN, hi = Double.NaN;
+        int hiAt = -1;
+        boolean rising = false;
+        for (int t = 0; t < h.length; t++) {
+            double v = h[t];
+            if (Double.isNaN(v)) continue;
+            if (Double.isNaN(lo)) { lo = hi = v; hiAt = t; continue; }
+            if (!rising) {
+                if (v < lo) lo = v;
+                if (v - lo > hyst) { rising = true; hi = v; hiAt = t; }
+            } else {
+                if (v > hi) { hi = v; hiAt = t; }
+                if (hi - v > hyst) { out.add(hiAt); rising = false; lo = v; }
+            }
+        }
+        return out;
+    }
+
+    // ---- 5. physics ---------------------------------------------------------------------------------------------
+
+    static List<Check> physics(Facts f, Observation o, List<Subject> ss) {
+        List<Check> out = new ArrayList<>();
+        for (Subject s : ss) {
+            Track tr = s.track();
+            if (tr.presentCount() < 3) continue;
+            // no teleports: a thing does not jump further in one frame than a quarter of the frame, nor 5x its usual step
+            List<Double> stepLen = new ArrayList<>();
+            for (int t = 0; t + 1 < o.frames; t++)
+                if (tr.present()[t] && tr.present()[t + 1]) {
+                    double[] d = o.relativeMotion(tr, t, t + 1);
+                    stepLen.add(Math.hypot(d[0], d[1]));
+                }
+            List<Double> sorted = new ArrayList<>(stepLen);
+            sorted.sort(null);
+            double typical = sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
+            double limit = Math.max(0.25 * o.width, 5 * typical + 0.1 * o.width);
+            int jumps = 0;
+            double maxStep = 0;
+            for (double d : stepLen) { maxStep = Math.max(maxStep, d); if (d > limit) jumps++; }
+            out.add(new Check(Dimension.PHYSICS, s.obj().ref() + " no teleport", r3(clamp01(1 - jumps / 2.0)),
+                    ev("max_step_px", r3(maxStep), "limit_px", r3(limit), "jumps", jumps)));
+        }
+        for (Facts.Motion m : f.motions()) {
+            if (!m.motion().equals("bounce") && !m.motion().equals("fall")) continue;
+            Subject s = subject(ss, m.ref());
+            if (s == null) continue;
+            out.add(ballistic(s, o, m.motion()));
+        }
+        return out;
+    }
+
+    /**
+     * Gravity from the tracked path: each flight arc between ground contacts is fitted with h(t) = c + b t - g/2 t^2;
+     * a plausible path has g > 0 (it accelerates downward) with a good fit, and successive bounce apexes are lower
+     * (restitution < 1). A falling thing's drop must accelerate (g > 0) rather than move at constant speed.
+     */
+    static Check ballistic(Subject s, Observation o, String motion) {
+        double[] h = height(s.track(), o);
+        List<Integer> ap = apexes(h, 0.03 * o.height);
+        List<Double> gs = new ArrayList<>(), heights = new ArrayList<>();
+        double ground = Double.MAX_VALUE;
+        for (double v : h) if (!Double.isNaN(v)) ground = Math.min(ground, v);
+        for (int a : ap) heights.add(r3(h[a] - ground));
+        double fitOk = 0;
+        int arcs = 0;
+        List<int[]> segments = new ArrayList<>();
+        if (motion.equals("fall")) {
+            // the drop: from the highest point in the first half to the first time it stops descending
+            int start = 0;
+            for (int t = 0; t < h.length / 2; t++) if (!Double.isNaN(h[t]) && (Double.isNaN(h[start]) || h[t] > h[start])) start = t;
+            int end = start;
+            while (end + 1 < h.length && !Double.isNaN(h[end + 1]) && h[end + 1] < h[end] - 0.2) end++;
+            segments.add(new int[] {start, end});
+        } else {
+            for (int a : ap) {
+                int l = a, r = a;
+                while (l - 1 >= 0 && !Double.isNaN(h[l - 1]) && h[l - 1] < h[l]) l--;
+                while (r + 1 < h.length && !Double.isNaN(h[r + 1]) && h[r + 1] < h[r]) r++;
+                segments.add(new int[] {l, r});
+            }
+        }
+        for (int[] seg : segments) {
+            // arcs too short or too low to fit (a few pixels high) are judged by the decay of apexes only
+            if (seg[1] - seg[0] < 3) continue;
+            double rise = 0;
+            for (int i = seg[0]; i <= seg[1]; i++) rise = Math.max(rise, h[i] - Math.min(h[seg[0]], h[seg[1]]));
+            if (rise < 0.08 * o.height && arcs > 0) continue;
+            double[] fit = parabola(h, seg[0], seg[1], o.fps);
+            arcs++;
+            gs.add(r3(fit[0]));
+            if (fit[0] > 0 && fit[1] > 0.8) fitOk++;
+        }
+        double decay = 1;
+        int rises = 0;
+        for (int i = 1; i < heights.size(); i++) if (heights.get(i) > heights.get(i - 1) * 1.02 + 0.5) rises++;
+        if (heights.size() >= 2) decay = 1 - rises / (double) (heights.size() - 1);
+        double score = arcs == 0 ? 0 : (fitOk / arcs) * (motion.equals("bounce") ? decay : 1);
+        return new Check(Dimension.PHYSICS, s.obj().ref() + " " + motion + " gravity", r3(clamp01(score)),
+                ev("arcs", arcs, "fitted_g_px_per_s2", gs, "apex_heights_px", heights, "bounce_decay_ok", r3(decay),
+                        "height_per_frame", round(h, null)));
+    }
+
+    /** Least-squares h = c + b t - g/2 t^2 over frames [a, b] (t in seconds); returns {g, R^2}. */
+    static double[] parabola(double[] h, int a, int b, double fps) {
+        double[][] m = new double[3][4];
+        int n = 0;
+        for (int i = a; i <= b; i++) {
+            if (Double.isNaN(h[i])) continue;
+            double t = (i - a) / fps;
+            double[] row = {1, t, -0.5 * t * t, h[i]};
+            for (int j = 0; j < 3; j++) for (int k = 0; k < 4; k++) m[j][k] += row[j] * row[k];
+            n++;
+        }
+        for (int j = 0; j < 3; j++) m[j][j] += 1e-9;
+        double[] p = GlobalMotion.solve(m);
+        double mean = 0;
+        for (int i = a; i <= b; i++) if (!Double.isNaN(h[i])) mean += h[i] / n;
+        double ssr = 0, sst = 0;
+        for (int i = a; i <= b; i++) {
+            if (Double.isNaN(h[i])) continue;
+            double t = (i - a) / fps, e = h[i] - (p[0] + p[1] * t - 0.5 * p[2] * t * t);
+            ssr += e * e; sst += (h[i] - mean) * (h[i] - mean);
+        }
+        return new double[] {p[2], sst < 1e-9 ? 0 : 1 - ssr / sst};
+    }
+
+    // ---- 6. object permanence -----------------------------------------------------------------------------------
+
+    static List<Check> permanence(Facts f, Observation o, List<Subject> ss) {
+        List<Check> out = new ArrayList<>();
+        for (Subject s : ss) {
+            Track tr = s.track();
+            if (tr.presentCount() == 0) continue;
+            int until = stableUntil(f, s.obj().ref(), o.frames);
+            int vanish = 0, appear = 0, drift = 0;
+            for (int t = 1; t < until; t++) {
+                boolean was = tr.present()[t - 1], is = tr.present()[t];
+                if (was && !is && !atBorder(tr.main()[t - 1])) vanish++;
+                if (!was && is && !atBorder(tr.main()[t])) appear++;
+                if (was && is) {
+                    double ratio = tr.area()[t] / tr.area()[t - 1];
+                    if ((ratio > 2.2 || ratio < 1 / 2.2) && !atBorder(tr.main()[t]) && !atBorder(tr.main()[t - 1])) drift++;
+                }
+            }
+            // a thing first seen late, not entering from an edge, appeared from nothing
+            if (tr.first() > 0 && !atBorder(tr.main()[tr.first()])) appear++;
+            int bad = vanish + appear + drift;
+            out.add(new Check(Dimension.PERMANENCE, s.obj().ref(), r3(clamp01(1 - bad / 3.0)),
+                    ev("vanish", vanish, "appear", appear, "identity_jumps", drift, "frames_judged", until)));
+        }
+        return out;
+    }
+
+    static boolean atBorder(Blob b) { return b != null && b.borders() != 0; }
+
+    // ---- 7./8. cause -> effect, event order -----------------------------------------------------------------------
+
+    /** The state signal of one event from pixels, and the onset found in it. */
+    record EventTrace(Facts.Event event, double[] signal, double before, double after, boolean effect, int onset, String reason) {}
+
+    static EventTrace trace(Facts.Event e, Facts f, Observation o, List<Subject> ss) {
+        Subject s = subject(ss, e.subject());
+        int n = o.frames;
+        double[] sig = new double[n];
+        if (s == null) return new EventTrace(e, sig, 0, 0, false, -1, "subject has no colour to look for");
+        Track tr = s.track();
+        // +1: the effect raises the signal, -1: lowers it
+        int dir;
+        for (int t = 0; t < n; t++) sig[t] = Double.NaN;
+        switch (e.event()) {
+            case "bite" -> { dir = -1; for (int t = 0; t < n; t++) if (tr.present()[t]) sig[t] = solidity(tr.main()[t]); }
+            case "pop", "shatter" -> { dir = -1; for (int t = 0; t < n; t++) sig[t] = tr.present()[t] ? tr.area()[t] / (o.width * o.height) : 0; }
+            case "paint" -> { dir = 1; for (int t = 0; t < n; t++) sig[t] = tr.present()[t] ? tr.area()[t] / (o.width * o.height) : 0; }
+            case "lamp_on" -> { dir = 1; for (int t = 0; t < n; t++) sig[t] = meanLuma(o.luma[t]); }
+            case "domino_chain", "knock" -> {
+                dir = -1;
+                for (int t = 0; t < n; t++) if (tr.present()[t]) sig[t] = (tr.bottom()[t] - tr.top()[t] + 1) / (double) o.height;
+            }
+            case "footprints" -> { dir = 1; for (int t = 0; t < n; t++) sig[t] = marks(o, t, ss); }
+            default -> { return new EventTrace(e, sig, 0, 0, false, -1, "no detector for event " + e.event()); }
+        }
+        int k = Math.max(2, n / 8);
+        double before = medianRange(sig, 0, k), after = medianRange(sig, n - k, n);
+        double change = dir * (after - before);
+        double need = switch (e.event()) {
+            case "bite" -> 0.03;
+            case "pop", "shatter" -> 0.4 * Math.max(before, 1e-6);
+            case "paint" -> Math.max(0.002, 1.0 * before);
+            case "lamp_on" -> 0.015;
+            case "domino_chain", "knock" -> 0.25 * Math.max(before, 1e-6);
+            default -> 0.002; // footprints: share of frame newly marked
+        };
+        boolean effect = !Double.isNaN(change) && change > need;
+        int onset = -1;
+        if (effect) {
+            double mid = (before + after) / 2;
+            // the onset: the first frame after which the signal stays past the midpoint
+            for (int t = n - 1; t >= 0; t--) {
+                if (Double.isNaN(sig[t])) continue;
+                if (dir * (sig[t] - mid) > 0) onset = t; else break;
+            }
+        }
+        return new EventTrace(e, sig, before, after, effect, onset, effect ? "" : "no change of " + r3(change) + " (needs " + r3(need) + ")");
+    }
+
+    static double medianRange(double[] v, int a, int b) {
+        List<Double> s = new ArrayList<>();
+        for (int i = a; i < b; i++) if (!Double.isNaN(v[i])) s.add(v[i]);
+        if (s.isEmpty()) return Double.NaN;
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+
+    static double meanLuma(float[] l) { double s = 0; for (float v : l) s += v; return s / l.length; }
+
+    /** Share of the lower half of the frame that is dark on light snow-like ground: footprints. */
+    static double marks(Observation o, int t, List<Subject> ss) {
+        float[] l = o.luma[t];
+        int n = 0, tot = 0;
+        for (int y = o.height / 2; y < o.height; y++)
+            for (int x = 0; x < o.width; x++) {
+                int p = y * o.width + x;
+                tot++;
+                int lab = o.labels[t][p];
+                boolean thing = false;
+                for (Subject s : ss) if (lab == s.colour()) { thing = true; break; }
+                if (!thing && l[p] > 0.35f && l[p] < 0.72f) n++;
+            }
+        return n / (double) Math.max(1, tot);
+    }
+
+    /** Area over the convex hull's area: 1 for convex silhouettes, lower once a bite is taken out. */
+    static double solidity(Blob b) {
+        int w = b.width();
+        int h = b.h();
+        int[] lo = new int[h], hi = new int[h];
+        java.util.Arrays.fill(lo, Integer.MAX_VALUE);
+        java.util.Arrays.fill(hi, Integer.MIN_VALUE);
+        for (int p : b.pixels()) {
+            int y = p / w - b.y0(), x = p % w;
+            lo[y] = Math.min(lo[y], x); hi[y] = Math.max(hi[y], x + 1);
+        }
+        List<double[]> pts = new ArrayList<>();
+        for (int y = 0; y < h; y++) {
+            if (lo[y] == Integer.MAX_VALUE) continue;
+            pts.add(new double[] {lo[y], y}); pts.add(new double[] {lo[y], y + 1});
+            pts.add(new double[] {hi[y], y}); pts.add(new double[] {hi[y], y + 1});
+        }
+        return b.area() / Math.max(1, hullArea(pts));
+    }
+
+    static double hullArea(List<double[]> pts) {
+        pts.sort((p, q) -> p[0] != q[0] ? Double.compare(p[0], q[0]) : Double.compare(p[1], q[1]));
+        int n = pts.size();
+        if (n < 3) return 0;
+        double[][] hull = new double[2 * n][];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            while (k >= 2 && cross(hull[k - 2], hull[k - 1], pts.get(i)) <= 0) k--;
+            hull[k++] = pts.get(i);
+        }
+        for (int i = n - 2, t = k + 1; i >= 0; i--) {
+            while (k >= t && cross(hull[k - 2], hull[k - 1], pts.get(i)) <= 0) k--;
+            hull[k++] = pts.get(i);
+        }
+        double a = 0;
+        for (int i = 0; i + 1 < k; i++) a += hull[i][0] * hull[i + 1][1] - hull[i + 1][0] * hull[i][1];
+        return Math.abs(a) / 2;
+    }
+
+    static double cross(double[] o, double[] a, double[] b) { return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]); }
+
+    static List<Check> causeEffect(List<EventTrace> traces, Observation o) {
+        List<Check> out = new ArrayList<>();
+        for (EventTrace tr : traces) {
+            if (tr.reason().startsWith("subject has no colour") || tr.reason().startsWith("no detector")) continue;
+            double score = 0;
+            if (tr.effect()) {
+                // effect absent at the start (onset after the first frames), present after, still there at the end
+                boolean absentBefore = tr.onset() > Math.max(1, o.frames / 10);
+                score = absentBefore ? 1 : 0.3;
+            }
+            out.add(new Check(Dimension.CAUSE_EFFECT, tr.event().subject() + " " + tr.event().event(), r3(score),
+                    ev("signal_before", r3(tr.before()), "signal_after", r3(tr.after()), "onset_frame", tr.onset(),
+                            "onset_s", tr.onset() < 0 ? null : r3(tr.onset() / o.fps), "reason", tr.reason(),
+                            "signal_per_frame", roundSig(tr.signal()))));
+        }
+        return out;
+    }
+
+    static List<Double> roundSig(double[] v) {
+        List<Double> out = new ArrayList<>();
+        for (double d : v) out.add(Double.isNaN(d) ? null : r3(d));
+        return out;
+    }
+
+    static List<Check> eventOrder(List<EventTrace> traces, Observation o) {
+        List<Check> out = new ArrayList<>();
+        if (traces.size() < 2) return out;
+        int pairs = 0, concordant = 0;
+        List<Object> onsets = new ArrayList<>();
+        for (EventTrace t : traces) onsets.add(t.onset() < 0 ? null : r3(t.onset() / o.fps));
+        for (int i = 0; i < traces.size(); i++)
+            for (int j = i + 1; j < traces.size(); j++) {
+                EventTrace a = traces.get(i), b = traces.get(j);
+                if (a.event().order() == b.event().order()) continue;
+                EventTrace first = a.event().order() < b.event().order() ? a : b, second = first == a ? b : a;
+                pairs++;
+                if (first.onset() >= 0 && second.onset() >= 0 && first.onset() < second.onset()) concordant++;
+            }
+        if (pairs == 0) return out;
+        // onset error: the later event should follow by at least one frame; report the gap between stated neighbours
+        out.add(new Check(Dimension.EVENT_ORDER, "event order", r3(concordant / (double) pairs),
+                ev("onsets_s_in_prompt_order", onsets, "pairs", pairs, "concordant", concordant,
+                        "rank_agreement", r3(2.0 * concordant / pairs - 1))));
+        return out;
+    }
+
+    // ---- 9. camera ----------------------------------------------------------------------------------------------
+
+    static List<Check> camera(Facts f, Observation o, List<Subject> ss) {
+        List<Check> out = new ArrayList<>();
+        if (f.camera() == null) return out;
+        double tx = 0, ty = 0, sc = 0, par = 0;
+        int known = 0;
+        for (GlobalMotion.Step s : o.steps) {
+            if (!s.known()) continue;
+            known++; tx += s.tx(); ty += s.ty(); sc += s.s(); par += s.parallax();
+        }
+        double w = o.width, h = o.height;
+        // normalised totals over the clip: background shift in frame widths/heights, expansion as a fraction
+        double nx = tx / w, ny = ty / h, ns = sc;
+        String observed = CameraMoves.classify(nx, ny, ns);
+        double score;
+        String expected = f.camera();
+        double mx = Math.abs(nx), my = Math.abs(ny), ms = Math.abs(ns) * 1.5;
+        switch (expected) {
+            case "static" -> score = 1 - (Math.max(mx, Math.max(my, ms)) - 0.03) / 0.05;
+            case "pan_left", "orbit_left" -> score = dominant(nx, mx, my, ms, expected.equals("pan_left") ? 1 : CameraMoves.ORBIT_SIGN);
+            case "pan_right", "orbit_right" -> score = dominant(-nx, mx, my, ms, expected.equals("pan_right") ? 1 : CameraMoves.ORBIT_SIGN);
+            case "tilt_up", "crane_up" -> score = dominant(ny, my, mx, ms, expected.equals("tilt_up") ? 1 : CameraMoves.CRANE_SIGN);
+            case "tilt_down", "crane_down" -> score = dominant(-ny, my, mx, ms, expected.equals("tilt_down") ? 1 : CameraMoves.CRANE_SIGN);
+            case "zoom_in", "dolly_in" -> score = dominant(ns * 1.5, ms, mx, my, 1);
+            case "zoom_out", "dolly_out" -> score = dominant(-ns * 1.5, ms, mx, my, 1);
+            case "tracking" -> {
+                // the followed thing stays put in the frame while the background slides past
+                Subject target = f.cameraTarget() == null ? null : subject(ss, f.cameraTarget());
+                if (target == null) for (Subject s : ss) if (f.motionOf(s.obj().ref()) != null) { target = s; break; }
+                double bg = Math.max(mx, my);
+                double spread = target == null ? 1 : spread(target.track()) / w;
+                score = clamp01((bg - 0.04) / 0.08) * clamp01(1 - (spread - 0.1) / 0.15);
+            }
+            default -> score = 0;
+        }
+        out.add(new Check(Dimension.CAMERA, "camera " + expected, r3(clamp01(score)),
+                ev("observed", observed, "background_shift_x_frac", r3(nx), "background_shift_y_frac", r3(ny),
+                        "expansion", r3(ns), "parallax", r3(known == 0 ? 0 : par / known), "steps_with_texture", known)));
+        return out;
+    }
+
+    /** Score for a move whose signed main component {@code v} should be positive and dominate the others. */
+    static double dominant(double v, double main, double other1, double other2, int sign) {
+        double s = sign * v;
+        return clamp01((s - 0.03) / 0.07) * (main >= Math.max(other1, other2) ? 1 : 0.3);
+    }
+
+    static double spread(Track tr) {
+        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+        for (int t = 0; t < tr.present().length; t++) if (tr.present()[t]) { lo = Math.min(lo, tr.x()[t]); hi = Math.max(hi, tr.x()[t]); }
+        return hi < lo ? Double.MAX_VALUE : hi - lo;
+    }
+
+    // ---- 10. temporal consistency, 11. motion amount ------------------------------------------------------------
+
+    static List<Check> consistency(Observation o) {
+        int n = o.frames, px = o.width * o.height;
+        // flicker: pixels whose brightness goes up then down (or down then up) by a visible step in consecutive frames
+        double flicker = 0;
+        int triples = 0;
+        for (int t = 1; t + 1 < n; t++) {
+            float[] a = o.luma[t - 1], b = o.luma[t], c = o.luma[t + 1];
+            int alt = 0;
+            for (int i = 0; i < px; i++) {
+                float d1 = b[i] - a[i], d2 = c[i] - b[i];
+                if ((d1 > 0.08f && d2 < -0.08f) || (d1 < -0.08f && d2 > 0.08f)) alt++;
+            }
+            flicker += alt / (double) px;
+            triples++;
+        }
+        flicker = triples == 0 ? 0 : flicker / triples;
+        double maxJump = 0;
+        for (int t = 1; t < n; t++) maxJump = Math.max(maxJump, Math.abs(meanLuma(o.luma[t]) - meanLuma(o.luma[t - 1])));
+        double score = clamp01(1 - (flicker - 0.01) / 0.05);
+        return List.of(new Check(Dimension.CONSISTENCY, "flicker", r3(score),
+                ev("alternating_pixel_share", r3(flicker), "max_global_brightness_step", r3(maxJump))));
+    }
+
+    static List<Check> motionAmount(Facts f, Observation o) {
+        int n = o.frames, px = o.width * o.height;
+        double energy = 0;
+        for (int t = 1; t < n; t++) {
+            float[] a = o.luma[t - 1], b = o.luma[t];
+            int moved = 0;
+            for (int i = 0; i < px; i++) if (Math.abs(b[i] - a[i]) > 0.03f) moved++;
+            energy += moved / (double) px;
+        }
+        energy /= (n - 1);
+        boolean moving = f.camera() != null && !f.camera().equals("static");
+        for (Facts.Motion m : f.motions()) if (!m.motion().equals("still")) moving = true;
+        if (!f.events().isEmpty()) moving = true;
+        double score = moving ? clamp01((energy - 0.001) / 0.006) : clamp01(1 - (energy - 0.02) / 0.05);
+        return List.of(new Check(Dimension.MOTION_AMOUNT, moving ? "something moves" : "nothing moves", r3(score),
+                ev("changed_pixel_share_per_frame", r3(energy), "expects_motion", moving)));
+    }
+
+    /** All checks of one video except language agreement (which compares two videos). */
+    public static List<Check> all(Facts f, Observation o) {
+        List<Subject> ss = subjects(f, o);
+        List<Check> out = new ArrayList<>();
+        out.addAll(presence(f, o, ss));
+        out.addAll(attributes(f, o, ss));
+        out.addAll(spatial(f, o, ss));
+        out.addAll(motion(f, o, ss));
+        out.addAll(physics(f, o, ss));
+        out.addAll(permanence(f, o, ss));
+        List<EventTrace> traces = new ArrayList<>();
+        for (Facts.Event e : f.events()) traces.add(trace(e, f, o, ss));
+        out.addAll(causeEffect(traces, o));
+        out.addAll(eventOrder(traces, o));
+        out.addAll(camera(f, o, ss));
+        out.addAll(consistency(o));
+        out.addAll(motionAmount(f, o));
+        return out;
+    }
+
+    /** The thing colours the prompt names (to mask them out of the background-motion estimate). */
+    public static java.util.Set<Integer> colours(Facts f) {
+        java.util.Set<Integer> s = new java.util.HashSet<>();
+        for (Obj ob : f.objects()) { int c = colourOf(ob); if (c >= 0) s.add(c); }
+        return s;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.tessera.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A SimBench run: per prompt its checks, then per dimension the mean of the per-prompt means (n = prompts that had
+ * at least one check of that dimension), the overall score (mean over dimensions with n > 0), the normalised score
+ * {@code (score - floor) / (ceiling - floor)} from {@link Calibration}, and the same aggregates per split (prompts of
+ * seen combinations vs held-out combinations).
+ */
+public final class Report {
+    /** One prompt line and what came of it; {@code error} set (and no checks) when it could not be judged. */
+    public record PromptResult(int line, String prompt, String lang, String split, String video, String error,
+                               Facts facts, List<Check> checks, List<String> keyframes) {
+        public Map<Dimension, Double> dimensionScores() {
+            Map<Dimension, double[]> acc = new EnumMap<>(Dimension.class);
+            for (Check c : checks) { double[] a = acc.computeIfAbsent(c.dimension(), d -> new double[2]); a[0] += c.score(); a[1]++; }
+            Map<Dimension, Double> out = new EnumMap<>(Dimension.class);
+            acc.forEach((d, a) -> out.put(d, a[0] / a[1]));
+            return out;
+        }
+    }
+
+    public record DimScore(double score, Double normalized, int n) {}
+
+    public final List<PromptResult> prompts;
+    public final Map<Dimension, DimScore> dimensions;
+    public final double overall;
+    public final Map<String, Map<Dimension, DimScore>> splits = new LinkedHashMap<>();
+    public final Map<String, Double> splitOverall = new LinkedHashMap<>();
+
+    public Report(List<PromptResult> prompts, Calibration cal) {
+        this.prompts = List.copyOf(prompts);
+        this.dimensions = aggregate(prompts, cal);
+        this.overall = overall(dimensions);
+        for (String split : List.of("seen", "held_out")) {
+            List<PromptResult> sub = new ArrayList<>();
+            for (PromptResult p : prompts) if (split.equals(p.split())) sub.add(p);
+            if (sub.isEmpty()) continue;
+            Map<Dimension, DimScore> d = aggregate(sub, cal);
+            splits.put(split, d);
+            splitOverall.put(split, overall(d));
+        }
+    }
+
+    static Map<Dimension, DimScore> aggregate(List<PromptResult> prompts, Calibration cal) {
+        Map<Dimension, DimScore> out = new EnumMap<>(Dimension.class);
+        for (Dimension d : Dimension.values()) {
+            double sum = 0;
+            int n = 0;
+            for (PromptResult p : prompts) {
+                if (p.error() != null) continue;
+                Double s = p.dimensionScores().get(d);
+                if (s != null) { sum += s; n++; }
+            }
+            if (n == 0) continue;
+            double score = sum / n;
+            out.put(d, new DimScore(score, cal == null ? null : cal.normalize(d, score), n));
+        }
+        return out;
+    }
+
+    static double overall(Map<Dimension, DimScore> dims) {
+        if (dims.isEmpty()) return 0;
+        double s = 0;
+        for (DimScore d : dims.values()) s += d.score();
+        return s / dims.size();
+    }
+
+    public Double score(Dimension d) { DimScore s = dimensions.get(d); return s == null ? null : s.score(); }
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static double r4(double v) { return Math.round(v * 10000) / 10000.0; }
+
+    ObjectNode dims(Map<Dimension, DimScore> m) {
+        ObjectNode o = JSON.createObjectNode();
+        m.forEach((d, s) -> {
+            ObjectNode x = o.putObject(d.id());
+            x.put("score", r4(s.score()));
+            if (s.normalized() == null) x.putNull("normalized"); else x.put("normalized", r4(s.normalized()));
+            x.put("n", s.n());
+        });
+        return o;
+    }
+
+    /** The one-line summary printed last on stdout. */
+    public ObjectNode summary() {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("overall", r4(overall));
+        ObjectNode d = o.putObject("dimensions");
+        dimensions.forEach((k, v) -> d.put(k.id(), r4(v.score())));
+        ObjectNode sp = o.putObject("splits");
+        splitOverall.forEach((k, v) -> sp.put(k, r4(v)));
+        int errors = 0;
+        for (PromptResult p : prompts) if (p.error() != null) errors++;
+        o.put("prompts", prompts.size());
+        o.put("errors", errors);
+        return o;
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("overall", r4(overall));
+        root.set("dimensions", dims(dimensions));
+        ObjectNode sp = root.putObject("splits");
+        splits.forEach((k, v) -> {
+            ObjectNode s = sp.putObject(k);
+            s.put("overall", r4(splitOverall.get(k)));
+            s.set("dimensions", dims(v));
+        });
+        ArrayNode arr = root.putArray("prompts");
+        for (PromptResult p : prompts) {
+            ObjectNode o = arr.addObject();
+            o.put("line", p.line());
+            o.put("prompt", p.prompt());
+            o.put("lang", p.lang());
+            if (p.split() != null) o.put("split", p.split());
+            if (p.video() != null) o.put("video", p.video());
+            if (p.error() != null) { o.put("error", p.error()); continue; }
+            o.set("facts", JSON.valueToTree(p.facts()));
+            ObjectNode sc = o.putObject("scores");
+            p.dimensionScores().forEach((d, v) -> sc.put(d.id(), r4(v)));
+            ArrayNode checks = o.putArray("checks");
+            for (Check c : p.checks()) {
+                ObjectNode co = checks.addObject();
+                co.put("dimension", c.dimension().id());
+                co.put("check", c.name());
+                co.put("score", c.score());
+                co.put("pass", c.score() >= 0.5);
+                co.set("evidence", JSON.valueToTree(c.evidence()));
+            }
+        }
+        return root;
+    }
+
+    /** Writes report.json atomically (temp file, then rename). */
+    public void writeJson(Path file) throws IOException { atomicWrite(file, JSON.writeValueAsBytes(toJson())); }
+
+    static void atomicWrite(Path file, byte[] bytes) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally { Files.deleteIfExists(tmp); }
+    }
+}

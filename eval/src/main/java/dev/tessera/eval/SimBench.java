@@ -1,0 +1,129 @@
+package dev.tessera.eval;
+
+import dev.tessera.eval.Report.PromptResult;
+import dev.tessera.media.Video;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * SimBench: scores videos against their prompts' facts from pixels. {@link #judge} is the whole judgement of one
+ * video; {@link #run} judges a prompt list (each line's video from a {@link VideoSource}), adds the
+ * English/Chinese agreement between lines that state the same facts, and builds the {@link Report}.
+ */
+public final class SimBench {
+    /** How prompts become facts and splits: the world's parser and held-out list. */
+    public interface Prompts {
+        /** The prompt's facts; throws IllegalArgumentException with one line naming the problem. */
+        Facts facts(String prompt);
+        /** "held_out" when the prompt uses a combination the world keeps out of training, else "seen". */
+        String split(String prompt);
+    }
+
+    /** Where line i's video comes from (rendered, generated or read); throws with one clear line on failure. */
+    public interface VideoSource {
+        Video video(int line, String prompt, Facts facts) throws Exception;
+        /** A name for the report (file path), or null. */
+        default String describe(int line) { return null; }
+    }
+
+    private SimBench() {}
+
+    /** Every check of one video against one prompt's facts, except language agreement. */
+    public static List<Check> judge(Facts facts, Video video) {
+        checkVideo(video);
+        Observation o = new Observation(video, Checks.colours(facts));
+        return Checks.all(facts, o);
+    }
+
+    static void checkVideo(Video v) {
+        if (v.frameCount() < 4) throw new IllegalArgumentException("video has " + v.frameCount() + " frame(s); SimBench needs at least 4");
+    }
+
+    static String lang(String prompt) {
+        for (int i = 0; i < prompt.length(); i++) {
+            Character.UnicodeScript s = Character.UnicodeScript.of(prompt.codePointAt(i));
+            if (s == Character.UnicodeScript.HAN) return "zh";
+        }
+        return "en";
+    }
+
+    /** Judges every line; {@code progress} receives one line per prompt (with an ETA). */
+    public static Report run(List<String> lines, Prompts prompts, VideoSource source, Calibration cal, Consumer<String> progress) {
+        List<PromptResult> results = new ArrayList<>();
+        long start = System.nanoTime();
+        int done = 0, total = 0;
+        for (String l : lines) if (!l.isBlank() && !l.strip().startsWith("#")) total++;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            int no = i + 1;
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            String lang = lang(line);
+            Facts facts;
+            String split;
+            try {
+                facts = prompts.facts(line);
+                split = prompts.split(line);
+            } catch (IllegalArgumentException e) {
+                results.add(new PromptResult(no, line, lang, null, null, "line " + no + ": " + e.getMessage(), null, List.of(), List.of()));
+                done++;
+                continue;
+            }
+            String err = null;
+            List<Check> checks = List.of();
+            List<String> keys = List.of();
+            try {
+                Video v = source.video(no, line, facts);
+                checkVideo(v);
+                Observation o = new Observation(v, Checks.colours(facts));
+                checks = Checks.all(facts, o);
+                keys = Keyframes.draw(o, facts);
+            } catch (Exception e) {
+                err = "line " + no + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            results.add(new PromptResult(no, line, lang, split, source.describe(no), err, facts, checks, keys));
+            done++;
+            if (progress != null) {
+                double el = (System.nanoTime() - start) / 1e9, eta = el / done * (total - done);
+                progress.accept(String.format("[%d/%d] line %d %s  (%.1fs elapsed, ETA %.0fs)", done, total, no,
+                        err == null ? "scored" : "failed: " + err, el, eta));
+            }
+        }
+        return new Report(languageAgreement(results), cal);
+    }
+
+    /**
+     * English/Chinese agreement: lines whose facts are equal but whose languages differ are the same scene prompted
+     * twice. Each such pair gets a check on its later line scoring 1 - the mean absolute difference of the two
+     * videos' dimension scores (over dimensions both have).
+     */
+    static List<PromptResult> languageAgreement(List<PromptResult> in) {
+        List<PromptResult> out = new ArrayList<>(in);
+        for (int j = 0; j < out.size(); j++) {
+            PromptResult b = out.get(j);
+            if (b.error() != null) continue;
+            for (int i = 0; i < j; i++) {
+                PromptResult a = out.get(i);
+                if (a.error() != null || a.lang().equals(b.lang()) || !a.facts().equals(b.facts())) continue;
+                Map<Dimension, Double> sa = a.dimensionScores(), sb = b.dimensionScores();
+                Map<Dimension, Double> diff = new EnumMap<>(Dimension.class);
+                double sum = 0;
+                for (Dimension d : sa.keySet()) {
+                    if (!sb.containsKey(d)) continue;
+                    double x = Math.abs(sa.get(d) - sb.get(d));
+                    diff.put(d, Checks.r3(x));
+                    sum += x;
+                }
+                double score = diff.isEmpty() ? 0 : 1 - sum / diff.size();
+                List<Check> checks = new ArrayList<>(b.checks());
+                checks.add(new Check(Dimension.LANGUAGE_AGREEMENT, "agrees with line " + a.line() + " (" + a.lang() + ")",
+                        Checks.r3(Check.clamp01(score)), Check.ev("other_line", a.line(), "abs_difference_per_dimension", diff)));
+                out.set(j, new PromptResult(b.line(), b.prompt(), b.lang(), b.split(), b.video(), b.error(), b.facts(), checks, b.keyframes()));
+                break;
+            }
+        }
+        return out;
+    }
+}

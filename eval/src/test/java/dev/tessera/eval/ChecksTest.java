@@ -1,0 +1,115 @@
+package dev.tessera.eval;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.tessera.media.Video;
+import dev.tessera.world.Vocab.Colour;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each dimension on painted clips whose truth the test sets, and the same clips attacked (mirrored, reversed,
+ * frozen, still): the honest clip scores high, the attack low, on the dimension it attacks.
+ */
+class ChecksTest {
+    static Map<Dimension, Double> scores(Facts f, Video v) {
+        Map<Dimension, double[]> acc = new EnumMap<>(Dimension.class);
+        for (Check c : SimBench.judge(f, v)) { double[] a = acc.computeIfAbsent(c.dimension(), d -> new double[2]); a[0] += c.score(); a[1]++; }
+        Map<Dimension, Double> out = new EnumMap<>(Dimension.class);
+        acc.forEach((d, a) -> out.put(d, a[0] / a[1]));
+        return out;
+    }
+
+    static final Facts.Obj BALL = Synth.obj("red", "ball"), CUBE = Synth.obj("blue", "cube");
+
+    /** A red ball rolling left to right past a still blue cube (placed right of the ball's start), camera panning left. */
+    static Video rolling() {
+        return Synth.video(80, 64, 12, 36, 7, t -> new Synth.Scene(0.8 * t, 0, 1, List.of(
+                new Synth.Shape("ball", Colour.RED.rgb, 14 + 1.2 * t + 0.8 * t, 40, 6),
+                new Synth.Shape("cube", Colour.BLUE.rgb, 62 + 0.8 * t * 0.2, 22, 6))));
+    }
+
+    @Test void leftRightAndDirectionAndPanAreJudgedAndAMirrorFailsThem() {
+        Facts f = Synth.facts(List.of(BALL, CUBE), List.of(new Facts.Motion("red ball", "roll", "left_to_right")),
+                List.of(), List.of(), "pan_left");
+        Map<Dimension, Double> s = scores(f, rolling());
+        assertTrue(s.get(Dimension.MOTION_DIRECTION) >= 0.95, "direction " + s);
+        assertTrue(s.get(Dimension.CAMERA) >= 0.95, "camera " + s);
+        assertTrue(s.get(Dimension.PRESENCE) >= 0.95, "presence " + s);
+        assertTrue(s.get(Dimension.ATTRIBUTES) >= 0.95, "attributes " + s);
+        Map<Dimension, Double> m = scores(f, Perturb.mirror(rolling()));
+        assertTrue(m.get(Dimension.MOTION_DIRECTION) <= 0.2, "mirrored direction " + m);
+        assertTrue(m.get(Dimension.CAMERA) <= 0.2, "mirrored camera " + m);
+    }
+
+    @Test void spatialLeftOfAndMirror() {
+        Facts f = Synth.facts(List.of(BALL, CUBE), List.of(), List.of(new Facts.Relation("red ball", "left_of", "blue cube")), List.of(), null);
+        Video v = Synth.video(64, 64, 12, 12, 8, t -> new Synth.Scene(0, 0, 1, List.of(
+                new Synth.Shape("ball", Colour.RED.rgb, 18 + 0.3 * t, 36, 6), new Synth.Shape("cube", Colour.BLUE.rgb, 44, 36, 6))));
+        assertTrue(scores(f, v).get(Dimension.SPATIAL) >= 0.95);
+        assertTrue(scores(f, Perturb.mirror(v)).get(Dimension.SPATIAL) <= 0.2);
+        // swapped colours (blue ball, red cube) break attribute binding
+        Video swapped = Synth.video(64, 64, 12, 12, 8, t -> new Synth.Scene(0, 0, 1, List.of(
+                new Synth.Shape("ball", Colour.BLUE.rgb, 18, 36, 6), new Synth.Shape("cube", Colour.RED.rgb, 44, 36, 6))));
+        assertTrue(scores(f, swapped).get(Dimension.ATTRIBUTES) <= 0.2);
+    }
+
+    /** A ball dropped from height bouncing with restitution 0.7, 12 fps. */
+    static Video bouncing() {
+        double g = 180, e = 0.7; // px/s^2
+        List<Double> ys = new ArrayList<>();
+        double y = 10, v = 0, ground = 54, dt = 1 / 12.0;
+        for (int i = 0; i < 48; i++) {
+            ys.add(y);
+            for (int k = 0; k < 20; k++) {
+                v += g * dt / 20; y += v * dt / 20;
+                if (y > ground) { y = ground - (y - ground); v = -e * v; }
+            }
+        }
+        return Synth.video(64, 64, 12, 48, 9, t -> new Synth.Scene(0, 0, 1, List.of(new Synth.Shape("ball", Colour.RED.rgb, 32, ys.get(t) - 5, 5))));
+    }
+
+    @Test void bouncePhysicsAndReversal() {
+        Facts f = Synth.facts(List.of(BALL), List.of(new Facts.Motion("red ball", "bounce", null)), List.of(), List.of(), null);
+        Map<Dimension, Double> s = scores(f, bouncing());
+        assertTrue(s.get(Dimension.PHYSICS) >= 0.95, "physics " + s);
+        assertTrue(s.get(Dimension.MOTION_DIRECTION) >= 0.95, "bounce path " + s);
+        Map<Dimension, Double> r = scores(f, Perturb.reverse(bouncing()));
+        List<Check> checks = SimBench.judge(f, Perturb.reverse(bouncing()));
+        double gravity = checks.stream().filter(c -> c.name().endsWith("gravity")).findFirst().orElseThrow().score();
+        assertTrue(gravity <= 0.2, "reversed bounce gravity check " + gravity + " " + r);
+    }
+
+    @Test void stillVideoFailsMotionAmount() {
+        Facts f = Synth.facts(List.of(BALL), List.of(new Facts.Motion("red ball", "bounce", null)), List.of(), List.of(), null);
+        assertTrue(scores(f, bouncing()).get(Dimension.MOTION_AMOUNT) >= 0.95);
+        assertTrue(scores(f, Perturb.still(bouncing())).get(Dimension.MOTION_AMOUNT) <= 0.2);
+    }
+
+    @Test void popEffectMustAppearAndStay() {
+        Facts f = Synth.facts(List.of(Synth.obj("red", "balloon")), List.of(), List.of(), List.of(new Facts.Event(1, "pop", "red balloon", null)), null);
+        Video v = Synth.video(64, 64, 12, 24, 10, t -> new Synth.Scene(0, 0, 1,
+                t < 12 ? List.of(new Synth.Shape("ball", Colour.RED.rgb, 32, 30, 8)) : List.of()));
+        assertTrue(scores(f, v).get(Dimension.CAUSE_EFFECT) >= 0.95);
+        assertTrue(scores(f, Perturb.reverse(v)).get(Dimension.CAUSE_EFFECT) <= 0.2);
+        assertTrue(scores(f, Perturb.freezeFrom(v, 11)).get(Dimension.CAUSE_EFFECT) <= 0.2);
+    }
+
+    @Test void eventOrderFollowsOnsets() {
+        Facts f = Synth.facts(List.of(Synth.obj("red", "balloon"), Synth.obj("blue", "balloon")), List.of(), List.of(),
+                List.of(new Facts.Event(1, "pop", "red balloon", null), new Facts.Event(2, "pop", "blue balloon", null)), null);
+        Video v = Synth.video(64, 64, 12, 30, 11, t -> {
+            List<Synth.Shape> s = new ArrayList<>();
+            if (t < 10) s.add(new Synth.Shape("ball", Colour.RED.rgb, 20, 30, 7));
+            if (t < 20) s.add(new Synth.Shape("ball", Colour.BLUE.rgb, 44, 30, 7));
+            return new Synth.Scene(0, 0, 1, s);
+        });
+        assertEquals(1.0, scores(f, v).get(Dimension.EVENT_ORDER), 1e-9);
+        Facts swapped = Synth.facts(f.objects(), List.of(), List.of(),
+                List.of(new Facts.Event(1, "pop", "blue balloon", null), new Facts.Event(2, "pop", "red balloon", null)), null);
+        assertEquals(0.0, scores(swapped, v).get(Dimension.EVENT_ORDER), 1e-9);
+    }
+}
