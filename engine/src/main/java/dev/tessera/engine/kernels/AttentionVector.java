@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The fast attention behind {@link Attention}: flash-style tiling over blocks of {@value #BLK} queries × {@value #BLK}
  * keys with an online softmax, so nothing of size Nq × Nk is ever held. Every block product (Q·Kᵀ, P·V and the five
  * of the backward) runs on the SGEMM register tile ({@link SgemmVector#micro}, 6 rows × 4 vectors) over operands
- * packed per block with unit stride; exponentials are Vector API {@code EXP} lanes.
+ * packed per block with unit stride; exponentials are {@link VectorMath#exp} (bit-exact in and out of the JIT).
  *
  * <p>Forward: per (batch, head, query block), O accumulates P·V with the running max/sum rescaling; it writes O and
  * lse = max + log(sum) per row. Backward (FlashAttention-2 order): per (batch, head), for each key block, loop over
@@ -40,7 +40,7 @@ final class AttentionVector {
         float[] f = new float[0], g = new float[0], h = new float[0];
         float[] qAll = new float[0], qT = new float[0], dOAll = new float[0], dOT = new float[0];
         float[] delta = new float[0], lseFix = new float[0], dQ = new float[0];
-        float[] m = new float[BLK], l = new float[BLK], bias = new float[BLK];
+        float[] m = new float[BLK], l = new float[BLK], bias = new float[BLK], lanes = new float[L];
         /** Kᵀ of one (b, h), packed [dp × nkp], valid for the call that owns {@code ktCall}. */
         float[] kt = new float[0];
         Object ktCall;
@@ -115,7 +115,7 @@ final class AttentionVector {
                 if (r >= nq) { Arrays.fill(sc, r * BLK, (r + 1) * BLK, 0f); continue; }
                 int i = qi0 + r;
                 int hideFrom = s.causal() && kj0 + BLK - 1 > i ? Math.max(0, i - kj0 + 1) : BLK;
-                softmaxRow(sc, r, bias, hideFrom, m, l, acc, dp);
+                softmaxRow(sc, r, bias, hideFrom, m, l, acc, dp, w.lanes);
             }
             // O += P·V over the nk valid keys
             if (vInPlace) {
@@ -143,10 +143,10 @@ final class AttentionVector {
      * Online-softmax step for row r of the score block: masks (bias, and keys from {@code hideFrom} on), updates the
      * running max m[r] and sum l[r], rescales the output accumulator row, and leaves P = exp(s - max) in place.
      * Kept small on purpose: Vector API calls in a method past C2's inlining budget are not intrinsified and run on
-     * boxed vectors (EXP measured 4× slower inside the big block method than here).
+     * boxed vectors (exponentials measured 4× slower inside the big block method than here).
      */
     private static void softmaxRow(float[] sc, int r, float[] bias, int hideFrom, float[] m, float[] l,
-                                   float[] acc, int dp) {
+                                   float[] acc, int dp, float[] lanes) {
         int row = r * BLK;
         FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int x = 0; x < BLK; x += L) {
@@ -160,14 +160,14 @@ final class AttentionVector {
             Arrays.fill(sc, row, row + BLK, 0f);
             return;
         }
-        float corr = (float) Math.exp(m[r] - mNew);
+        float corr = VectorMath.exp(m[r] - mNew);
         FloatVector sum = FloatVector.zero(S), mv = FloatVector.broadcast(S, mNew);
         for (int x = 0; x < BLK; x += L) {
-            FloatVector p = FloatVector.fromArray(S, sc, row + x).sub(mv).lanewise(VectorOperators.EXP);
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(S, sc, row + x).sub(mv));
             p.intoArray(sc, row + x);
             sum = sum.add(p);
         }
-        l[r] = l[r] * corr + sum.reduceLanes(VectorOperators.ADD);
+        l[r] = l[r] * corr + VectorMath.sum(sum, lanes);
         m[r] = mNew;
         if (corr != 1f) {
             FloatVector cv = FloatVector.broadcast(S, corr);
@@ -312,8 +312,8 @@ final class AttentionVector {
         }
         FloatVector sv = FloatVector.broadcast(S, scale);
         for (int x = 0; x < BLK; x += L) {
-            FloatVector p = FloatVector.fromArray(S, pT, row + x).mul(sv)
-                    .sub(FloatVector.fromArray(S, lseFix, qi0 + x)).lanewise(VectorOperators.EXP);
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(S, pT, row + x).mul(sv)
+                    .sub(FloatVector.fromArray(S, lseFix, qi0 + x)));
             p.intoArray(pT, row + x);
         }
         if (hide > 0) Arrays.fill(pT, row, row + hide, 0f);
