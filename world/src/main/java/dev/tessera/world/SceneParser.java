@@ -63,7 +63,7 @@ public final class SceneParser {
             + "across|down|up|about|around|while|by|from|as|then the|filled|full|wears|wear|wearing|is wearing|carries|carrying|holds|holding|dressed in|"
             + "creating|through|inside|along|has|have|we|see|can|each other|one another|video|clip|footage|scene|shot|view|camera|floor|ground|air|"
             + "takes place|take place|place|wall|on the wall|this|these|those|while|under|above|near|next|also|very|both|where|here|lies|sits|stands|"
-            + "creates|capturing|captures|showing|shows|of the|nearby|just|who|whose|their own|looking|setting|in a row|stand in a row|stands in a row|stay still|stays";
+            + "creates|capturing|captures|showing|shows|of the|nearby|just|who|whose|their own|looking|setting|in a row|stand in a row|stands in a row|stay still|stays|row of|a row of|line of|a line of";
     static final String EN_STYLE = "stylish|fashionable|elegant|warm|glowing|neon|animated|city signage|signage|signs|sign|colorful|colourful|lights|light|"
             + "confidently|casually|reflective|damp|mirror|effect|beautiful|cinematic|photorealistic|realistic|closeup|close-up|close up|detailed|highly|"
             + "soft|gentle|gently|slowly|quickly|smoothly|vivid|bright|dramatic|calm|quiet|lively|festive|chinese|lunar|new year|celebration|celebrating|"
