@@ -975,7 +975,10 @@ final class Stage {
         boolean big = spec.things().stream().anyMatch(t -> t.kind() == Kind.MAMMOTH || t.kind() == Kind.DRAGON || t.kind() == Kind.HORSE);
         boolean people = spec.things().stream().anyMatch(t -> t.kind().category == Category.PERSON);
         boolean mammoth = spec.things().stream().anyMatch(t -> t.kind() == Kind.MAMMOTH);
-        camDist = mammoth ? 12.5 : big ? 9.5 : 6.6;
+        long placed = spec.things().stream().filter(t -> t.kind().category != Category.CROWD).count();
+        boolean travel = spec.things().stream().anyMatch(Stage::travels);
+        // frame tighter when there is little to show, so small clips keep their subject large
+        camDist = mammoth ? 12.5 : big ? 9.5 : placed <= 1 && !travel ? 4.6 : placed == 2 && !travel ? 5.6 : 6.6;
         camHeight = big ? 3.2 : 2.4;
         targetY = big ? 1.5 : people ? 0.9 : 0.5;
         fovY = Math.toRadians(big ? 50 : 46);
