@@ -764,7 +764,7 @@ final class Stage {
         @Override void emit(View v, double t) {
             double[] p = pos(t);
             double ph = phase(t);
-            for (double[] f : prints) v.decals.add(new double[] {f[0], f[1], 0.12, 0.06, -f[2], 0x9aa4b8, 0.55});
+            for (double[] f : prints) v.decals.add(new double[] {f[0], f[1], 0.14, 0.07, -f[2], 0x7a8498, 0.7});
             if (thing.kind().category == Category.ANIMAL) {
                 Figures.animal(v.prims, truthIndex, thing.kind(), p[0], p[1], p[2], scale(), ph, rgb(), motion() != Motion.STILL);
                 double s = thing.kind() == Kind.MAMMOTH ? 1.6 : thing.kind() == Kind.DOG ? 0.45 : 1;
