@@ -37,6 +37,11 @@ public final class Captioner {
 
     static <T> T pick(Random r, List<T> l) { return l.get(r.nextInt(l.size())); }
 
+    /** A paint stroke that gets painted is introduced by its event sentence ("a blue paint stroke appears on the wall"). */
+    static boolean introducedByEvent(SceneSpec s, Thing t) {
+        return t.kind() == Kind.PAINT_STROKE && s.events().stream().anyMatch(e -> e.subject() == t.id());
+    }
+
     static String word(Term t, Lang lang, Random r) { return pick(r, lang == Lang.EN ? t.en() : t.zh()); }
 
     // ---- English ---------------------------------------------------------------------------------------------------
@@ -102,7 +107,7 @@ public final class Captioner {
 
         String build() {
             List<String> intro = new ArrayList<>();
-            for (Thing t : s.things()) intro.add(introduce(t));
+            for (Thing t : s.things()) if (!introducedByEvent(s, t)) intro.add(introduce(t)); // its event sentence introduces it
             if (r.nextBoolean()) java.util.Collections.shuffle(intro, r);
             List<String> out = new ArrayList<>();
             String setting = settingPhrase();
@@ -173,7 +178,7 @@ public final class Captioner {
                 String first = w.item().en().getFirst();
                 String item = first.endsWith("s") ? first : word(w.item(), Lang.EN, r);
                 String adj = (w.colour() == null ? "" : w.colour().en().getFirst() + " ") + (w.material() == null ? "" : w.material().en().getFirst() + " ");
-                boolean pl = item.endsWith("s") || item.equals("jeans") || item.equals("shades");
+                boolean pl = List.of("boots", "sunglasses", "shades", "trousers", "pants", "jeans").contains(item);
                 items.add((pl || item.equals("lipstick") ? "" : "aeiou".indexOf((adj + item).charAt(0)) >= 0 ? "an " : "a ") + adj + item);
             }
             if (items.size() == 1) return items.getFirst();
@@ -291,7 +296,7 @@ public final class Captioner {
 
         String build() {
             List<String> intro = new ArrayList<>();
-            for (Thing t : s.things()) intro.add(introduce(t));
+            for (Thing t : s.things()) if (!introducedByEvent(s, t)) intro.add(introduce(t));
             if (r.nextBoolean()) java.util.Collections.shuffle(intro, r);
             List<String> out = new ArrayList<>();
             String setting = settingPhrase();
