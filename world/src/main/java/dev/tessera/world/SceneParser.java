@@ -320,7 +320,7 @@ public final class SceneParser {
         final List<String> style = new ArrayList<>();
         Setting setting; TimeOfDay time; CameraMove camera; int trackId = -1; boolean trackPending;
         // pending noun-phrase attributes
-        Colour pColour; Size pSize; Material pMaterial; Integer pCount; boolean pIndef; String pText;
+        Colour pColour; Size pSize; Material pMaterial; Integer pCount; boolean pIndef, pDef; String pText;
         // clause state
         final List<Integer> clause = new ArrayList<>();
         int zaiAt = -1;
@@ -349,7 +349,7 @@ public final class SceneParser {
                     case MATERIAL -> setMaterial((Material) t.value(), t);
                     case NUM -> { pCount = (Integer) t.value(); mark(t); }
                     case INDEF -> pIndef = true;
-                    case DEF -> pIndef = false;
+                    case DEF -> { pIndef = false; pDef = true; }
                     case CLOTHING -> wear((Clothing) t.value(), t);
                     case MOTION -> motion((Motion) t.value(), t);
                     case DIRECTION -> direction((Direction) t.value(), t);
@@ -391,7 +391,7 @@ public final class SceneParser {
 
         void setMaterial(Material m, Tok t) { pMaterial = m; mark(t); }
 
-        void clearArticle() { pIndef = false; }
+        void clearArticle() { pIndef = false; pDef = false; }
 
         void refer(int id) {
             clause.add(id);
@@ -403,7 +403,8 @@ public final class SceneParser {
             if (k == Kind.DOMINO) count = 1; // one row of dominoes
             if (count > 12) throw new ParseException("at most 12 of one thing, got " + count);
             int id = -1;
-            boolean fresh = pIndef || pCount != null || t.plural() && k != Kind.DOMINO;
+            // "a"/"two" make a new thing; "the ships" refers back; a bare plural ("ships") is new
+            boolean fresh = pIndef || pCount != null || t.plural() && !pDef && k != Kind.DOMINO;
             if (!fresh) {
                 for (int j = things.size() - 1; j >= 0; j--) {
                     B b = things.get(j);
@@ -420,7 +421,7 @@ public final class SceneParser {
             if (pColour != null) b.colour = pColour;
             if (pSize != null) b.size = pSize;
             if (pMaterial != null) b.material = pMaterial;
-            pColour = null; pSize = null; pMaterial = null; pCount = null; pIndef = false; pText = null;
+            pColour = null; pSize = null; pMaterial = null; pCount = null; pIndef = false; pDef = false; pText = null;
             clause.add(id);
             lastThing = id;
             if (k.category == Category.PERSON) lastPerson = id;
@@ -440,7 +441,7 @@ public final class SceneParser {
             int p = lastPerson;
             if (p < 0) throw new ParseException("\"" + t.text() + "\" is clothing but no person is mentioned before it");
             things.get(p).clothing.add(new Worn(c, pColour, pMaterial));
-            pColour = null; pMaterial = null; pSize = null; pCount = null; pIndef = false; pText = null;
+            pColour = null; pMaterial = null; pSize = null; pCount = null; pIndef = false; pDef = false; pText = null;
         }
 
         int subject() { return clause.isEmpty() ? -1 : clause.getLast(); }
@@ -492,7 +493,7 @@ public final class SceneParser {
             if (pendingRel != null) throw new ParseException("relation \"" + pendingRel.id().replace('_', ' ') + "\" is missing the thing it relates to");
             if (pendingMotion != null) throw new ParseException("motion \"" + pendingMotion.id() + "\" has no subject");
             if (pendingDir != null) throw new ParseException("direction \"" + pendingDir.id().replace('_', ' ') + "\" has no moving thing");
-            clause.clear(); zaiAt = -1; pIndef = false;
+            clause.clear(); zaiAt = -1; pIndef = false; pDef = false;
         }
 
         void resolveEvent(EventKind e) {
