@@ -224,7 +224,7 @@ final class Stage {
             case EGG -> new double[] {0.25, 0.34, 0.25}; case PRISM -> new double[] {0.35, 0.3, 0.25};
             case DIAMOND -> new double[] {0.3, 0.4, 0.3}; case DISC -> new double[] {0.35, 0.06, 0.35};
             case BAR -> new double[] {0.55, 0.12, 0.15}; case TETRAHEDRON -> new double[] {0.4, 0.35, 0.4};
-            case COOKIE -> new double[] {0.3, 0.05, 0.3}; case APPLE -> new double[] {0.28, 0.28, 0.28};
+            case COOKIE -> new double[] {0.42, 0.07, 0.42}; case APPLE -> new double[] {0.28, 0.28, 0.28};
             case GLASS -> new double[] {0.16, 0.25, 0.16};
             default -> new double[] {0.3, 0.3, 0.3};
         };
@@ -256,11 +256,12 @@ final class Stage {
             }
             case COOKIE -> {
                 Prim p = Prim.cylinder(cx, cy, cz, Prim.rotAxes(R, hx, hy, hz)).colour(rgb, Prim.MATTE).id(id);
-                if (bitten) { p.biteX = 0.95; p.biteY = 0; p.biteZ = 0.45; p.biteR = 0.5; }
+                // the bite sphere is wider than the cookie is thick (in local units), so it cuts clean through the rim
+                if (bitten) { p.biteX = 2.1; p.biteY = 0; p.biteZ = 0.9; p.biteR = 2.0; }
                 out.add(p);
                 double[][] chips = {{-0.4, 0.2}, {0.1, -0.5}, {0.3, 0.3}, {-0.1, -0.05}, {-0.45, -0.4}, {0.55, -0.1}};
                 for (double[] c : chips) {
-                    if (bitten && Math.hypot(c[0] - 0.95, c[1] - 0.45) < 0.6) continue;
+                    if (bitten && Math.hypot(c[0] - 2.1, c[1] - 0.9) < 1.85) continue;
                     double lx = c[0] * hx, lz = c[1] * hz, ly = hy;
                     out.add(Prim.sphere(cx + R[0] * lx + R[1] * ly + R[2] * lz, cy + R[3] * lx + R[4] * ly + R[5] * lz, cz + R[6] * lx + R[7] * ly + R[8] * lz, 0.045 * s)
                             .colour(0x3a2212, Prim.SHINY).id(id));
@@ -320,6 +321,8 @@ final class Stage {
             body.friction = 0.5;
             body.restitution = 0.2;
             yaw0 = (rnd.nextDouble() - 0.5) * 0.6;
+            // stacked boxes share one orientation: the contact model is corner-in-box, which misses edge-on-edge
+            for (Rel r : spec.relations()) if (r.relation() == Relation.ON_TOP_OF && (r.a() == thing.id() || r.b() == thing.id())) yaw0 = 0;
             double y = baseY + h[1] * s;
             body.at(baseX, y, baseZ);
             if (!sphere) body.rotate(0, 1, 0, yaw0);
@@ -382,8 +385,9 @@ final class Stage {
             if (agentOf != null && body.kinematic && t >= agentOf.start) {
                 body.kinematic = false;
                 body.wake();
-                double v = 3.2;
-                body.velocity(v, 0, 0);
+                // thrown in a low arc so it strikes the middle of the tower, not just its base
+                double v = 4.0;
+                body.velocity(v, 3.0, 0);
                 if (body.shape == Body.Shape.SPHERE) body.spin(0, 0, -v / body.r);
             }
             if (kinematicRoll) {
@@ -572,7 +576,7 @@ final class Stage {
         @Override void script(double t) {
             EventRun e = eventFor(thing, EventKind.DOMINO_CHAIN);
             if (e == null) return;
-            if (t >= e.start && t < e.start + DT * 1.5 && d.getFirst().tilt() < 0.01) d.getFirst().spin(0, 0, -1.5).velocity(0.45, 0.075, 0);
+            if (t >= e.start && t < e.start + DT * 1.5 && d.getFirst().tilt() < 0.01) { d.getFirst().wake(); d.getFirst().spin(0, 0, -1.5).velocity(0.45, 0.075, 0); }
             for (int i = 0; i < d.size(); i++)
                 if (fell[i] < 0 && d.get(i).tilt() > Math.toRadians(60)) {
                     fell[i] = t;
@@ -600,7 +604,7 @@ final class Stage {
         public void place(double by) {
             int n = 5;
             for (int i = 0; i < n; i++) {
-                Body b = Body.box(0.22, 0.18, 0.22, 0.5).at(baseX, 0.18 + 0.36 * i, baseZ);
+                Body b = Body.box(0.22, 0.18, 0.22, 0.3).at(baseX, 0.18 + 0.36 * i, baseZ);
                 b.friction = 0.6; b.restitution = 0.1;
                 blocks.add(physics.add(b));
             }
@@ -760,7 +764,7 @@ final class Stage {
         @Override void emit(View v, double t) {
             double[] p = pos(t);
             double ph = phase(t);
-            for (double[] f : prints) v.decals.add(new double[] {f[0], f[1], 0.12, 0.06, -f[2], 0x9aa4b8, 0.55});
+            for (double[] f : prints) v.decals.add(new double[] {f[0], f[1], 0.14, 0.07, -f[2], 0x7a8498, 0.7});
             if (thing.kind().category == Category.ANIMAL) {
                 Figures.animal(v.prims, truthIndex, thing.kind(), p[0], p[1], p[2], scale(), ph, rgb(), motion() != Motion.STILL);
                 double s = thing.kind() == Kind.MAMMOTH ? 1.6 : thing.kind() == Kind.DOG ? 0.45 : 1;
@@ -971,7 +975,10 @@ final class Stage {
         boolean big = spec.things().stream().anyMatch(t -> t.kind() == Kind.MAMMOTH || t.kind() == Kind.DRAGON || t.kind() == Kind.HORSE);
         boolean people = spec.things().stream().anyMatch(t -> t.kind().category == Category.PERSON);
         boolean mammoth = spec.things().stream().anyMatch(t -> t.kind() == Kind.MAMMOTH);
-        camDist = mammoth ? 12.5 : big ? 9.5 : 6.6;
+        long placed = spec.things().stream().filter(t -> t.kind().category != Category.CROWD).count();
+        boolean travel = spec.things().stream().anyMatch(Stage::travels);
+        // frame tighter when there is little to show, so small clips keep their subject large
+        camDist = mammoth ? 12.5 : big ? 9.5 : placed <= 1 && !travel ? 4.6 : placed == 2 && !travel ? 5.6 : 6.6;
         camHeight = big ? 3.2 : 2.4;
         targetY = big ? 1.5 : people ? 0.9 : 0.5;
         fovY = Math.toRadians(big ? 50 : 46);

@@ -59,8 +59,13 @@ public final class WorldBench implements Callable<Integer> {
         try {
             long t0 = System.nanoTime();
             List<Future<Long>> fs = new ArrayList<>();
-            int per = Math.max(1, scenes * threads / threads);
-            for (int k = 0; k < threads; k++) { long from = 1000 + (long) k * per; fs.add(pool.submit(() -> render(size, from, per, true))); }
+            // the same scenes as the one-thread run, split across the threads
+            int per = (scenes + threads - 1) / threads;
+            for (int k = 0; k < threads; k++) {
+                long from = 1000 + (long) k * per;
+                int n = (int) Math.min(per, 1000L + scenes - from);
+                if (n > 0) fs.add(pool.submit(() -> render(size, from, n, true)));
+            }
             long n = 0;
             for (Future<Long> f : fs) n += f.get();
             return n / ((System.nanoTime() - t0) / 1e9);

@@ -436,8 +436,8 @@ public final class Renderer {
         }
         r *= lr * shade; g *= lg * shade; b *= lb * shade;
         // distance haze toward the horizon colour
-        double haze = Math.clamp((dist - 25) / 60, 0, 1);
-        if (haze > 0) {
+        if (dist > 25) {
+            double haze = Math.min(1, (dist - 25) / 60);
             double hr = r, hg = g, hb = b;
             skyColour(dx, 0.02, dz);
             r = hr + (col[0] - hr) * haze; g = hg + (col[1] - hg) * haze; b = hb + (col[2] - hb) * haze;
@@ -525,6 +525,8 @@ public final class Renderer {
         int[] out = new int[width * height];
         java.util.Arrays.fill(pixels, 0);
         for (int k = 0; k < maxIds; k++) { bbox[4 * k] = Integer.MAX_VALUE; bbox[4 * k + 1] = Integer.MAX_VALUE; bbox[4 * k + 2] = -1; bbox[4 * k + 3] = -1; }
+        int[] objOf = new int[prims.length];
+        for (int k = 0; k < prims.length; k++) { int id = prims[k].objectId; objOf[k] = id < maxIds ? id : -1; }
         double w = 1.0 / (ss * ss);
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++) {
@@ -534,10 +536,9 @@ public final class Renderer {
                     for (int sx = 0; sx < ss; sx++) {
                         int i = row + sx;
                         r += cr[i]; g += cg[i]; b += cb[i];
-                        int id = -1;
-                        if (tprim[i] >= 0 && tdepth[i] < depth[i]) id = prims[tprim[i]].objectId;
-                        else if (prim[i] >= 0) id = prims[prim[i]].objectId;
-                        if (id >= 0 && id < maxIds) {
+                        int tp = tprim[i], pp = prim[i];
+                        int id = tp >= 0 && tdepth[i] < depth[i] ? objOf[tp] : pp >= 0 ? objOf[pp] : -1;
+                        if (id >= 0) {
                             pixels[id] += w;
                             int k = 4 * id;
                             if (x < bbox[k]) bbox[k] = x;
