@@ -1,0 +1,83 @@
+package dev.tessera.model.bench;
+
+import dev.tessera.engine.Grad;
+import dev.tessera.engine.Rng;
+import dev.tessera.engine.Tensor;
+import dev.tessera.model.TesseraModel;
+import dev.tessera.model.VideoShape;
+import dev.tessera.model.config.ModelConfig;
+import dev.tessera.model.flow.FlowMatching;
+import dev.tessera.model.loss.DitTrainStep;
+import dev.tessera.model.loss.FlowMatchingLoss;
+import dev.tessera.model.text.TextContext;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Model timings on this machine: parameter counts per preset, DiT forward at a request's latent size (B = 1 and
+ * the guided B = 2 that a sampling step costs), VAE decode of the latent, and one DiT+text training step. Medians of
+ * {@code reps} runs after one warm-up. Run: {@code java -cp cli/target/tessera-cli.jar:cli/target/lib/*
+ * dev.tessera.model.bench.ModelBench [preset ...]} (sizes: 128×128, 4 s at 8 fps).
+ */
+public final class ModelBench {
+    private ModelBench() {}
+
+    /** Median wall milliseconds of {@code reps} runs after one warm-up. */
+    public static double medianMs(int reps, Runnable r) {
+        r.run();
+        double[] t = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long s = System.nanoTime();
+            r.run();
+            t[i] = (System.nanoTime() - s) / 1e6;
+        }
+        Arrays.sort(t);
+        return t[reps / 2];
+    }
+
+    /** Measures one preset; keys: params_*, dit_forward_ms_b1, dit_forward_ms_b2, vae_decode_ms, train_step_ms. */
+    public static Map<String, Double> measure(String preset, VideoShape shape, int reps, boolean train) {
+        TesseraModel m = TesseraModel.create(ModelConfig.preset(preset), 1);
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("params_dit", (double) m.dit.parameterCount());
+        out.put("params_text", (double) m.text.parameterCount());
+        out.put("params_vae", (double) m.vae.parameterCount());
+        int zc = m.config.vae().latentChannels();
+        int[] lat = {1, zc, shape.latentFrames(), shape.latentHeight(), shape.latentWidth()};
+        Rng rng = new Rng(9);
+        Tensor x1 = Tensor.randn(rng, lat);
+        int[] lat2 = lat.clone();
+        lat2[0] = 2;
+        Tensor x2 = Tensor.randn(rng, lat2);
+        try (var g = Grad.off()) {
+            TextContext c1 = m.text.encode("a red ball bounces from left to right");
+            TextContext c2 = m.text.encode("a red ball bounces from left to right", "");
+            out.put("text_encode_ms", medianMs(reps, () -> m.text.encode("a red ball bounces from left to right", "")));
+            out.put("dit_forward_ms_b1", medianMs(reps, () -> m.dit.velocity(x1, Tensor.vector(0.5f), c1)));
+            out.put("dit_forward_ms_b2", medianMs(reps, () -> m.dit.velocity(x2, Tensor.vector(0.5f, 0.5f), c2)));
+            out.put("vae_decode_ms", medianMs(Math.max(1, reps / 2), () -> m.vae.decode(x1)));
+        }
+        if (train) {
+            DitTrainStep step = new DitTrainStep(m.dit, m.text, new FlowMatchingLoss(FlowMatching.DEFAULT, 0.1), 1e-4);
+            Rng r = new Rng(3);
+            out.put("train_step_ms_b1", medianMs(Math.max(1, reps / 2), () -> step.step(x1, new String[] {"a red ball"}, r)));
+        }
+        return out;
+    }
+
+    public static void main(String[] args) {
+        String[] presets = args.length == 0 ? new String[] {"tiny", "S"} : args;
+        VideoShape shape = new VideoShape(32, 128, 128);
+        System.out.println("shape " + shape + ", latent " + shape.latentFrames() + "x" + shape.latentHeight() + "x"
+                + shape.latentWidth() + ", DiT tokens " + shape.tokens(1, 2) + ", threads " + Runtime.getRuntime().availableProcessors());
+        for (String p : presets) {
+            System.out.println(ModelConfig.preset(p));
+            Map<String, Double> r = measure(p, shape, p.equals("tiny") ? 5 : 3, true);
+            StringBuilder sb = new StringBuilder(p);
+            r.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " | %s %s", k, k.startsWith("params") ? String.format("%,d", v.longValue()) : String.format(Locale.ROOT, "%.1f", v))));
+            System.out.println(sb);
+        }
+    }
+}
