@@ -185,11 +185,11 @@ def rope3d_angles(dh, f, h, w, theta=10000.0):
 
 
 def apply_rope(x, ang):
-    # x [B, H, N, dh]; interleaved pairs (x[2j], x[2j+1]) rotate by ang[n, j]
-    x2 = x.reshape(*x.shape[:-1], -1, 2)
+    # x [B, H, N, dh]; half-split pairs (x[j], x[j + dh/2]) rotate by ang[n, j] (the engine's layout)
+    p = x.shape[-1] // 2
     c, s = torch.cos(ang), torch.sin(ang)
-    a, b = x2[..., 0], x2[..., 1]
-    return torch.stack([a * c - b * s, a * s + b * c], dim=-1).reshape(x.shape)
+    a, b = x[..., :p], x[..., p:]
+    return torch.cat([a * c - b * s, a * s + b * c], dim=-1)
 
 
 def linear(p, name, x, cin, cout, bias=True):
@@ -231,6 +231,20 @@ def layer_norm(x, eps=1e-6, weight=None, bias=None):
 
 # ---------------------------------------------------------------------------------------------------------------
 # diffusion transformer (DiT with adaLN-Zero, cross-attention, RoPE-3D)
+def pos_embed3d(dim, f, h, w, base=16.0):
+    # fixed sin-cos of (frame index, y * base / h, x * base / w); dims per axis as rope_split
+    parts = []
+    for d, pos in zip(rope_split(dim), (
+            torch.arange(f, dtype=torch.float64)[:, None, None].expand(f, h, w),
+            (torch.arange(h, dtype=torch.float64) * base / h)[None, :, None].expand(f, h, w),
+            (torch.arange(w, dtype=torch.float64) * base / w)[None, None, :].expand(f, h, w))):
+        half = d // 2
+        omega = 10000.0 ** (-torch.arange(half, dtype=torch.float64) / half)
+        a = pos.reshape(-1, 1) * omega[None]
+        parts.append(torch.cat([torch.sin(a), torch.cos(a)], dim=1))
+    return torch.cat(parts, dim=1)  # [N, dim]
+
+
 def timestep_embedding(t, dim=256, max_period=10000.0):
     half = dim // 2
     freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float64) / half)
@@ -247,8 +261,11 @@ def dit_velocity(p, x, t, ctx, mask, cfg):
     D, heads, pt, ps = cfg["dim"], cfg["heads"], cfg["pt"], cfg["ps"]
     f, h, w = T // pt, H // ps, W // ps
     tok = linear(p, "x_embedder.proj", patchify(x, pt, ps, ps), C * pt * ps * ps, D)  # [B, N, D]
+    tok = tok + pos_embed3d(D, f, h, w)[None]
     te = timestep_embedding(t)
     c = linear(p, "t_embedder.mlp.2", F.silu(linear(p, "t_embedder.mlp.0", te, 256, D)), D, D)  # [B, D]
+    pooled = (ctx * mask[:, :, None]).sum(1) / mask.sum(1, keepdim=True)  # masked mean of the context
+    c = c + linear(p, "y_embedder.pool", pooled, cfg["ctx_dim"], D)
     y = linear(p, "y_embedder.proj", ctx, cfg["ctx_dim"], D)  # [B, M, D]
     ang = rope3d_angles(D // heads, f, h, w)
     for i in range(cfg["depth"]):

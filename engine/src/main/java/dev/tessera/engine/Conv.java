@@ -41,6 +41,58 @@ final class Conv {
         }, x, w, b);
     }
 
+    /**
+     * Transposed 3D convolution (the adjoint of {@link #conv3d}): x [B, Cin, T, H, W], w [Cin, Cout, kT, kH, kW]
+     * (PyTorch's ConvTranspose layout) → [B, Cout, (T-1)·sT - padT0 - padT1 + kT, ...]. It is computed as the
+     * input-gradient of the conv that maps the output back to x, so the forward, both backwards and the reference
+     * twins are the conv kernels' own.
+     */
+    static Tensor convTranspose3d(Tensor x, Tensor w, Tensor b, int strideT, int strideHW, int padT0, int padT1, int padHW) {
+        if (x.dim() != 5 || w.dim() != 5)
+            throw new IllegalArgumentException("convTranspose3d wants x [B,Cin,T,H,W] and w [Cin,Cout,kT,kH,kW], got " + Shapes.str(x.shape) + " and " + Shapes.str(w.shape));
+        if (w.shape[0] != x.shape[1])
+            throw new IllegalArgumentException("convTranspose3d: input has " + x.shape[1] + " channels, weight expects " + w.shape[0]);
+        int cout = w.shape[1];
+        if (b != null && (b.dim() != 1 || b.shape[0] != cout))
+            throw new IllegalArgumentException("convTranspose3d: bias " + Shapes.str(b.shape) + " for " + cout + " output channels");
+        int kT = w.shape[2], kH = w.shape[3], kW = w.shape[4];
+        int oT = (x.shape[2] - 1) * strideT - padT0 - padT1 + kT;
+        int oH = (x.shape[3] - 1) * strideHW - 2 * padHW + kH, oW = (x.shape[4] - 1) * strideHW - 2 * padHW + kW;
+        if (oT < 1 || oH < 1 || oW < 1) throw new IllegalArgumentException("convTranspose3d: padding leaves no output for input " + Shapes.str(x.shape));
+        // the conv from y [B, Cout, oT, oH, oW] to x [B, Cin, T, H, W] with weight [Cin, Cout, k...]
+        ConvShape s = new ConvShape(x.shape[0], cout, x.shape[1], oT, oH, oW, kT, kH, kW, strideT, strideHW, strideHW,
+                padT0, padT1, padHW, padHW, padHW, padHW);
+        float[] xd = x.data(), wd = w.data(), bd = b == null ? null : b.data();
+        float[] y = new float[Math.toIntExact(s.inputSize())];
+        dev.tessera.engine.kernels.Conv.backwardInput(s, xd, 0, wd, 0, y, 0);
+        int vol = oT * oH * oW;
+        if (bd != null)
+            for (int n = 0; n < x.shape[0]; n++)
+                for (int c = 0; c < cout; c++)
+                    for (int i = 0, o = (n * cout + c) * vol; i < vol; i++) y[o + i] += bd[c];
+        int[] out = {x.shape[0], cout, oT, oH, oW};
+        if (!Grad.needed(x, w, b)) return Tensor.result(y, out, null);
+        return Tensor.result(y, out, g -> {
+            if (x.requiresGrad) { // dx = conv(g, w)
+                float[] dx = new float[xd.length];
+                dev.tessera.engine.kernels.Conv.forward(s, g, 0, wd, 0, null, 0, dx, 0);
+                Tensor.addGrad(x, dx);
+            }
+            if (w.requiresGrad) { // dw = the conv's weight gradient with g as its input and x as its output gradient
+                float[] dw = new float[wd.length];
+                dev.tessera.engine.kernels.Conv.backwardWeight(s, g, 0, xd, 0, dw, 0, null, 0);
+                Tensor.addGrad(w, dw);
+            }
+            if (b != null && b.requiresGrad) {
+                float[] db = new float[cout];
+                for (int n = 0; n < x.shape[0]; n++)
+                    for (int c = 0; c < cout; c++)
+                        for (int i = 0, o = (n * cout + c) * vol; i < vol; i++) db[c] += g[o + i];
+                Tensor.addGrad(b, db);
+            }
+        }, x, w, b);
+    }
+
     /** x [B, Cin, H, W] ⋆ w [Cout, Cin, kH, kW]: a conv3d with T = kT = 1. */
     static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int pad) {
         if (x.dim() != 4 || w.dim() != 4)

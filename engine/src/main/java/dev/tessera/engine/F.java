@@ -86,6 +86,15 @@ public final class F {
         return Attention.sdpa(q, k, v, keyMask, (float) (1.0 / Math.sqrt(q.size(-1))), false);
     }
 
+    /**
+     * Fused self-attention from a qkv projection: qkv [B, N, 3·D] (as {@code Linear(D, 3D)} gives it, q|k|v each
+     * split into {@code heads}) → [B, N, D]. Optional rope table (N positions, head dim D/heads) rotates q and k;
+     * keyMask [B, N] or null. Equivalent to splitting, permuting and calling {@link #attention}, without the copies.
+     */
+    public static Tensor attentionQkv(Tensor qkv, int heads, Rope rope, Tensor keyMask, boolean causal) {
+        return Attention.packedSelfAttention(qkv, heads, rope, keyMask, causal);
+    }
+
     /** Attention with an explicit logit scale and optional causal masking (query i sees keys j ≤ i). */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale, boolean causal) {
         return Attention.sdpa(q, k, v, keyMask, scale, causal);
@@ -120,4 +129,30 @@ public final class F {
      * on [B, C, T, H, W] doubles H and W.
      */
     public static Tensor upsampleNearest(Tensor x, int... factors) { return Conv.upsampleNearest(x, factors); }
+
+    /**
+     * Transposed 3D convolution (learned upsampling): x [B, Cin, T, H, W], w [Cin, Cout, kT, kH, kW] →
+     * [B, Cout, (T-1)·strideT - padT0 - padT1 + kT, (H-1)·strideHW - 2·padHW + kH, ...].
+     */
+    public static Tensor convTranspose3d(Tensor x, Tensor w, Tensor b, int strideT, int strideHW, int padT0, int padT1, int padHW) {
+        return Conv.convTranspose3d(x, w, b, strideT, strideHW, padT0, padT1, padHW);
+    }
+
+    // ---- small extras
+
+    /** Elementwise clamp to [lo, hi]; the gradient passes where the input is inside the range. */
+    public static Tensor clamp(Tensor x, float lo, float hi) { return Pointwise.clamp(x, lo, hi); }
+
+    /** Index of the maximum along the last dim, per row (no gradient). */
+    public static int[] argmax(Tensor x) {
+        int n = x.size(-1), rows = x.numel() / Math.max(1, n);
+        float[] d = x.data();
+        int[] out = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            for (int i = 1; i < n; i++) if (d[r * n + i] > d[r * n + best]) best = i;
+            out[r] = best;
+        }
+        return out;
+    }
 }

@@ -111,8 +111,9 @@ final class Misc {
             for (int i = 0; i < p.length; i++) dp[i] = s * (p[i] - t[i]);
             Tensor.addGrad(pred, dp);
             if (target.requiresGrad) {
-                for (int i = 0; i < dp.length; i++) dp[i] = -dp[i];
-                Tensor.addGrad(target, dp);
+                float[] dt = new float[dp.length];
+                for (int i = 0; i < dp.length; i++) dt[i] = -dp[i];
+                Tensor.addGrad(target, dt);
             }
         }, pred, target);
     }

@@ -8,6 +8,11 @@ final class Node {
         void apply(float[] gradOut);
     }
 
+    /** Marks a computed tensor whose node already ran (its saved activations are gone). */
+    static final Node RELEASED = new Node(new Tensor[0], g -> {
+        throw new IllegalStateException("backward through a graph that was already back-propagated (saved activations are freed); recompute the forward");
+    });
+
     final Tensor[] inputs;
     Backward backward;
 

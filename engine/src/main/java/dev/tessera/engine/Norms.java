@@ -15,54 +15,70 @@ final class Norms {
     private static Tensor normalize(Tensor x, Tensor w, Tensor b, float eps, int rows, int n, boolean rms, ChannelMap ch) {
         float[] xd = x.data(), wd = w == null ? null : w.data(), bd = b == null ? null : b.data();
         float[] y = new float[xd.length], xhat = new float[xd.length], rstd = new float[rows];
-        for (int r = 0; r < rows; r++) {
-            int o = r * n;
-            double mean = 0, sq = 0;
-            if (!rms) {
-                for (int i = 0; i < n; i++) mean += xd[o + i];
-                mean /= n;
+        Pointwise.split(rows, n, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * n;
+                double mean = 0, sq = 0;
+                if (!rms) {
+                    for (int i = 0; i < n; i++) mean += xd[o + i];
+                    mean /= n;
+                }
+                for (int i = 0; i < n; i++) {
+                    double d = xd[o + i] - mean;
+                    sq += d * d;
+                }
+                float rs = (float) (1.0 / Math.sqrt(sq / n + eps));
+                rstd[r] = rs;
+                float m = (float) mean;
+                for (int i = 0; i < n; i++) {
+                    float h = (xd[o + i] - m) * rs;
+                    xhat[o + i] = h;
+                    int c = ch.channel(r, i);
+                    y[o + i] = h * (wd == null ? 1f : wd[c]) + (bd == null ? 0f : bd[c]);
+                }
             }
-            for (int i = 0; i < n; i++) {
-                double d = xd[o + i] - mean;
-                sq += d * d;
-            }
-            float rs = (float) (1.0 / Math.sqrt(sq / n + eps));
-            rstd[r] = rs;
-            float m = (float) mean;
-            for (int i = 0; i < n; i++) {
-                float h = (xd[o + i] - m) * rs;
-                xhat[o + i] = h;
-                int c = ch.channel(r, i);
-                y[o + i] = h * (wd == null ? 1f : wd[c]) + (bd == null ? 0f : bd[c]);
-            }
-        }
+        });
         if (!Grad.needed(x, w, b)) return Tensor.result(y, x.shape.clone(), null);
         return Tensor.result(y, x.shape.clone(), g -> {
             float[] dx = x.requiresGrad ? new float[xd.length] : null;
-            float[] dw = w != null && w.requiresGrad ? new float[wd.length] : null;
-            float[] db = b != null && b.requiresGrad ? new float[bd.length] : null;
-            for (int r = 0; r < rows; r++) {
-                int o = r * n;
-                double sumD = 0, sumDH = 0;
-                for (int i = 0; i < n; i++) {
-                    int c = ch.channel(r, i);
-                    float dh = g[o + i] * (wd == null ? 1f : wd[c]);
-                    sumD += dh;
-                    sumDH += dh * xhat[o + i];
-                    if (dw != null) dw[c] += g[o + i] * xhat[o + i];
-                    if (db != null) db[c] += g[o + i];
+            boolean wantW = w != null && w.requiresGrad, wantB = b != null && b.requiresGrad;
+            int channels = wd != null ? wd.length : bd != null ? bd.length : 0;
+            // weight/bias sums: one partial per chunk, added in chunk order (deterministic per thread count)
+            int chunks = Math.max(1, Math.min(dev.tessera.engine.kernels.Parallel.threads(), rows));
+            float[][] pw = new float[chunks][], pb = new float[chunks][];
+            Pointwise.splitChunks(rows, n, (chunk, r0, r1) -> {
+                float[] dw = wantW ? new float[channels] : null, db = wantB ? new float[channels] : null;
+                for (int r = r0; r < r1; r++) {
+                    int o = r * n;
+                    double sumD = 0, sumDH = 0;
+                    for (int i = 0; i < n; i++) {
+                        int c = ch.channel(r, i);
+                        float dh = g[o + i] * (wd == null ? 1f : wd[c]);
+                        sumD += dh;
+                        sumDH += dh * xhat[o + i];
+                        if (dw != null) dw[c] += g[o + i] * xhat[o + i];
+                        if (db != null) db[c] += g[o + i];
+                    }
+                    if (dx == null) continue;
+                    float mD = rms ? 0f : (float) (sumD / n), mDH = (float) (sumDH / n);
+                    for (int i = 0; i < n; i++) {
+                        float dh = g[o + i] * (wd == null ? 1f : wd[ch.channel(r, i)]);
+                        dx[o + i] = rstd[r] * (dh - mD - xhat[o + i] * mDH);
+                    }
                 }
-                if (dx == null) continue;
-                float mD = rms ? 0f : (float) (sumD / n), mDH = (float) (sumDH / n);
-                for (int i = 0; i < n; i++) {
-                    float dh = g[o + i] * (wd == null ? 1f : wd[ch.channel(r, i)]);
-                    dx[o + i] = rstd[r] * (dh - mD - xhat[o + i] * mDH);
-                }
-            }
+                pw[chunk] = dw;
+                pb[chunk] = db;
+            });
             if (dx != null) Tensor.addGrad(x, dx);
-            if (dw != null) Tensor.addGrad(w, dw);
-            if (db != null) Tensor.addGrad(b, db);
+            if (wantW) Tensor.addGrad(w, sumChunks(pw, channels));
+            if (wantB) Tensor.addGrad(b, sumChunks(pb, channels));
         }, x, w, b);
+    }
+
+    private static float[] sumChunks(float[][] parts, int n) {
+        float[] out = new float[n];
+        for (float[] p : parts) if (p != null) for (int i = 0; i < n; i++) out[i] += p[i];
+        return out;
     }
 
     static Tensor layerNorm(Tensor x, Tensor w, Tensor b, float eps) {

@@ -14,33 +14,18 @@ final class Pointwise {
         float[] o = new float[Shapes.numelInt(out)];
         boolean same = Arrays.equals(a.shape, b.shape);
         if (same) {
-            apply(op, ad, 0, 1, bd, 0, 1, o, 0, o.length);
-        } else {
+            split(o.length, 1, (s, e) -> apply(op, ad, s, 1, bd, s, 1, o, s, e - s));
+        } else if (o.length > 0) {
             int[] sa = Shapes.broadcastStrides(a.shape, out), sb = Shapes.broadcastStrides(b.shape, out);
-            int rank = out.length;
-            if (o.length > 0) {
-                int inner = out[rank - 1];
-                int[] idx = new int[rank];
-                int oa = 0, ob = 0;
-                for (int p = 0; p < o.length; p += inner) {
-                    apply(op, ad, oa, sa[rank - 1], bd, ob, sb[rank - 1], o, p, inner);
-                    for (int d = rank - 2; d >= 0; d--) {
-                        idx[d]++;
-                        oa += sa[d];
-                        ob += sb[d];
-                        if (idx[d] < out[d]) break;
-                        oa -= sa[d] * out[d];
-                        ob -= sb[d] * out[d];
-                        idx[d] = 0;
-                    }
-                }
-            }
+            int inner = out[out.length - 1];
+            split(o.length / inner, inner, (r0, r1) -> broadcastRows(op, ad, sa, bd, sb, out, o, r0, r1));
         }
         if (!Grad.needed(a, b)) return Tensor.result(o, out, null);
         return Tensor.result(o, out, switch (op) {
             case ADD -> g -> {
-                Tensor.addGrad(a, Shapes.sumTo(g, out, a.shape));
-                Tensor.addGrad(b, Shapes.sumTo(g, out, b.shape));
+                float[] ga = Shapes.sumTo(g, out, a.shape), gb = Shapes.sumTo(g, out, b.shape);
+                Tensor.addGrad(a, ga);
+                Tensor.addGrad(b, gb == ga && a.requiresGrad ? gb.clone() : gb); // each array is handed over once
             };
             case SUB -> g -> {
                 Tensor.addGrad(a, Shapes.sumTo(g, out, a.shape));
@@ -66,6 +51,49 @@ final class Pointwise {
             };
             default -> throw new IllegalStateException();
         }, a, b);
+    }
+
+    /** Rows [r0, r1) of the output (a row = the last dim), each input read through its broadcast strides. */
+    private static void broadcastRows(int op, float[] ad, int[] sa, float[] bd, int[] sb, int[] out, float[] o, int r0, int r1) {
+        int rank = out.length, inner = out[rank - 1];
+        int[] idx = new int[rank];
+        int oa = 0, ob = 0;
+        for (int d = rank - 2, r = r0; d >= 0; d--) { // odometer start for row r0
+            idx[d] = r % out[d];
+            r /= out[d];
+            oa += idx[d] * sa[d];
+            ob += idx[d] * sb[d];
+        }
+        for (int row = r0; row < r1; row++) {
+            apply(op, ad, oa, sa[rank - 1], bd, ob, sb[rank - 1], o, row * inner, inner);
+            for (int d = rank - 2; d >= 0; d--) {
+                idx[d]++;
+                oa += sa[d];
+                ob += sb[d];
+                if (idx[d] < out[d]) break;
+                oa -= sa[d] * out[d];
+                ob -= sb[d] * out[d];
+                idx[d] = 0;
+            }
+        }
+    }
+
+    interface Range {
+        void run(int start, int end);
+    }
+
+    static final int PARALLEL_MIN = 1 << 16;
+
+    /** As {@link #split}, telling the body its chunk index (0 when run in one piece; below Parallel.threads()). */
+    static void splitChunks(int n, int unit, dev.tessera.engine.kernels.Parallel.RangeBody r) {
+        if ((long) n * unit < PARALLEL_MIN || dev.tessera.engine.kernels.Parallel.threads() == 1) r.run(0, 0, n);
+        else dev.tessera.engine.kernels.Parallel.forRange(n, r);
+    }
+
+    /** Runs [0, n) in one piece when small (n·unit elements), else in static chunks over the pool. */
+    static void split(int n, int unit, Range r) {
+        if ((long) n * unit < PARALLEL_MIN || dev.tessera.engine.kernels.Parallel.threads() == 1) r.run(0, n);
+        else dev.tessera.engine.kernels.Parallel.forRange(n, (c, s, e) -> r.run(s, e));
     }
 
     private static void apply(int op, float[] a, int oa, int sa, float[] b, int ob, int sb, float[] o, int oo, int n) {
@@ -106,10 +134,10 @@ final class Pointwise {
     static Tensor affine(Tensor x, float s, float c) {
         float[] d = x.data();
         float[] o = new float[d.length];
-        for (int i = 0; i < o.length; i++) o[i] = s * d[i] + c;
+        split(o.length, 1, (st, en) -> { for (int i = st; i < en; i++) o[i] = s * d[i] + c; });
         return Tensor.result(o, x.shape.clone(), g -> {
             float[] r = new float[g.length];
-            for (int i = 0; i < r.length; i++) r[i] = s * g[i];
+            split(r.length, 1, (st, en) -> { for (int i = st; i < en; i++) r[i] = s * g[i]; });
             Tensor.addGrad(x, r);
         }, x);
     }
@@ -121,10 +149,10 @@ final class Pointwise {
     static Tensor unary(int op, Tensor x) {
         float[] d = x.data();
         float[] o = new float[d.length];
-        for (int i = 0; i < o.length; i++) o[i] = forward(op, d[i]);
+        Activations.forward(op, d, o);
         return Tensor.result(o, x.shape.clone(), g -> {
             float[] r = new float[g.length];
-            for (int i = 0; i < r.length; i++) r[i] = g[i] * derivative(op, d[i], o[i]);
+            Activations.backward(op, d, o, g, r);
             Tensor.addGrad(x, r);
         }, x);
     }
@@ -189,6 +217,18 @@ final class Pointwise {
         return Tensor.result(o, x.shape.clone(), g -> {
             float[] r = new float[g.length];
             for (int i = 0; i < r.length; i++) r[i] = g[i] * p * (float) Math.pow(d[i], p - 1);
+            Tensor.addGrad(x, r);
+        }, x);
+    }
+
+    static Tensor clamp(Tensor x, float lo, float hi) {
+        if (lo > hi) throw new IllegalArgumentException("clamp: lo " + lo + " > hi " + hi);
+        float[] d = x.data();
+        float[] o = new float[d.length];
+        for (int i = 0; i < o.length; i++) o[i] = Math.min(hi, Math.max(lo, d[i]));
+        return Tensor.result(o, x.shape.clone(), g -> {
+            float[] r = new float[g.length];
+            for (int i = 0; i < r.length; i++) r[i] = d[i] >= lo && d[i] <= hi ? g[i] : 0f;
             Tensor.addGrad(x, r);
         }, x);
     }

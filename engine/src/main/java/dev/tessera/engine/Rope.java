@@ -81,4 +81,24 @@ public record Rope(int positions, int headDim, float[] cos, float[] sin) {
             }
         }
     }
+
+    /**
+     * In-place rotation of head vectors at {@code offset + b·strideB + n·strideN + h·strideH} (unit stride along the
+     * head dim), position = n. Used by the fused qkv attention on its packed [B, N, 3, H, hd] buffer.
+     */
+    void rotateInPlace(float[] a, long offset, long strideB, long strideN, long strideH, int B, int N, int H, boolean inverse) {
+        if (N != positions) throw new IllegalArgumentException("rope table is for " + positions + " positions, got " + N + " tokens");
+        int p = headDim / 2;
+        for (int b = 0; b < B; b++)
+            for (int n = 0; n < N; n++)
+                for (int h = 0; h < H; h++) {
+                    int o = (int) (offset + b * strideB + n * strideN + h * strideH), t = n * p;
+                    for (int i = 0; i < p; i++) {
+                        float c = cos[t + i], sn = inverse ? -sin[t + i] : sin[t + i];
+                        float x0 = a[o + i], x1 = a[o + p + i];
+                        a[o + i] = x0 * c - x1 * sn;
+                        a[o + p + i] = x1 * c + x0 * sn;
+                    }
+                }
+    }
 }

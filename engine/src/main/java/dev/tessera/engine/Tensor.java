@@ -242,11 +242,11 @@ public final class Tensor {
         grad = g;
     }
 
-    /** Adds {@code g} (contiguous, this tensor's shape) into this tensor's gradient. Does not keep {@code g}. */
-    void accumulate(float[] g) {
+    /** Adds {@code g} (contiguous, this tensor's shape) into this tensor's gradient, taking ownership of {@code g}. */
+    private void accumulate(float[] g) {
         if (!requiresGrad) return;
         if (grad == null) {
-            grad = new Tensor(g.clone(), shape.clone());
+            grad = new Tensor(g, shape.clone());
         } else {
             float[] a = grad.buffer();
             for (int i = 0; i < a.length; i++) a[i] += g[i];
@@ -264,7 +264,7 @@ public final class Tensor {
         if (!requiresGrad) throw new IllegalStateException("backward() on a tensor that does not require grad (no input requires grad, or the tape was off)");
         List<Tensor> order = topoOrder();
         IdentityHashMap<Tensor, float[]> grads = new IdentityHashMap<>();
-        grads.put(this, seed);
+        grads.put(this, seed.clone());
         try (var g = Grad.off()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
@@ -284,7 +284,7 @@ public final class Tensor {
                 } finally {
                     ACC.remove();
                 }
-                t.node = null; // free saved activations; a second backward through this graph is an error
+                t.node = Node.RELEASED; // free saved activations; a second backward through this graph is an error
             }
         }
     }
@@ -294,8 +294,9 @@ public final class Tensor {
     private static final ThreadLocal<Acc> ACC = new ThreadLocal<>();
 
     /**
-     * Called by ops' backward code: adds {@code g} to the pending gradient of {@code input}. Inside
-     * {@link #backward()} the sum is kept in a map; the array is copied on first sight so callers may reuse it.
+     * Called by ops' backward code: adds {@code g} to the pending gradient of {@code input}, <em>taking ownership</em>
+     * of the array (it may become that input's gradient buffer and be added into later). So a backward must hand
+     * each array to addGrad at most once and not touch it afterwards — pass {@code g.clone()} to share one.
      */
     static void addGrad(Tensor input, float[] g) {
         if (input == null || !input.requiresGrad) return;
@@ -303,7 +304,7 @@ public final class Tensor {
         if (acc == null) throw new IllegalStateException("addGrad outside backward()");
         float[] cur = acc.grads.get(input);
         if (cur == null) {
-            acc.grads.put(input, g.clone());
+            acc.grads.put(input, g);
         } else {
             for (int i = 0; i < cur.length; i++) cur[i] += g[i];
         }
@@ -335,6 +336,16 @@ public final class Tensor {
     /** Result of an op: wraps {@code data} and records {@code backward} when the tape needs it. */
     static Tensor result(float[] data, int[] shape, Node.Backward backward, Tensor... inputs) {
         Tensor out = new Tensor(data, shape);
+        if (backward != null && Grad.needed(inputs)) {
+            out.requiresGrad = true;
+            out.node = new Node(inputs, backward);
+        }
+        return out;
+    }
+
+    /** As {@link #result} for data laid out with the given strides (e.g. attention writing [B,H,N,D] as [B,N,H,D]). */
+    static Tensor resultStrided(float[] data, int[] shape, int[] strides, Node.Backward backward, Tensor... inputs) {
+        Tensor out = new Tensor(new Storage.Heap(data), shape, strides, 0);
         if (backward != null && Grad.needed(inputs)) {
             out.requiresGrad = true;
             out.node = new Node(inputs, backward);

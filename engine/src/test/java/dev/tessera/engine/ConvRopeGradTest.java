@@ -37,6 +37,26 @@ class ConvRopeGradTest {
     }
 
     @Test
+    void convTranspose3d() {
+        GradCheck.check("convTranspose3d", x -> F.convTranspose3d(x[0], x[1], x[2], 2, 2, 0, 0, 1), rn(1, 2, 3, 2, 3, 2), rn(2, 3, 2, 2, 3, 3), rn(3, 2));
+        GradCheck.check("convTranspose3d causal-ish", x -> F.convTranspose3d(x[0], x[1], null, 1, 1, 1, 0, 0), rn(1, 1, 2, 3, 2, 3), rn(2, 2, 3, 2, 1, 2));
+        // adjointness: <convT(x), y> = <x, conv(y)> with the same weight
+        Tensor x = rn(4, 1, 2, 3, 4, 3), w = rn(5, 2, 3, 3, 3, 3);
+        Tensor y = F.convTranspose3d(x, w, null, 2, 2, 1, 1, 1);
+        Tensor z = rn(6, y.shape());
+        double lhs = y.mul(z).sum().item();
+        double rhs = x.mul(F.conv3d(z, w, null, 2, 2, 1, 1, 1)).sum().item();
+        assertEquals(lhs, rhs, 1e-3 * Math.abs(lhs) + 1e-3);
+        assertArrayEquals(new int[] {1, 3, 5, 7, 5}, y.shape());
+    }
+
+    @Test
+    void clampAndArgmax() {
+        GradCheck.check("clamp", x -> F.clamp(x[0], -0.5f, 0.7f), Tensor.of(new float[] {-1.2f, -0.3f, 0.1f, 0.5f, 0.9f, 2f}, 2, 3));
+        assertArrayEquals(new int[] {2, 0}, F.argmax(Tensor.of(new float[] {0, 1, 3, 5, 2, 1}, 2, 3)));
+    }
+
+    @Test
     void upsampleNearest() {
         Tensor x = Tensor.arange(6).reshape(1, 1, 2, 3);
         Tensor y = F.upsampleNearest(x, 2, 2);

@@ -109,6 +109,15 @@ class OpsGradTest {
         Tensor mask = Tensor.of(new float[] {1, 1, 0, 1, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1}, 2, 7);
         GradCheck.check("attention masked", x -> F.attention(x[0], x[1], x[2], mask), rn(1, 2, 1, 3, 4), rn(2, 2, 1, 7, 4), rn(3, 2, 1, 7, 4));
         GradCheck.check("attention causal", x -> F.attention(x[0], x[1], x[2], null, 0.4f, true), rn(1, 1, 2, 6, 4), rn(2, 1, 2, 6, 4), rn(3, 1, 2, 6, 4));
+        Rope rope = Rope.of3d(1, 2, 3, 6, 50);
+        Tensor m6 = Tensor.of(new float[] {1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1}, 2, 6);
+        GradCheck.check("attentionQkv + rope + mask", x -> F.attentionQkv(x[0], 2, rope, m6, false), rn(1, 2, 6, 36));
+        GradCheck.check("attentionQkv causal", x -> F.attentionQkv(x[0], 3, null, null, true), rn(2, 1, 5, 36));
+        // the fused op equals split → rope → attention → merge
+        Tensor qkv = rn(3, 2, 6, 36);
+        Tensor parts = qkv.reshape(2, 6, 3, 2, 6).permute(2, 0, 3, 1, 4);
+        Tensor ref = F.attention(F.rope(parts.select(0, 0), rope), F.rope(parts.select(0, 1), rope), parts.select(0, 2), m6).permute(0, 2, 1, 3).reshape(2, 6, 12);
+        org.junit.jupiter.api.Assertions.assertTrue(GradCheck.maxRelErr(F.attentionQkv(qkv, 2, rope, m6, false).data(), ref.data()) < 1e-5);
         GradCheck.check("attention from permuted views", x -> {
             Tensor h = x[0].reshape(2, 5, 3, 2, 4).permute(2, 0, 3, 1, 4); // [3, B, H, N, hd]
             return F.attention(h.select(0, 0), h.select(0, 1), h.select(0, 2), null);

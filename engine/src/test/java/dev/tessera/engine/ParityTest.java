@@ -75,6 +75,8 @@ class ParityTest {
             Tensor h = x[0].reshape(2, 19, 3, 2, 12).permute(2, 0, 3, 1, 4);
             return F.attention(h.select(0, 0), h.select(0, 1), h.select(0, 2), null);
         }, rn(1, 2, 19, 72));
+        Rope rope = Rope.of1d(29, 10, 1000);
+        parity("attentionQkv + rope", 2e-5, x -> F.attentionQkv(x[0], 3, rope, null, false), rn(4, 2, 29, 90));
         // against a naive softmax(QKᵀ/√d)V with the N×N matrix
         Tensor q = rn(1, 1, 2, 9, 5), k = rn(2, 1, 2, 11, 5), v = rn(3, 1, 2, 11, 5);
         Tensor naive = q.matmul(k.t()).mul((float) (1 / Math.sqrt(5))).softmax(-1).matmul(v);
@@ -87,6 +89,45 @@ class ParityTest {
         parity("conv3d stride 2", 2e-5, x -> F.conv3d(x[0], x[1], x[2], 2, 2, 1, 1, 1), rn(1, 1, 4, 5, 9, 6), rn(2, 3, 4, 3, 3, 3), rn(3, 3));
         parity("conv2d 1x1 on permuted", 2e-5, x -> F.conv2d(x[0].permute(0, 1, 3, 2), x[1], null, 1, 0), rn(1, 2, 17, 5, 3), rn(2, 19, 17, 1, 1));
         parity("conv2d", 2e-5, x -> F.conv2d(x[0], x[1], x[2], 2, 1), rn(1, 1, 3, 11, 13), rn(2, 4, 3, 3, 3), rn(3, 4));
+        parity("convTranspose3d", 2e-5, x -> F.convTranspose3d(x[0], x[1], x[2], 2, 2, 1, 0, 1), rn(1, 2, 3, 3, 5, 4), rn(2, 3, 5, 3, 3, 3), rn(3, 5));
+    }
+
+    @Test
+    void activations() {
+        for (int n : new int[] {37, 70001}) { // a vector tail, and one large enough to be split over the pool
+            parity("silu " + n, 2e-6, x -> F.silu(x[0]), rn(1, n).mul(4f));
+            parity("gelu " + n, 2e-6, x -> F.gelu(x[0]), rn(2, n).mul(4f));
+            parity("exp " + n, 2e-6, x -> x[0].exp(), rn(3, n));
+            parity("tanh " + n, 2e-6, x -> x[0].tanh(), rn(4, n).mul(3f));
+            parity("sigmoid " + n, 2e-6, x -> x[0].sigmoid(), rn(5, n).mul(4f));
+        }
+    }
+
+    /** Ops large enough to be split over the pool give the same values with 1 and 3 threads. */
+    @Test
+    void pooledOpsAgreeAcrossThreadCounts() {
+        Function<Tensor[], Tensor> f = x -> {
+            Tensor h = F.layerNorm(x[0], x[1], x[2], 1e-5f);          // [4, 300, 97]
+            h = h.mul(x[3]).add(x[1]).sub(h.mul(0.5f));                  // broadcast [300, 1] and [97]
+            return F.rmsNorm(F.gelu(h), x[1], 1e-6f).add(F.groupNorm(h.reshape(4, 300, 97, 1), 3, null, null, 1e-5f).reshape(4, 300, 97));
+        };
+        Tensor[] in = {rn(1, 4, 300, 97), rn(2, 97), rn(3, 97), rn(4, 300, 1)};
+        float[][] one = null;
+        int old = dev.tessera.engine.kernels.Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 3}) {
+                dev.tessera.engine.kernels.Parallel.setThreads(threads);
+                Tensor[] c = new Tensor[in.length];
+                for (int i = 0; i < c.length; i++) c[i] = in[i].copy().requiresGrad(true);
+                Tensor out = f.apply(c);
+                out.mul(rn(9, out.shape())).sum().backward();
+                float[][] r = {out.data(), c[0].grad().data(), c[1].grad().data(), c[2].grad().data(), c[3].grad().data()};
+                if (one == null) one = r;
+                else for (int i = 0; i < r.length; i++) assertTrue(GradCheck.maxRelErr(r[i], one[i]) < 1e-4, "part " + i + " differs: " + GradCheck.maxRelErr(r[i], one[i]));
+            }
+        } finally {
+            dev.tessera.engine.kernels.Parallel.setThreads(old);
+        }
     }
 
     @Test

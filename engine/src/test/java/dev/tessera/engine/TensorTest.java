@@ -81,6 +81,15 @@ class TensorTest {
     }
 
     @Test
+    void secondBackwardThroughAFreedGraphIsAnError() {
+        Tensor w = Tensor.vector(1, 2).requiresGrad(true);
+        Tensor h = w.exp();
+        h.sum().backward();
+        var e = assertThrows(IllegalStateException.class, () -> h.mul(2f).sum().backward());
+        assertTrue(e.getMessage().contains("already back-propagated"), e.getMessage());
+    }
+
+    @Test
     void diamondGraphSumsBothPaths() {
         Tensor x = Tensor.vector(0.5f, -1f).requiresGrad(true);
         Tensor a = x.exp();

@@ -65,6 +65,7 @@ public record Capabilities(List<Size> sizes, List<Integer> fps, double minSecond
     }
 
     private static String fmt(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.3f", v);
+        return v == Math.rint(v) ? String.valueOf((long) v)
+                : java.math.BigDecimal.valueOf(v).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 }

@@ -47,7 +47,8 @@ public final class Safetensors {
     public static final long MAX_HEADER = 100_000_000L;
 
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** Tensors by name (file order) and the {@code __metadata__} strings; closing releases a mapping. */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata, Arena arena) implements AutoCloseable {
@@ -107,7 +108,13 @@ public final class Safetensors {
         if (hb[0] != '{') throw fail(name, "header does not start with '{'");
         JsonNode root;
         try {
-            root = JSON.readTree(new String(hb, StandardCharsets.UTF_8));
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(hb)).toString();
+            root = JSON.readTree(text);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw fail(name, "header is not valid UTF-8");
         } catch (JsonProcessingException e) {
             throw fail(name, "header is not valid JSON (" + e.getOriginalMessage() + ")");
         }

@@ -35,15 +35,7 @@ public final class MultiHeadAttention extends Module {
 
     /** Self-attention: x [B, N, D] → [B, N, D]; rope (for N positions, head dim D/heads) or null. */
     public Tensor forward(Tensor x, Rope rope) {
-        int B = x.size(0), N = x.size(1);
-        Tensor h = qkv.forward(x).reshape(B, N, 3, heads, headDim).permute(2, 0, 3, 1, 4); // [3, B, H, N, hd]
-        Tensor qh = h.select(0, 0), kh = h.select(0, 1), vh = h.select(0, 2);
-        if (rope != null) {
-            qh = F.rope(qh, rope);
-            kh = F.rope(kh, rope);
-        }
-        Tensor o = F.attention(qh, kh, vh, null); // [B, H, N, hd]
-        return proj.forward(o.permute(0, 2, 1, 3).reshape(B, N, dim));
+        return proj.forward(F.attentionQkv(qkv.forward(x), heads, rope, null, false)); // [B, N, 3D] -> [B, N, D]
     }
 
     /** Cross-attention: x [B, N, D] attends to context [B, L, Dc]; contextMask [B, L] (1 = token) or null. */

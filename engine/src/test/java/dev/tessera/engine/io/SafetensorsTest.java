@@ -103,6 +103,12 @@ class SafetensorsTest {
         rejects(file(ok, 12), "trailing");
         rejects(file("[1,2]", 0), "start with '{'");
         rejects(file("{\"a\":", 0), "not valid JSON");
+        rejects(file("{} {}", 0), "not valid JSON");
+        byte[] badUtf = file("{\"\u00e9\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}", 0);
+        badUtf[10] = (byte) 0xC3;
+        badUtf[11] = (byte) 0x28;
+        rejects(badUtf, "UTF-8");
+        assertDoesNotThrow(() -> Safetensors.parse(file(ok + "      ", 8))); // space padding after the JSON is allowed
         rejects(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "not valid JSON (Duplicate");
         rejects(file("{\"a\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8), "unsupported dtype 'F64'");
         rejects(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8), "is 12 bytes but data_offsets span 8");

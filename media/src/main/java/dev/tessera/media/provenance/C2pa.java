@@ -284,17 +284,16 @@ public final class C2pa {
     public record GenerationRecordView(String prompt, Long seed, String model, String watermark) {}
 
     public static Report verify(byte[] file) {
-        List<Bmff.Box> boxes;
-        try {
-            boxes = Bmff.topLevel(file);
-        } catch (IOException e) {
-            return new Report(Status.MISSING, List.of(e.getMessage()), null, null, null, null);
-        }
+        Bmff.Walk walk = Bmff.topLevelLenient(file);
         Bmff.Box c2pa = null;
         int count = 0;
-        for (Bmff.Box b : boxes) if (isC2paBox(file, b)) { c2pa = b; count++; }
-        if (c2pa == null) return new Report(Status.MISSING, List.of("no C2PA manifest box in the file"), null, null, null, null);
+        for (Bmff.Box b : walk.boxes()) if (isC2paBox(file, b)) { c2pa = b; count++; }
+        if (c2pa == null) {
+            String why = walk.problem() != null ? walk.problem() : "no C2PA manifest box in the file";
+            return new Report(Status.MISSING, List.of(why), null, null, null, null);
+        }
         List<String> problems = new ArrayList<>();
+        if (walk.problem() != null) problems.add(walk.problem());
         if (count > 1) problems.add(count + " C2PA boxes (one expected)");
         GenerationRecordView view = null;
         String signer = null, dst = null, label = null;
@@ -331,7 +330,8 @@ public final class C2pa {
                 if (alabel.equals(BMFF_HASH)) {
                     sawHardBinding = true;
                     Map<?, ?> bm = asMap(Cbor.decode(cborContent(a)), BMFF_HASH);
-                    if (!(bm.get("hash") instanceof byte[] want) || !Arrays.equals(want, bmffV2Hash(file)))
+                    if (walk.problem() != null) problems.add("video data cannot be hashed: the file is damaged");
+                    else if (!(bm.get("hash") instanceof byte[] want) || !Arrays.equals(want, bmffV2Hash(file)))
                         problems.add("video data does not match the signed hash (the file was edited or re-encoded)");
                 }
                 if (alabel.equals(GenerationRecord.ASSERTION_LABEL)) {

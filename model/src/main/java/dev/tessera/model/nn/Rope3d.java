@@ -1,26 +1,24 @@
 package dev.tessera.model.nn;
 
 import dev.tessera.engine.F;
+import dev.tessera.engine.Rope;
 import dev.tessera.engine.Tensor;
 
 /**
  * Rotary position embedding over (time, height, width) for spacetime tokens in (t, y, x) row-major order. A head of
  * {@code dh} dims is split as in Wan: height and width get {@code 2·⌊dh/6⌋} dims each, time the rest; each axis
- * rotates interleaved pairs {@code (x[2j], x[2j+1])} by {@code pos · θ^(−2j/d_axis)}. Because positions are plain
+ * rotates its pairs by {@code pos · θ^(−2j/d_axis)}. Because positions are plain
  * integers of the token grid, the same weights serve any duration, resolution and aspect ratio (Sora's "native
  * size"); nothing is learned per position. A 1-D sequence (text) is the grid (L, 1, 1) with all dims on time.
  *
- * <p>Built from engine primitives (narrow, mul, stack): the engine had no fused RoPE op when this was written.
+ * <p>Pairs are the engine's half-split layout {@code (x[j], x[j + dh/2])} (GPT-NeoX/LLaMA), so the table feeds the
+ * engine's fused qkv attention directly; the pair index j runs over the time slice, then height, then width.
  */
 public final class Rope3d {
-    private final int headDim, tokens;
-    private final Tensor cos, sin; // [N, dh/2]
+    private final Rope table; // cos/sin [N, dh/2]
 
     private Rope3d(int headDim, int tokens, float[] cos, float[] sin) {
-        this.headDim = headDim;
-        this.tokens = tokens;
-        this.cos = Tensor.of(cos, tokens, headDim / 2);
-        this.sin = Tensor.of(sin, tokens, headDim / 2);
+        this.table = new Rope(tokens, headDim, cos, sin);
     }
 
     /** Dims per axis (time, height, width) for a head of {@code dh}. */
@@ -62,17 +60,11 @@ public final class Rope3d {
         return new Rope3d(dh, n, c, s);
     }
 
-    public int tokens() { return tokens; }
+    public int tokens() { return table.positions(); }
+
+    /** The engine's table, for {@link F#attentionQkv}. */
+    public Rope table() { return table; }
 
     /** x [B, H, N, dh] → rotated, same shape. */
-    public Tensor apply(Tensor x) {
-        int[] s = x.shape();
-        if (s.length != 4 || s[2] != tokens || s[3] != headDim)
-            throw new IllegalArgumentException("RoPE table is for [*, *, " + tokens + ", " + headDim + "], got " + java.util.Arrays.toString(s));
-        Tensor pairs = x.reshape(s[0], s[1], s[2], headDim / 2, 2);
-        Tensor a = pairs.select(4, 0), b = pairs.select(4, 1); // [B, H, N, dh/2]
-        Tensor ra = a.mul(cos).sub(b.mul(sin));
-        Tensor rb = a.mul(sin).add(b.mul(cos));
-        return F.stack(4, ra, rb).reshape(s);
-    }
+    public Tensor apply(Tensor x) { return F.rope(x, table); }
 }

@@ -25,14 +25,8 @@ public final class SelfAttention extends Module {
 
     /** x [B, N, D], rope for N tokens (or null), keyMask [B, N] (or null) → [B, N, D]. */
     public Tensor forward(Tensor x, Rope3d rope, Tensor keyMask) {
-        int b = x.size(0), n = x.size(1);
-        Tensor h = qkv.forward(x).reshape(b, n, 3, heads, headDim).permute(2, 0, 3, 1, 4); // [3, B, H, N, hd]
-        Tensor q = h.select(0, 0), k = h.select(0, 1), v = h.select(0, 2);
-        if (rope != null) {
-            q = rope.apply(q);
-            k = rope.apply(k);
-        }
-        Tensor o = F.attention(q, k, v, keyMask); // [B, H, N, hd]
-        return proj.forward(o.permute(0, 2, 1, 3).reshape(b, n, dim));
+        // fused: split q|k|v per head, rotate q and k, flash attention, merge heads — no copies in between
+        Tensor o = F.attentionQkv(qkv.forward(x), heads, rope == null ? null : rope.table(), keyMask, false); // [B, N, D]
+        return proj.forward(o);
     }
 }

@@ -32,6 +32,11 @@ public final class TextEncoder extends Module {
         blocks = add("blocks", new ModuleList<>());
         for (int i = 0; i < config.depth(); i++) blocks.append(new Block(config.dim(), config.heads(), rng));
         normOut = add("norm_out", new LayerNorm(config.dim(), 1e-6f, true));
+        // unit-variance byte embeddings (T5 style), not the engine's N(0, 0.02): with tiny embeddings the residual
+        // stream is soon dominated by the shared biases and every prompt's context collapses to the same vectors
+        // (measured: the two captions' contexts converged while the DiT learned to ignore them)
+        Tensor e = dev.tessera.engine.nn.Init.normal(rng, 1.0f, ByteTokenizer.VOCAB, config.dim());
+        System.arraycopy(e.data(), 0, embed.weight.buffer(), 0, e.numel());
     }
 
     /** Encodes prompts as one padded batch. */

@@ -41,6 +41,6 @@ public final class CausalConv3d extends Module {
             parts[k - 1] = x;
             x = F.concat(2, parts);
         }
-        return Conv3d.apply(x, weight, bias, strideT, strideS, k / 2);
+        return F.conv3d(x, weight, bias, strideT, strideS, 0, 0, k / 2);
     }
 }

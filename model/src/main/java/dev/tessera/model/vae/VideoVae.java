@@ -83,8 +83,7 @@ public final class VideoVae extends Module {
         int z = config.latentChannels();
         Tensor logvar = h.narrow(1, z, z);
         // clamp to [−30, 20] as SD's VAE does: keeps exp(logvar) finite early in training
-        logvar = F.maximum(logvar, Tensor.scalar(-30f)).neg();
-        logvar = F.maximum(logvar, Tensor.scalar(-20f)).neg();
+        logvar = F.clamp(logvar, -30f, 20f);
         return new Posterior(h.narrow(1, 0, z), logvar);
     }
 
@@ -108,7 +107,7 @@ public final class VideoVae extends Module {
             x = F.concat(2, x.narrow(2, 0, 1), rest);
             t = 1 + 2 * (t - 1);
         }
-        return x.unsqueeze(4).unsqueeze(6).expand(b, c, t, h, 2, w, 2).reshape(b, c, t, 2 * h, 2 * w);
+        return F.upsampleNearest(x, 1, 2, 2);
     }
 
     /** Encoder or decoder: named children as in the checkpoint. */
