@@ -42,7 +42,7 @@ public final class Vocab {
         GLASS(Category.PROP, "glass|drinking glass|tumbler", "玻璃杯|杯子"),
         BALLOON(Category.PROP, "balloon", "气球"),
         LAMP(Category.PROP, "lamp|desk lamp", "台灯|灯"),
-        DOMINO(Category.PROP, "domino", "多米诺骨牌|骨牌"),
+        DOMINO(Category.PROP, "row of dominoes|line of dominoes|dominoes|domino", "多米诺骨牌|骨牌"),
         TOWER(Category.PROP, "block tower|tower of blocks|tower", "积木塔|塔"),
         SHIP(Category.PROP, "pirate ship|ship|boat", "海盗船|船"),
         PAINT_STROKE(Category.PROP, "paint stroke|stroke of paint|stroke", "笔触|油漆笔触"),
@@ -51,7 +51,7 @@ public final class Vocab {
         MAN(Category.PERSON, "man|boy|guy", "男人|男子|男士|男孩"),
         DOG(Category.ANIMAL, "dog", "狗"),
         HORSE(Category.ANIMAL, "horse", "马"),
-        MAMMOTH(Category.ANIMAL, "woolly mammoth|wooly mammoth|mammoth", "猛犸象|长毛猛犸象"),
+        MAMMOTH(Category.ANIMAL, "woolly mammoth|wooly mammoth|mammoth|mammal", "猛犸象|长毛猛犸象"),
         DRAGON(Category.DRAGON, "dance dragon|dragon dance|dragon", "舞龙|龙"),
         PEDESTRIAN(Category.CROWD, "pedestrian|passer-by|passerby", "行人|路人");
 
@@ -111,12 +111,12 @@ public final class Vocab {
     public enum Motion implements Term {
         STILL("stays still|sits still|rests|stands still|does not move", "静止不动|一动不动|静止"),
         ROLL("rolls|rolling|roll", "滚动|滚过"), SLIDE("slides|sliding|slide|glides", "滑动|滑行"),
-        BOUNCE("bounces|bouncing|bounce", "弹跳|弹起|上下弹跳"), FALL("falls|drops|falling|is dropped", "落下|掉落|下落"),
-        SPIN("spins|spinning|rotates", "旋转|转动"),
-        WALK("walks|walking|walk|strolls|treading|treads|approach|approaches", "走来走去|走起路来|行走|走路|散步|走"),
+        BOUNCE("bounces|bouncing|bounce", "弹跳|弹起|上下弹跳"), FALL("falls|drops|falling|is dropped|fall|drop", "落下|掉落|下落"),
+        SPIN("spins|spinning|rotates|spin|rotate", "旋转|转动"),
+        WALK("walks|walking|walk|strolls|treading|treads", "走来走去|走起路来|踏过|行走|走路|散步|走"),
         RUN("runs|running|run", "奔跑|跑步|跑"), JUMP("jumps|jumping|jump|hops", "跳跃|跳起来|跳"),
-        WAVE("waves|waving", "挥手|招手"), TURN("turns around|turns|turning", "转身|转过身"),
-        DANCE("dances|dancing|dance|weaves", "舞动|起舞|跳舞"), FLOAT("floats|floating|bobs|sails|sail|sailing", "漂浮|航行|漂"),
+        WAVE("waves|waving|wave", "挥手|招手"), TURN("turns around|turn around|turns|turning|turn", "转身|转过身"),
+        DANCE("dances|dancing|dance|weaves", "舞动|起舞|跳舞"), FLOAT("floats|floating|bobs|sails|sail|sailing|float|bob", "漂浮|航行|漂"),
         BATTLE("battle|battling|fight|fighting|battles|fights", "互相战斗|战斗|交战");
         private final List<String> en, zh;
         Motion(String en, String zh) { this.en = split(en); this.zh = split(zh); }
@@ -224,7 +224,7 @@ public final class Vocab {
     }
 
     public enum TimeOfDay implements Term {
-        DAY("during the day|daytime|day|daylight", "白天|晴天"), DUSK("at dusk|dusk|sunset|twilight|evening", "黄昏|傍晚|日落时分"),
+        DAY("during the day|daytime|day|daylight|mid afternoon|afternoon", "白天|晴天"), DUSK("at dusk|dusk|sunset|twilight|evening", "黄昏|傍晚|日落时分"),
         NIGHT("at night|night|nighttime", "夜晚|晚上|夜里");
         private final List<String> en, zh;
         TimeOfDay(String en, String zh) { this.en = split(en); this.zh = split(zh); }
@@ -234,7 +234,7 @@ public final class Vocab {
 
     public enum Particle implements Term {
         RAIN("rain falls|it is raining|rain|raining", "下着雨|下雨|雨"), SNOWFALL("snow falls|it is snowing|snowflakes|snowing|snow", "下着雪|下雪|雪花|飘雪"),
-        CONFETTI("confetti", "五彩纸屑|彩纸"), SPLASH("splashes|splashing", "水花飞溅|水花"), SMOKE("smoke|puffs of smoke", "烟雾|烟");
+        CONFETTI("confetti is in the air|confetti", "空中飘着五彩纸屑|五彩纸屑|彩纸"), SPLASH("there are splashes|splashes|splashing", "水花飞溅|水花"), SMOKE("smoke rises|puffs of smoke|smoke", "烟雾升起|冒着烟|烟雾|烟");
         private final List<String> en, zh;
         Particle(String en, String zh) { this.en = split(en); this.zh = split(zh); }
         public List<String> en() { return en; }
@@ -244,7 +244,7 @@ public final class Vocab {
     public enum Clothing implements Term {
         JACKET("jacket|coat", "夹克|外套"), DRESS("dress|gown", "长裙|连衣裙|裙子"), BOOTS("boots|boot", "靴子|长靴"),
         SUNGLASSES("sunglasses|shades", "太阳镜|墨镜"), BAG("bag|purse|handbag", "手提包|包"), HAT("hat|cap", "帽子"),
-        SCARF("scarf", "围巾"), SHIRT("shirt|t-shirt", "衬衫|T恤"), TROUSERS("trousers|pants|jeans", "裤子|长裤"),
+        SCARF("scarf", "围巾"), SHIRT("shirt|t-shirt", "衬衫|短袖衫"), TROUSERS("trousers|pants|jeans", "裤子|长裤"),
         LIPSTICK("lipstick", "唇膏|口红");
         private final List<String> en, zh;
         Clothing(String en, String zh) { this.en = split(en); this.zh = split(zh); }
