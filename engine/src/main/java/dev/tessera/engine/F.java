@@ -155,4 +155,38 @@ public final class F {
         }
         return out;
     }
+
+    // ---- memory
+
+    /**
+     * Gradient checkpointing: runs {@code f} without the tape (its activations are not kept) and, during the
+     * backward, runs it again with the tape to get the gradients — trading one extra forward for the memory of
+     * everything inside {@code f}. Parameters used inside {@code f} receive their gradients as usual. {@code f}
+     * must compute the same thing twice: draw any randomness (dropout) from an {@link Rng} it creates itself
+     * from a fixed seed, not from a shared generator that advances.
+     */
+    public static Tensor checkpoint(java.util.function.Function<Tensor[], Tensor> f, Tensor... inputs) {
+        Tensor out;
+        try (var g = Grad.off()) {
+            out = f.apply(inputs);
+        }
+        Tensor res = new Tensor(out.data(), out.shape());
+        if (!Grad.enabled()) return res;
+        // Recorded even when no input needs a gradient: parameters used inside f may (they are not visible here).
+        res.requiresGrad = true;
+        res.node = new Node(inputs, g -> {
+            Tensor[] in = new Tensor[inputs.length];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = inputs[i].detach();
+                in[i].requiresGrad = inputs[i].requiresGrad;
+            }
+            try (var on = Grad.on()) {
+                Tensor again = f.apply(in);
+                if (again.requiresGrad) again.backward(g);
+            }
+            for (int i = 0; i < in.length; i++)
+                if (in[i].grad != null) Tensor.addGrad(inputs[i], in[i].grad.data());
+        });
+        return res;
+    }
 }

@@ -44,11 +44,13 @@ final class Reduce {
         int outer = outer(x.shape, d), n = x.shape[d], inner = inner(x.shape, d);
         float[] xd = x.data();
         float[] o = new float[outer * inner];
-        for (int a = 0; a < outer; a++)
-            for (int k = 0; k < n; k++) {
-                int src = (a * n + k) * inner, dst = a * inner;
-                for (int i = 0; i < inner; i++) o[dst + i] += xd[src + i];
-            }
+        Pointwise.split(outer, n * inner, (a0, a1) -> {
+            for (int a = a0; a < a1; a++)
+                for (int k = 0; k < n; k++) {
+                    int src = (a * n + k) * inner, dst = a * inner;
+                    for (int i = 0; i < inner; i++) o[dst + i] += xd[src + i];
+                }
+        });
         int[] inShape = x.shape;
         return Tensor.result(o, reducedShape(x.shape, d, keep), g -> {
             float[] r = new float[Shapes.numelInt(inShape)];
@@ -88,45 +90,49 @@ final class Reduce {
         }, x);
     }
 
-    /** softmax (or log-softmax) along dim, max-subtracted for stability. */
+    /** softmax (or log-softmax) along dim, max-subtracted for stability; rows split over the pool. */
     static Tensor softmax(Tensor x, int dim, boolean log) {
         int d = Shapes.axis(dim, x.shape.length);
         int outer = outer(x.shape, d), n = x.shape[d], inner = inner(x.shape, d);
         float[] xd = x.data();
         float[] o = new float[xd.length];
-        for (int a = 0; a < outer; a++)
-            for (int i = 0; i < inner; i++) {
-                int base = a * n * inner + i;
-                float m = Float.NEGATIVE_INFINITY;
-                for (int k = 0; k < n; k++) m = Math.max(m, xd[base + k * inner]);
-                double s = 0;
-                for (int k = 0; k < n; k++) s += Math.exp(xd[base + k * inner] - m);
-                if (log) {
-                    float lse = (float) (m + Math.log(s));
-                    for (int k = 0; k < n; k++) o[base + k * inner] = xd[base + k * inner] - lse;
-                } else {
-                    float inv = (float) (1.0 / s);
-                    for (int k = 0; k < n; k++) o[base + k * inner] = (float) Math.exp(xd[base + k * inner] - m) * inv;
-                }
-            }
+        Pointwise.split(outer, n * inner, (a0, a1) -> {
+            for (int a = a0; a < a1; a++)
+                for (int i = 0; i < inner; i++) softmaxLine(xd, o, a * n * inner + i, n, inner, log);
+        });
         return Tensor.result(o, x.shape.clone(), g -> {
             float[] r = new float[o.length];
-            for (int a = 0; a < outer; a++)
-                for (int i = 0; i < inner; i++) {
-                    int base = a * n * inner + i;
-                    if (log) {
-                        // dx = g - softmax · Σg
-                        float sg = 0;
-                        for (int k = 0; k < n; k++) sg += g[base + k * inner];
-                        for (int k = 0; k < n; k++) r[base + k * inner] = g[base + k * inner] - (float) Math.exp(o[base + k * inner]) * sg;
-                    } else {
-                        // dx = y · (g - Σ g·y)
-                        float dot = 0;
-                        for (int k = 0; k < n; k++) dot += g[base + k * inner] * o[base + k * inner];
-                        for (int k = 0; k < n; k++) r[base + k * inner] = o[base + k * inner] * (g[base + k * inner] - dot);
-                    }
-                }
+            Pointwise.split(outer, n * inner, (a0, a1) -> {
+                for (int a = a0; a < a1; a++)
+                    for (int i = 0; i < inner; i++) softmaxLineBackward(o, g, r, a * n * inner + i, n, inner, log);
+            });
             Tensor.addGrad(x, r);
         }, x);
+    }
+
+    private static void softmaxLine(float[] x, float[] o, int base, int n, int inner, boolean log) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < n; k++) m = Math.max(m, x[base + k * inner]);
+        double s = 0;
+        for (int k = 0; k < n; k++) s += Math.exp(x[base + k * inner] - m);
+        if (log) {
+            float lse = (float) (m + Math.log(s));
+            for (int k = 0; k < n; k++) o[base + k * inner] = x[base + k * inner] - lse;
+        } else {
+            float inv = (float) (1.0 / s);
+            for (int k = 0; k < n; k++) o[base + k * inner] = (float) Math.exp(x[base + k * inner] - m) * inv;
+        }
+    }
+
+    private static void softmaxLineBackward(float[] o, float[] g, float[] r, int base, int n, int inner, boolean log) {
+        if (log) { // dx = g - softmax · Σg
+            float sg = 0;
+            for (int k = 0; k < n; k++) sg += g[base + k * inner];
+            for (int k = 0; k < n; k++) r[base + k * inner] = g[base + k * inner] - (float) Math.exp(o[base + k * inner]) * sg;
+        } else { // dx = y · (g - Σ g·y)
+            float dot = 0;
+            for (int k = 0; k < n; k++) dot += g[base + k * inner] * o[base + k * inner];
+            for (int k = 0; k < n; k++) r[base + k * inner] = o[base + k * inner] * (g[base + k * inner] - dot);
+        }
     }
 }

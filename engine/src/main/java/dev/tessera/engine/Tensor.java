@@ -278,11 +278,13 @@ public final class Tensor {
                 // Inputs' contributions go to the map, not the leaves' grad fields, so intermediate gradients
                 // are freed as soon as their node has run.
                 Tensor[] saved = n.inputs;
+                Acc outer = ACC.get(); // non-null when this backward runs inside another (gradient checkpointing)
                 ACC.set(new Acc(saved, grads));
                 try {
                     n.backward.apply(gt);
                 } finally {
-                    ACC.remove();
+                    if (outer != null) ACC.set(outer);
+                    else ACC.remove();
                 }
                 t.node = Node.RELEASED; // free saved activations; a second backward through this graph is an error
             }

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.function.Function;
 
 /**
- * The shared finite-difference gradient check. The op runs in fp32 (the engine has no fp64 path); the check is
- * done in double: the probe loss L = Σ f(x)·R (R fixed random) is accumulated in double, the step is the exact
- * float difference (x+h) - (x-h), and h = 1e-2 keeps fp32 round-off (~1e-6 relative) two orders below the
- * tolerance while the O(h²) truncation error stays ~1e-4. An indexing or formula bug gives O(1) errors.
+ * The shared finite-difference gradient checks.
+ * <ul>
+ *   <li>{@link #check(String, Function, Function, Tensor...)} — per op: the numeric gradient comes from the op's
+ *       double-precision twin ({@link Ref64}) differentiated in double; the engine's analytic fp32 gradient must
+ *       match it tightly, and the engine's forward must match the twin.</li>
+ *   <li>{@link #check(String, Function, Tensor...)} — for composites (whole blocks) with no twin: differences of
+ *       the fp32 forward itself, with the loss accumulated in double, h = 1e-2 (fp32 round-off ~1e-6 stays two
+ *       orders below the 5e-3 + 2e-2·|g| tolerance; an indexing or formula bug gives O(1) errors).</li>
+ * </ul>
  */
 final class GradCheck {
     private GradCheck() {}
@@ -55,6 +60,56 @@ final class GradCheck {
             for (int i = 0; i < o.length; i++) acc += (double) o[i] * r[i];
             return acc;
         }
+    }
+
+    /**
+     * The double-precision check: {@code ref} is the op's double twin ({@link Ref64}). Checks that the fp32 forward
+     * matches it, then differentiates the twin numerically in double (central differences, h = 1e-6) and compares
+     * with the engine's analytic fp32 gradient of L = Σ f(x)·R at a tight tolerance (1e-4 abs + 2e-3 rel).
+     */
+    static void check(String name, Function<Tensor[], Tensor> f, Function<Ref64.T[], Ref64.T> ref, Tensor... inputs) {
+        for (Tensor t : inputs) {
+            t.requiresGrad(true);
+            t.zeroGrad();
+        }
+        Tensor out = f.apply(inputs);
+        Ref64.T[] din = new Ref64.T[inputs.length];
+        for (int i = 0; i < din.length; i++) din[i] = Ref64.of(inputs[i]);
+        Ref64.T want = ref.apply(din);
+        if (!java.util.Arrays.equals(want.shape(), out.shape()))
+            fail(name + ": shape " + java.util.Arrays.toString(out.shape()) + " vs double twin " + java.util.Arrays.toString(want.shape()));
+        float[] od = out.data();
+        for (int i = 0; i < od.length; i++)
+            if (Math.abs(od[i] - want.v()[i]) > 1e-4 * (1 + Math.abs(want.v()[i])))
+                fail(name + ": forward element " + i + " is " + od[i] + ", double twin says " + want.v()[i]);
+        Tensor r = Tensor.randn(new Rng(99), out.shape());
+        out.mul(r).sum().backward();
+        float[] rd = r.data();
+        Rng pick = new Rng(7);
+        for (int k = 0; k < inputs.length; k++) {
+            float[] analytic = inputs[k].grad() == null ? new float[inputs[k].numel()] : inputs[k].grad().data();
+            double[] x = din[k].v();
+            int n = x.length, probes = Math.min(n, 32);
+            for (int p = 0; p < probes; p++) {
+                int i = n <= 32 ? p : pick.nextInt(n);
+                double orig = x[i], h = 1e-6 * Math.max(1, Math.abs(orig));
+                x[i] = orig + h;
+                double lp = probe(ref, din, rd);
+                x[i] = orig - h;
+                double lm = probe(ref, din, rd);
+                x[i] = orig;
+                double num = (lp - lm) / (2 * h), a = analytic[i];
+                if (Math.abs(a - num) > 1e-4 + 2e-3 * Math.abs(num))
+                    fail(name + ": input " + k + " element " + i + ": analytic (fp32) " + a + " vs numeric (double) " + num);
+            }
+        }
+    }
+
+    private static double probe(Function<Ref64.T[], Ref64.T> ref, Ref64.T[] in, float[] r) {
+        double[] o = ref.apply(in).v();
+        double acc = 0;
+        for (int i = 0; i < o.length; i++) acc += o[i] * r[i];
+        return acc;
     }
 
     /** Max |a-b| / (1 + |b|) over two arrays of equal length. */

@@ -109,7 +109,8 @@ class ParityTest {
         Function<Tensor[], Tensor> f = x -> {
             Tensor h = F.layerNorm(x[0], x[1], x[2], 1e-5f);          // [4, 300, 97]
             h = h.mul(x[3]).add(x[1]).sub(h.mul(0.5f));                  // broadcast [300, 1] and [97]
-            return F.rmsNorm(F.gelu(h), x[1], 1e-6f).add(F.groupNorm(h.reshape(4, 300, 97, 1), 3, null, null, 1e-5f).reshape(4, 300, 97));
+            Tensor y = F.rmsNorm(F.gelu(h), x[1], 1e-6f).add(F.groupNorm(h.reshape(4, 300, 97, 1), 3, null, null, 1e-5f).reshape(4, 300, 97));
+            return y.softmax(-1).add(F.logSoftmax(y, 1)).add(y.sum(1, true));
         };
         Tensor[] in = {rn(1, 4, 300, 97), rn(2, 97), rn(3, 97), rn(4, 300, 1)};
         float[][] one = null;

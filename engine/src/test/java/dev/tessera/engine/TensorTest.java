@@ -110,19 +110,28 @@ class TensorTest {
         assertEquals(Math.pow((double) 1.0001f, 20000), x.grad().item(), 1e-2);
     }
 
+    /** x² with a backward scaled by {@code factor} (1 = correct). */
+    private static Tensor squareWithBackward(Tensor x, float factor) {
+        float[] d = x.data();
+        float[] o = new float[d.length];
+        for (int i = 0; i < d.length; i++) o[i] = d[i] * d[i];
+        return Tensor.result(o, x.shape(), g -> {
+            float[] r = new float[g.length];
+            for (int i = 0; i < r.length; i++) r[i] = factor * 2 * d[i] * g[i];
+            Tensor.addGrad(x, r);
+        }, x);
+    }
+
     @Test
     void gradCheckCatchesAWrongBackward() {
-        // an op whose backward is deliberately off by a factor 2: the shared checker must reject it
-        assertThrows(AssertionFailedError.class, () -> GradCheck.check("wrong", x -> {
-            float[] d = x[0].data();
-            float[] o = new float[d.length];
-            for (int i = 0; i < d.length; i++) o[i] = d[i] * d[i];
-            return Tensor.result(o, x[0].shape(), g -> {
-                float[] r = new float[g.length];
-                for (int i = 0; i < r.length; i++) r[i] = 4 * d[i] * g[i];
-                Tensor.addGrad(x[0], r);
-            }, x[0]);
-        }, Tensor.randn(new Rng(1), 5)));
+        // the checkers accept the correct backward and reject wrong ones: off by 2× (float check) and by 1% (double check)
+        GradCheck.check("right", x -> squareWithBackward(x[0], 1f), d -> Ref64.map(d[0], v -> v * v), Tensor.randn(new Rng(1), 5));
+        assertThrows(AssertionFailedError.class, () -> GradCheck.check("wrong", x -> squareWithBackward(x[0], 2f), Tensor.randn(new Rng(1), 5)));
+        assertThrows(AssertionFailedError.class, () -> GradCheck.check("slightly wrong", x -> squareWithBackward(x[0], 1.01f),
+                d -> Ref64.map(d[0], v -> v * v), Tensor.randn(new Rng(1), 5)));
+        // and a forward that disagrees with its double twin
+        assertThrows(AssertionFailedError.class, () -> GradCheck.check("wrong forward", x -> squareWithBackward(x[0], 1f),
+                d -> Ref64.map(d[0], v -> v * v * 1.001), Tensor.randn(new Rng(1), 5)));
     }
 
     @Test

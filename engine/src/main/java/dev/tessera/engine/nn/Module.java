@@ -82,6 +82,14 @@ public abstract class Module {
 
     public boolean training() { return training; }
 
+    /**
+     * Re-stores every parameter in {@code dtype} (BF16/F16 halve the memory of an inference model; F32 makes it
+     * trainable again). Values are rounded to the new type.
+     */
+    public void storeWeightsAs(dev.tessera.engine.DType dtype) {
+        for (Tensor t : namedParameters().values()) if (t.dtype() != dtype) t.setData(t.to(dtype));
+    }
+
     /** The weights by dotted name (the tensors themselves, for saving). */
     public Map<String, Tensor> stateDict() { return namedParameters(); }
 

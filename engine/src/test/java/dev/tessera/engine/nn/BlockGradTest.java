@@ -61,4 +61,35 @@ class BlockGradTest {
                 in -> F.upsampleNearest(down.forward(F.silu(gn.forward(conv.forward(in[0])))), 2, 2, 2),
                 x, conv.weight, conv.bias, gn.weight, down.weight);
     }
+
+    @Test
+    void checkpointedBlockGivesTheSameGradients() {
+        Rope rope = Rope.of3d(2, 2, 3, 6, 100);
+        Tensor mask = Tensor.of(new float[] {1, 1, 1, 0, 1, 1, 0, 0}, 2, 4);
+        float[][][] runs = new float[2][][];
+        for (int run = 0; run < 2; run++) {
+            Rng rng = new Rng(3);
+            MiniDitBlock a = new MiniDitBlock(rng), b = new MiniDitBlock(rng);
+            Tensor x = Tensor.randn(rng, 2, 12, 12).requiresGrad(true), c = Tensor.randn(rng, 2, 12), ctx = Tensor.randn(rng, 2, 4, 5);
+            Tensor h = run == 0
+                    ? b.forward(a.forward(x, c, ctx, mask, rope), c, ctx, mask, rope)
+                    : F.checkpoint(in -> b.forward(in[0], c, ctx, mask, rope), F.checkpoint(in -> a.forward(in[0], c, ctx, mask, rope), x));
+            h.square().mean().backward();
+            runs[run] = new float[][] {h.data(), x.grad().data(), a.namedParameters().get("attn.qkv.weight").grad().data(),
+                    b.namedParameters().get("adaLN.weight").grad().data()};
+        }
+        for (int i = 0; i < 4; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(runs[0][i], runs[1][i], 0f, "part " + i);
+    }
+
+    @Test
+    void checkpointReachesParametersWhenTheInputNeedsNoGradient() {
+        Rng rng = new Rng(8);
+        Linear lin = new Linear(6, 6, true, rng);
+        Tensor x = Tensor.randn(rng, 3, 6); // a data batch: no gradient wanted
+        F.silu(lin.forward(x)).sum().backward();
+        float[] plain = lin.weight.grad().toArray();
+        lin.zeroGrad();
+        F.checkpoint(in -> F.silu(lin.forward(in[0])), x).sum().backward();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(plain, lin.weight.grad().data(), 0f);
+    }
 }

@@ -41,6 +41,20 @@ class InferenceTest {
         }
     }
 
+    @Test
+    void weightsCanBeStoredAsBf16AndBack() {
+        NnTest.Net net = new NnTest.Net(8, 1, new Rng(1));
+        Tensor x = Tensor.randn(new Rng(2), 1, 5, 8);
+        float[] want = net.forward(x).data();
+        net.storeWeightsAs(DType.BF16);
+        assertEquals(DType.BF16, net.namedParameters().get("head.weight").dtype());
+        float[] got = net.forward(x).data();
+        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 0.03 + 0.02 * Math.abs(want[i]));
+        net.storeWeightsAs(DType.F32);
+        net.forward(x).sum().backward(); // trainable again
+        assertNotNull(net.namedParameters().get("head.weight").grad());
+    }
+
     private static float[][] trainStep(int threads) {
         int old = Parallel.threads();
         Parallel.setThreads(threads);

@@ -4,22 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
 
-/** Gradient checks and semantics for convolution, upsampling and rotary embeddings. */
-class ConvRopeGradTest {
+/** Semantics of convolution, upsampling and rotary embeddings (their gradient checks are in OpsGradTest). */
+class ConvRopeTest {
     static Tensor rn(long seed, int... shape) { return Tensor.randn(new Rng(seed), shape); }
-
-    @Test
-    void conv3dGradients() {
-        GradCheck.check("conv3d causal", x -> F.conv3d(x[0], x[1], x[2], 1, 1, 2, 0, 1), rn(1, 2, 3, 3, 4, 5), rn(2, 4, 3, 3, 3, 3), rn(3, 4));
-        GradCheck.check("conv3d strided", x -> F.conv3d(x[0], x[1], x[2], 2, 2, 1, 1, 0), rn(1, 1, 2, 5, 5, 7), rn(2, 3, 2, 3, 1, 3), rn(3, 3));
-        GradCheck.check("conv3d asymmetric", x -> F.conv3d(x[0], x[1], null, 1, 2, 1, 0, 0, 1, 1, 2, 0), rn(1, 1, 1, 3, 4, 5), rn(2, 2, 1, 2, 2, 3));
-    }
-
-    @Test
-    void conv2dGradients() {
-        GradCheck.check("conv2d", x -> F.conv2d(x[0], x[1], x[2], 1, 1), rn(1, 2, 3, 5, 7), rn(2, 2, 3, 3, 3), rn(3, 2));
-        GradCheck.check("conv2d stride 2", x -> F.conv2d(x[0], x[1], null, 2, 0), rn(1, 1, 2, 6, 5), rn(2, 3, 2, 2, 2));
-    }
 
     @Test
     void causalConvSeesNoFuture() {
@@ -38,8 +25,6 @@ class ConvRopeGradTest {
 
     @Test
     void convTranspose3d() {
-        GradCheck.check("convTranspose3d", x -> F.convTranspose3d(x[0], x[1], x[2], 2, 2, 0, 0, 1), rn(1, 2, 3, 2, 3, 2), rn(2, 3, 2, 2, 3, 3), rn(3, 2));
-        GradCheck.check("convTranspose3d causal-ish", x -> F.convTranspose3d(x[0], x[1], null, 1, 1, 1, 0, 0), rn(1, 1, 2, 3, 2, 3), rn(2, 2, 3, 2, 1, 2));
         // adjointness: <convT(x), y> = <x, conv(y)> with the same weight
         Tensor x = rn(4, 1, 2, 3, 4, 3), w = rn(5, 2, 3, 3, 3, 3);
         Tensor y = F.convTranspose3d(x, w, null, 2, 2, 1, 1, 1);
@@ -52,7 +37,6 @@ class ConvRopeGradTest {
 
     @Test
     void clampAndArgmax() {
-        GradCheck.check("clamp", x -> F.clamp(x[0], -0.5f, 0.7f), Tensor.of(new float[] {-1.2f, -0.3f, 0.1f, 0.5f, 0.9f, 2f}, 2, 3));
         assertArrayEquals(new int[] {2, 0}, F.argmax(Tensor.of(new float[] {0, 1, 3, 5, 2, 1}, 2, 3)));
     }
 
@@ -62,15 +46,12 @@ class ConvRopeGradTest {
         Tensor y = F.upsampleNearest(x, 2, 2);
         assertArrayEquals(new int[] {1, 1, 4, 6}, y.shape());
         assertArrayEquals(new float[] {0, 0, 1, 1, 2, 2, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 3, 3, 4, 4, 5, 5}, y.data());
-        GradCheck.check("upsample3d", t -> F.upsampleNearest(t[0], 2, 1, 3), rn(1, 1, 2, 3, 2, 2));
     }
 
     @Test
-    void ropeGradientsAndRelativePositions() {
+    void ropeRelativePositions() {
         Rope r1 = Rope.of1d(7, 8, 10000);
-        GradCheck.check("rope1d", x -> F.rope(x[0], r1), rn(1, 2, 3, 7, 8));
         Rope r3 = Rope.of3d(2, 3, 2, 12, 100);
-        GradCheck.check("rope3d", x -> F.rope(x[0], r3), rn(1, 1, 2, 12, 12));
         // q·k after rotation depends only on the position difference
         Tensor q = rn(5, 1, 1, 1, 8).expand(1, 1, 7, 8).contiguous(), k = rn(6, 1, 1, 1, 8).expand(1, 1, 7, 8).contiguous();
         float[] rq = F.rope(q, r1).data(), rk = F.rope(k, r1).data();
