@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * "red ball moves left/right" the two captions give videos whose ball moves the right way (red-pixel centroid).
  */
 class LearnsTest {
-    static final Bucket CLIP = new Bucket(9, 32, 64);
+    static final Bucket CLIP = new Bucket(9, 64, 64);
+    static final String RIGHT = "a red ball rolls from left to right", LEFT = "a red ball rolls from right to left";
+    static final WorldClips BOTH = new WorldClips(null, 1, RIGHT, LEFT);
     static final PrintStream LOG = ResumeTest.QUIET;
     @TempDir static Path tmp;
     static Path vae;
@@ -35,14 +37,15 @@ class LearnsTest {
 
     @BeforeAll
     static void trainVae() throws Exception {
+        if (System.getProperty("keep") != null) tmp = java.nio.file.Files.createDirectories(Path.of(System.getProperty("keep")));
         TrainConfig c = TrainConfig.defaults(TrainKind.VAE, "tiny").toBuilder().steps(Integer.getInteger("vaeSteps", 150))
-                .batch(2).lr(3e-3).warmup(10).data("test").sizes(List.of("64x32")).frames(List.of(1, 9))
+                .batch(2).lr(3e-3).warmup(10).data("test").sizes(List.of("64x64")).frames(List.of(1, 9))
                 .sampleEvery(0).ckptEvery(1000).emaDecay(0.9).build();
-        Trainer t = Trainer.start(c, tmp.resolve("vae"), new BallSource()).log(LOG);
+        Trainer t = Trainer.start(c, tmp.resolve("vae"), BOTH).log(LOG);
         t.run();
         vae = tmp.resolve("vae");
         TesseraModel m = TesseraModel.load(vae.resolve("model"));
-        Clip clip = new BallSource().clip(0, CLIP, 0);
+        Clip clip = BOTH.clip(0, CLIP, 0);
         try (var g = Grad.off()) {
             Tensor x = VideoTensors.toTensor(clip.frames(), clip.width(), clip.height());
             Video rec = VideoTensors.toVideo(m.vae.decode(m.vae.encode(x).mean()), 0, CLIP.frames(), 8);
@@ -51,32 +54,20 @@ class LearnsTest {
         System.out.printf(Locale.ROOT, "tiny VAE after %d steps: reconstruction PSNR %.1f dB%n", c.steps(), vaePsnr);
     }
 
-    /** One clip, always the same. */
-    static final class OneClip implements ClipSource {
-        final Clip clip = new BallSource().clip(0, CLIP, 0);
-
-        @Override public Clip clip(long index, Bucket b, double u) { return clip; }
-
-        @Override public boolean fits(Bucket b) { return b.equals(CLIP); }
-
-        @Override public Object key(long index, Bucket b, double u) { return 0; }
-
-        @Override public String describe() { return "one clip"; }
-    }
-
     @Test
     void tinyDitOverfitsOneCaptionedClip() throws Exception {
         TrainConfig c = TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder().steps(Integer.getInteger("ditSteps", 300))
-                .batch(4).lr(2e-3).warmup(10).data("test").sizes(List.of("64x32")).frames(List.of(9)).vae(vae.toString())
-                .dropCaption(0).sampleEvery(0).ckptEvery(1000).emaDecay(0.95).build();
-        Trainer t = Trainer.start(c, tmp.resolve("overfit"), new OneClip()).log(LOG);
+                .batch(4).lr(2e-3).warmup(10).data("test").sizes(List.of("64x64")).frames(List.of(9)).vae(vae.toString())
+                .zhFraction(0).dropCaption(0).sampleEvery(0).ckptEvery(1000).emaDecay(0.95).build();
+        WorldClips one = new WorldClips(CLIP, 1, RIGHT);
+        Trainer t = Trainer.start(c, tmp.resolve("overfit"), one).log(LOG);
         t.run();
         double[] loss = Files.readAllLines(tmp.resolve("overfit/loss.csv")).stream().skip(1)
                 .mapToDouble(l -> Double.parseDouble(l.split(",")[1])).toArray();
         double first = mean(loss, 0, 10), last = mean(loss, loss.length - 10, loss.length);
         TesseraModel m = TesseraModel.load(tmp.resolve("overfit/model"));
-        Video v = sample(m, BallSource.RIGHT, 0);
-        Clip clip = new OneClip().clip;
+        Video v = sample(m, RIGHT, 0);
+        Clip clip = one.clip(0, CLIP, 0);
         double p = psnr(v.frames(), clip.frames());
         System.out.printf(Locale.ROOT, "overfit: loss %.4f -> %.4f (%.1fx), sample PSNR %.1f dB (VAE alone %.1f dB)%n",
                 first, last, first / last, p, vaePsnr);
@@ -87,14 +78,14 @@ class LearnsTest {
     @Test
     void captionsLeftAndRightMoveTheBallTheirWay() throws Exception {
         TrainConfig c = TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder().steps(Integer.getInteger("lrSteps", 300))
-                .batch(4).lr(2e-3).warmup(10).data("test").sizes(List.of("64x32")).frames(List.of(9)).vae(vae.toString())
+                .batch(4).lr(2e-3).warmup(10).data("test").sizes(List.of("64x64")).frames(List.of(9)).vae(vae.toString())
                 .dropCaption(0.1).zhFraction(0.5).sampleEvery(0).ckptEvery(1000).emaDecay(0.95).build();
-        Trainer t = Trainer.start(c, tmp.resolve("leftright"), new BallSource() {
-            @Override public boolean fits(Bucket b) { return b.equals(CLIP); }
-        }).log(LOG);
+        WorldClips both = new WorldClips(CLIP, 1, RIGHT, LEFT);
+        Trainer t = Trainer.start(c, tmp.resolve("leftright"), both).log(LOG);
         t.run();
         TesseraModel m = TesseraModel.load(tmp.resolve("leftright/model"));
-        for (String[] prompt : new String[][] {{BallSource.RIGHT, "1"}, {BallSource.LEFT, "-1"}, {"红球向右移动", "1"}, {"红球向左移动", "-1"}}) {
+        String zhRight = both.clip(0, CLIP, 0).captionZh(), zhLeft = both.clip(1, CLIP, 0).captionZh();
+        for (String[] prompt : new String[][] {{RIGHT, "1"}, {LEFT, "-1"}, {zhRight, "1"}, {zhLeft, "-1"}}) {
             for (long seed = 0; seed < 2; seed++) {
                 Video v = sample(m, prompt[0], seed);
                 double x0 = redX(v.frames().getFirst()), x1 = redX(v.frames().getLast());
@@ -137,7 +128,7 @@ class LearnsTest {
         int[] rgb = f.rgb();
         for (int i = 0; i < rgb.length; i++) {
             int r = (rgb[i] >> 16) & 0xFF, g = (rgb[i] >> 8) & 0xFF, b = rgb[i] & 0xFF;
-            double w = Math.max(0, r - Math.max(g, b) - 40);
+            double w = Math.max(0, r - (g + b) / 2.0 - 30);
             sx += w * (i % f.width());
             sw += w;
         }
