@@ -1,16 +1,113 @@
 package dev.tessera.cli;
 
+import dev.tessera.engine.kernels.Parallel;
+import dev.tessera.train.Sources;
+import dev.tessera.train.TrainConfig;
+import dev.tessera.train.TrainKind;
+import dev.tessera.train.Trainer;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Placeholder until issue #5 lands: says so honestly and exits non-zero. */
-@Command(name = "train", description = "(not available yet: issue #5)")
+/**
+ * {@code ./tessera train vae|text|dit}: trains one network into a run folder (checkpoints, loss.csv/png, samples,
+ * and a loadable model folder {@code RUN/model/}); {@code --resume RUN} continues a run bit-exactly. See docs/train.md.
+ */
+@Command(name = "train", description = "Train the VAE, the text encoder or the diffusion transformer (docs/train.md).",
+        mixinStandardHelpOptions = true)
 public final class TrainCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*") List<String> args;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "vae|text|dit", description = "what to train") String what;
+    @Option(names = "--preset", description = "model preset: tiny, S, B (default S)") String preset;
+    @Option(names = "--steps", description = "optimizer steps in total (default 1000; with --resume: the new total)") Long steps;
+    @Option(names = "--out", description = "run folder (default runs/<what>-<preset>)") Path out;
+    @Option(names = "--resume", description = "continue the run in this folder from its checkpoint") Path resume;
+    @Option(names = "--data", description = "'world' or a folder of videos/images with caption .txt files beside them (default world)") String data;
+    @Option(names = "--batch", description = "clips per micro-batch") Integer batch;
+    @Option(names = "--accum", description = "micro-batches per optimizer step (gradient accumulation)") Integer accum;
+    @Option(names = "--lr", description = "peak learning rate") Double lr;
+    @Option(names = "--warmup", description = "warm-up steps") Integer warmup;
+    @Option(names = "--min-lr", description = "final learning rate of the cosine decay") Double minLr;
+    @Option(names = "--seed", description = "seed of every random choice of the run (default 0)") Long seed;
+    @Option(names = "--threads", description = "compute threads (default: all cores); never changes results") Integer threads;
+    @Option(names = "--producers", defaultValue = "1", description = "background data threads (default 1); never changes results") int producers;
+    @Option(names = "--sample-every", description = "steps between preview grids/videos (0: only at the end)") Integer sampleEvery;
+    @Option(names = "--ckpt-every", description = "steps between checkpoints") Integer ckptEvery;
+    @Option(names = "--sizes", split = ",", description = "bucket sizes WxH (default 128x128,160x96,96x160)") List<String> sizes;
+    @Option(names = "--frames", split = ",", description = "bucket durations in frames, 1+4k, 1 = image (default vae 1,9,17; dit 1,9,17,33)") List<Integer> frames;
+    @Option(names = "--fps", description = "frame rate of the data (default 8)") Integer fps;
+    @Option(names = "--vae", description = "dit: model folder or 'train vae' run folder whose VAE encodes the clips") String vae;
+    @Option(names = "--text", description = "dit/text: model or run folder with a text encoder to start from") String text;
+    @Option(names = "--freeze-text", description = "dit: keep the text encoder fixed (default: trained jointly)") boolean freezeText;
+    @Option(names = "--drop-caption", description = "dit: probability of an empty caption (classifier-free guidance; default 0.1)") Double dropCaption;
+    @Option(names = "--ema", description = "EMA decay of the exported weights (0: raw weights; default 0.999)") Double ema;
+    @Option(names = "--zh", description = "fraction of captions drawn in Chinese (default 0.5)") Double zh;
+    @Option(names = "--sample-steps", description = "sampler steps of the dit previews (default 20)") Integer sampleSteps;
+    @Option(names = "--guidance", description = "CFG scale of the dit previews (default 4)") Double guidance;
+    @Option(names = "--no-progress", description = "no progress bar on stderr") boolean noProgress;
 
-    @Override public Integer call() {
-        throw new ExitCodeException(3, "'train' is not available yet in this build (issue #5)");
+    @Override public Integer call() throws Exception {
+        if (threads != null) {
+            if (threads < 1) throw new ExitCodeException(2, "--threads must be >= 1, got " + threads);
+            Parallel.setThreads(threads);
+        }
+        if (producers < 1) throw new ExitCodeException(2, "--producers must be >= 1, got " + producers);
+        Trainer trainer;
+        if (resume != null) {
+            List<String> ignored = new ArrayList<>();
+            if (preset != null) ignored.add("--preset");
+            if (batch != null) ignored.add("--batch");
+            if (accum != null) ignored.add("--accum");
+            if (lr != null) ignored.add("--lr");
+            if (seed != null) ignored.add("--seed");
+            if (data != null) ignored.add("--data");
+            if (sizes != null) ignored.add("--sizes");
+            if (frames != null) ignored.add("--frames");
+            if (vae != null) ignored.add("--vae");
+            if (!ignored.isEmpty())
+                System.err.println("note: resuming keeps the run's own settings; ignoring " + String.join(", ", ignored));
+            if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize()))
+                throw new ExitCodeException(2, "--resume continues in its own folder; drop --out or make it the same folder");
+            trainer = Trainer.resume(resume, steps == null ? 0 : steps, sampleEvery == null ? -1 : sampleEvery,
+                    ckptEvery == null ? 0 : ckptEvery, null);
+            if (what != null && TrainKind.parse(what) != trainer.config().kind())
+                throw new ExitCodeException(2, resume + " is a '" + trainer.config().kind().word() + "' run, not '" + what + "'");
+        } else {
+            if (what == null) throw new ExitCodeException(2, "say what to train: vae, text or dit (or --resume RUN)");
+            TrainKind kind = TrainKind.parse(what);
+            String p = preset == null ? "S" : preset;
+            TrainConfig.Builder b = TrainConfig.defaults(kind, p).toBuilder();
+            if (steps != null) b.steps(steps);
+            if (batch != null) b.batch(batch);
+            if (accum != null) b.accum(accum);
+            if (lr != null) b.lr(lr);
+            if (warmup != null) b.warmup(warmup);
+            if (minLr != null) b.minLr(minLr);
+            else if (lr != null) b.minLr(lr / 10);
+            if (seed != null) b.seed(seed);
+            if (data != null) b.data(data);
+            if (sizes != null) b.sizes(sizes);
+            if (frames != null) b.frames(frames);
+            if (fps != null) b.fps(fps);
+            if (vae != null) b.vae(vae);
+            if (text != null) b.text(text);
+            b.freezeText(freezeText);
+            if (dropCaption != null) b.dropCaption(dropCaption);
+            if (ema != null) b.emaDecay(ema);
+            if (zh != null) b.zhFraction(zh);
+            if (sampleEvery != null) b.sampleEvery(sampleEvery);
+            if (ckptEvery != null) b.ckptEvery(ckptEvery);
+            if (sampleSteps != null) b.sampleSteps(sampleSteps);
+            if (guidance != null) b.guidance(guidance);
+            TrainConfig cfg = b.build();
+            Path dir = out != null ? out : Path.of("runs", kind.word() + "-" + p);
+            trainer = Trainer.start(cfg, dir, Sources.open(cfg));
+        }
+        Trainer.Result r = trainer.progress(!noProgress).producers(producers).run();
+        System.out.println("run folder: " + r.runDir() + "   model: " + r.modelDir());
+        return 0;
     }
 }

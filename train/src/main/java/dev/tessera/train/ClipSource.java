@@ -17,6 +17,13 @@ public interface ClipSource {
     /** The buckets this source can fill (all of them for the world; the ones the files fit for a folder). */
     default boolean fits(Bucket bucket) { return true; }
 
+    /**
+     * A value equal for calls that return the same clip (null: unknown, every call is new). A DiT run keeps the
+     * encoded latents of the last few hundred keys, so a small fixed set of clips (a test set, an overfit run) is
+     * encoded by the VAE once instead of at every step.
+     */
+    default Object key(long index, Bucket bucket, double u) { return null; }
+
     /** One line for the log. */
     String describe();
 }

@@ -1,0 +1,73 @@
+package dev.tessera.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tessera.engine.DType;
+import dev.tessera.engine.Tensor;
+import dev.tessera.model.TesseraModel;
+import dev.tessera.model.config.ModelConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResumeTest {
+    @TempDir Path tmp;
+
+    static final PrintStream QUIET = Boolean.getBoolean("verbose") ? System.out : new PrintStream(new ByteArrayOutputStream());
+
+    TrainConfig ditConfig(Path vae, long steps) {
+        return TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder().steps(steps).batch(2).accum(2).lr(1e-3).warmup(3)
+                .data("test").sizes(List.of("32x32", "48x32")).frames(List.of(1, 5)).vae(vae.toString())
+                .sampleEvery(0).ckptEvery(100).emaDecay(0.9).build();
+    }
+
+    @Test
+    void twentyStepsEqualTenThenResumeThenTen() throws Exception {
+        Path vae = tmp.resolve("vae");
+        TesseraModel.create(ModelConfig.preset("tiny"), 7).save(vae, DType.F32);
+
+        Trainer a = Trainer.start(ditConfig(vae, 20), tmp.resolve("a"), new BallSource()).log(QUIET);
+        a.run();
+
+        Trainer b = Trainer.start(ditConfig(vae, 20), tmp.resolve("b"), new BallSource()).log(QUIET).producers(3)
+                .stopAfter(s -> s == 10);
+        assertEquals(10, b.run().step());
+        Trainer c = Trainer.resume(tmp.resolve("b"), 0, -1, 0, new BallSource()).log(QUIET);
+        assertEquals(10, c.step());
+        c.run();
+
+        Map<String, Tensor> wa = a.trainedParameters(), wc = c.trainedParameters();
+        assertEquals(wa.keySet(), wc.keySet());
+        for (String k : wa.keySet()) assertArrayEquals(wa.get(k).data(), wc.get(k).data(), k);
+        Checkpoint ca = Checkpoint.load(tmp.resolve("a")), cc = Checkpoint.load(tmp.resolve("b"));
+        assertEquals(ca.tensors().keySet(), cc.tensors().keySet());
+        for (String k : ca.tensors().keySet()) assertArrayEquals(ca.tensors().get(k).data(), cc.tensors().get(k).data(), k);
+        assertEquals(ca.meta("step"), cc.meta("step"));
+        // the loss log of the resumed run is the same 20 rows
+        assertEquals(Files.readAllLines(tmp.resolve("a/loss.csv")).stream().map(l -> l.split(",")[1]).toList(),
+                Files.readAllLines(tmp.resolve("b/loss.csv")).stream().map(l -> l.split(",")[1]).toList());
+        // the run folder is complete and its model loads
+        for (String f : List.of("loss.png", "run.json", "model/model.json", "model/dit.safetensors"))
+            assertTrue(Files.isRegularFile(tmp.resolve("b").resolve(f)), f);
+        TesseraModel.load(tmp.resolve("b/model"));
+    }
+
+    @Test
+    void startRefusesAnExistingRunAndResumeNeedsOne() throws Exception {
+        Path vae = tmp.resolve("vae");
+        TesseraModel.create(ModelConfig.preset("tiny"), 7).save(vae, DType.F32);
+        Trainer.start(ditConfig(vae, 2), tmp.resolve("r"), new BallSource()).log(QUIET).run();
+        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.start(ditConfig(vae, 2), tmp.resolve("r"), new BallSource()));
+        assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class, () -> Trainer.resume(tmp.resolve("nothing"), 0, -1, 0, new BallSource()));
+        assertTrue(e2.getMessage().contains("does not exist"), e2.getMessage());
+    }
+}
