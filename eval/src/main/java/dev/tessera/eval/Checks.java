@@ -684,10 +684,10 @@ public final class Checks {
     static List<Check> camera(Facts f, Observation o, List<Subject> ss) {
         List<Check> out = new ArrayList<>();
         if (f.camera() == null) return out;
-        int n = o.steps.length, known = 0;
+        int n = o.longSteps.length, known = 0;
         double[] tx = new double[n], ty = new double[n], a = new double[n], d = new double[n], vb = new double[n];
         for (int i = 0; i < n; i++) {
-            GlobalMotion.Step s = o.steps[i];
+            GlobalMotion.Step s = o.longSteps[i];
             if (!s.known()) continue;
             known++;
             tx[i] = s.tx(); ty[i] = s.ty(); a[i] = s.a(); d[i] = s.d();
@@ -787,8 +787,8 @@ public final class Checks {
         // how much change the prompt implies: a camera move or a travelling thing changes a few percent of the
         // pixels per frame at any size; an event alone (a lamp lighting, a balloon popping) only a small patch
         double need = 0;
-        if (f.camera() != null && !f.camera().equals("static")) need = 0.003;
-        for (Facts.Motion m : f.motions()) if (!m.motion().equals("still")) need = 0.003;
+        if (f.camera() != null && !f.camera().equals("static")) need = 0.0006;
+        for (Facts.Motion m : f.motions()) if (!m.motion().equals("still")) need = 0.0006;
         if (need == 0 && !f.events().isEmpty()) need = 0.00004;
         boolean moving = need > 0;
         double score = moving ? clamp01(energy / need) : clamp01(1 - (energy - 0.02) / 0.05);

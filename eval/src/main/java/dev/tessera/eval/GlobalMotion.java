@@ -100,9 +100,10 @@ public final class GlobalMotion {
         }
         if (obs.size() - anchorCount < 4 && anchorCount < 4) return new Step(0, 0, 0, 0, 0, 0, 0, 0, obs.size());
         // most of the picture unmoved: the camera is still and whatever moved is things (or their shadows)
+        // (the median block is exactly in place: identical pixels give a zero SAD at zero shift)
         int still = 0, blocks = obs.size() - anchorCount;
         for (int i = anchorCount; i < obs.size(); i++) if (Math.abs(obs.get(i)[2]) < 0.05 && Math.abs(obs.get(i)[3]) < 0.05) still++;
-        if (blocks >= 4 && still >= 0.7 * blocks) return new Step(0, 0, 0, 0, 0, 0, 0, 0, obs.size());
+        if (blocks >= 4 && still >= 0.5 * blocks) return new Step(0, 0, 0, 0, 0, 0, 0, 0, obs.size());
         double[] p = fit(obs, null);
         double[] res = residuals(obs, p);
         boolean[] keep = new boolean[obs.size()];

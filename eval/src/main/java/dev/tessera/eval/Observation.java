@@ -42,12 +42,27 @@ public final class Observation {
             luma[t] = GlobalMotion.luma(video.get(t));
             blobs.add(Blobs.find(labels[t], width, height, minArea));
         }
-        steps = new GlobalMotion.Step[frames - 1];
-        for (int t = 0; t + 1 < frames; t++) {
+        steps = new GlobalMotion.Step[Math.max(0, frames - 1)];
+        for (int t = 0; t + 1 < frames; t++) steps[t] = step(t, t + 1, thingColours, anchorColours);
+        // the camera is judged over strides of ~1/3 s: slow moves (a dolly, a crane) shift the picture by whole pixels
+        // there, where one frame's shift drowns in sub-pixel noise
+        stride = Math.max(1, (int) Math.round(fps / 3));
+        List<GlobalMotion.Step> ls = new ArrayList<>();
+        for (int t = 0; t + stride < frames; t += stride) ls.add(step(t, t + stride, thingColours, anchorColours));
+        longSteps = ls.toArray(new GlobalMotion.Step[0]);
+    }
+
+    /** Frames per long step. */
+    public final int stride;
+    /** Background motion over strides of {@link #stride} frames (from frame k*stride to (k+1)*stride). */
+    public final GlobalMotion.Step[] longSteps;
+
+    private GlobalMotion.Step step(int t, int t2, java.util.Set<Integer> thingColours, java.util.Set<Integer> anchorColours) {
+        {
             // things move on their own, and so do their shadows and anti-aliased rims: mask each thing's box grown by
             // half its size on every side (and in both frames) out of the background-motion estimate
             boolean[] ex = new boolean[width * height];
-            for (int k = t; k <= t + 1; k++)
+            for (int k : new int[] {t, t2})
                 for (Blob b : blobs.get(k)) {
                     if (b.background() || !thingColours.contains((int) b.label())) continue;
                     int gx = Math.max(2, b.w() / 2), gy = Math.max(2, b.h() / 2);
@@ -56,7 +71,7 @@ public final class Observation {
                 }
             List<double[]> anchors = new ArrayList<>();
             for (int c : anchorColours) {
-                List<Blob> p = things(t, c), q = things(t + 1, c);
+                List<Blob> p = things(t, c), q = things(t2, c);
                 if (p.isEmpty() || q.isEmpty()) continue;
                 Blob a = p.getFirst(), b = q.getFirst();
                 if (a.borders() != 0 || b.borders() != 0 || b.area() > 2 * a.area() || a.area() > 2 * b.area()) continue;
@@ -66,7 +81,7 @@ public final class Observation {
                 anchors.add(new double[] {a.x1() + 1, a.y1() + 1, b.x1() - a.x1(), b.y1() - a.y1()});
                 anchors.add(new double[] {a.cx(), a.cy(), b.cx() - a.cx(), b.cy() - a.cy()});
             }
-            steps[t] = GlobalMotion.estimate(luma[t], luma[t + 1], width, height, ex, anchors);
+            return GlobalMotion.estimate(luma[t], luma[t2], width, height, ex, anchors);
         }
     }
 
