@@ -1,16 +1,101 @@
 package dev.tessera.cli;
 
+import dev.tessera.eval.Calibration;
+import dev.tessera.eval.HtmlReport;
+import dev.tessera.eval.Report;
+import dev.tessera.eval.SimBench;
+import dev.tessera.eval.WorldPrompts;
+import dev.tessera.media.Mp4Reader;
+import dev.tessera.media.Video;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Option;
 
-/** Placeholder until issue #6 lands: says so honestly and exits non-zero. */
-@Command(name = "eval", description = "(not available yet: issue #6)")
+/**
+ * {@code ./tessera eval --prompts FILE (--truth | --generate [--model DIR] | --videos DIR) --out DIR}: SimBench.
+ * Writes report.json and report.html into --out; progress goes to stderr, and the last stdout line is the summary
+ * JSON.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "SimBench: score videos against their prompts (presence, attributes, spatial, motion, physics, "
+                + "permanence, cause->effect, event order, camera, consistency, motion amount, EN/ZH agreement).")
 public final class EvalCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*") List<String> args;
+    @Option(names = "--prompts", required = true, paramLabel = "FILE", description = "one prompt per line (English or Chinese); # comments") Path prompts;
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "where report.json and report.html go") Path out;
 
-    @Override public Integer call() {
-        throw new ExitCodeException(3, "'eval' is not available yet in this build (issue #6)");
+    static final class Source {
+        @Option(names = "--truth", required = true, description = "score the world's own renders (the ceiling)") boolean truth;
+        @Option(names = "--generate", required = true, description = "generate a video per prompt with the model") boolean generate;
+        @Option(names = "--videos", required = true, paramLabel = "DIR", description = "score DIR/0001.mp4 for line 1, ...") Path videos;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1") Source source;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "model folder for --generate (default models/default)") Path model;
+    @Option(names = "--size", defaultValue = "96x96", description = "WxH for --truth/--generate (default ${DEFAULT-VALUE})") String size;
+    @Option(names = "--fps", defaultValue = "12", description = "frames per second for --truth/--generate (default ${DEFAULT-VALUE})") double fps;
+    @Option(names = "--seconds", defaultValue = "4", description = "clip length for --truth/--generate (default ${DEFAULT-VALUE})") double seconds;
+    @Option(names = "--seed", defaultValue = "1", description = "render/generation seed (default ${DEFAULT-VALUE})") long seed;
+
+    @Override public Integer call() throws Exception {
+        if (!Files.isRegularFile(prompts)) throw new ExitCodeException(2, "prompt file not found: " + prompts);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(prompts, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ExitCodeException(2, "cannot read prompt file " + prompts + ": " + e.getMessage());
+        }
+        if (lines.stream().allMatch(l -> l.isBlank() || l.strip().startsWith("#")))
+            throw new ExitCodeException(2, "prompt file has no prompts: " + prompts);
+        int[] wh = parseSize(size);
+        if (!(fps >= 1 && fps <= 120)) throw new ExitCodeException(2, "--fps must be between 1 and 120, got " + fps);
+        if (!(seconds > 0 && seconds <= 60)) throw new ExitCodeException(2, "--seconds must be in (0, 60], got " + seconds);
+        SimBench.VideoSource src;
+        if (source.truth) src = WorldPrompts.truthSource(wh[0], wh[1], fps, seconds, seed);
+        else if (source.videos != null) {
+            Path dir = source.videos;
+            if (!Files.isDirectory(dir)) throw new ExitCodeException(2, "--videos folder not found: " + dir);
+            src = new SimBench.VideoSource() {
+                @Override public Video video(int line, String prompt, dev.tessera.eval.Facts facts) throws IOException {
+                    Path f = file(line);
+                    if (!Files.isRegularFile(f)) throw new IOException("no video " + f.getFileName() + " for this line in " + dir);
+                    return Mp4Reader.read(f);
+                }
+                @Override public String describe(int line) { return file(line).toString(); }
+                Path file(int line) { return dir.resolve(String.format("%04d.mp4", line)); }
+            };
+        } else src = generateSource(wh[0], wh[1]);
+        Report r = SimBench.run(lines, new WorldPrompts(), src, Calibration.load(), System.err::println);
+        Files.createDirectories(out);
+        r.writeJson(out.resolve("report.json"));
+        HtmlReport.write(r, out.resolve("report.html"));
+        System.err.println("wrote " + out.resolve("report.json") + " and " + out.resolve("report.html"));
+        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(r.summary()));
+        return 0;
+    }
+
+    /** {@code --generate}: a video per prompt from the model. */
+    SimBench.VideoSource generateSource(int width, int height) {
+        throw new ExitCodeException(3, "'eval --generate' needs the model pipeline, which is not in this build yet; "
+                + "generate videos with ./tessera generate and score them with --videos DIR");
+    }
+
+    static int[] parseSize(String s) {
+        String[] p = s.toLowerCase().split("x");
+        try {
+            if (p.length != 2) throw new NumberFormatException();
+            int w = Integer.parseInt(p[0].strip()), h = Integer.parseInt(p[1].strip());
+            if (w < 16 || h < 16 || w > 1024 || h > 1024 || w % 2 != 0 || h % 2 != 0)
+                throw new ExitCodeException(2, "--size must be even, between 16 and 1024 per side, got " + s);
+            return new int[] {w, h};
+        } catch (NumberFormatException e) {
+            throw new ExitCodeException(2, "--size must look like 96x96, got \"" + s + "\"");
+        }
     }
 }

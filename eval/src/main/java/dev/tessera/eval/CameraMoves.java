@@ -8,11 +8,13 @@ public final class CameraMoves {
     private CameraMoves() {}
 
     /**
-     * Sign of the background's horizontal shift for an orbit (relative to the pan of the same name) and of its
-     * vertical shift for a crane (relative to the tilt of the same name); fixed by the calibration against the world's
-     * renders (CalibrationTest).
+     * Sign of the background's horizontal shift for an orbit relative to the pan of the same name, and of its vertical
+     * shift for a crane relative to the tilt of the same name. An orbit left swings the camera round its subject, so
+     * the scenery beyond the subject slides the way the camera goes (left), opposite to a pan left; a crane up keeps
+     * its subject framed and the ground sinks in the image as in a tilt up. Checked against world renders
+     * (CalibrationTest).
      */
-    static final int ORBIT_SIGN = 1, CRANE_SIGN = 1;
+    static final int ORBIT_SIGN = -1, CRANE_SIGN = 1;
 
     static String classify(double nx, double ny, double ns) {
         double mx = Math.abs(nx), my = Math.abs(ny), ms = Math.abs(ns) * 1.5;

@@ -33,6 +33,12 @@ public record Facts(String setting, List<Obj> objects, List<Motion> motions, Lis
 
     public record Event(int order, String event, String subject, String agent) {}
 
+    /** The facts without optional details (sizes): two prompts of the same scene agree on these. */
+    public Facts core() {
+        List<Obj> objs = objects.stream().map(o -> new Obj(o.ref(), o.kind(), o.count(), o.colour(), null, o.clothing())).toList();
+        return new Facts(setting, objs, motions, relations, events, camera, cameraTarget);
+    }
+
     public Obj object(String ref) {
         for (Obj o : objects) if (o.ref().equals(ref)) return o;
         return null;

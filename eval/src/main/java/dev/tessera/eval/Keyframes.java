@@ -20,10 +20,7 @@ public final class Keyframes {
     public static List<String> draw(Observation o, Facts facts) {
         int scale = Math.max(1, 192 / Math.max(o.width, o.height));
         List<Track> tracks = new ArrayList<>();
-        for (Facts.Obj ob : facts.objects()) {
-            int c = Checks.colourOf(ob);
-            if (c >= 0) tracks.add(o.track(ob.ref(), c, ob.count()));
-        }
+        for (Checks.Subject s : Checks.subjects(facts, o)) tracks.add(s.track());
         List<String> out = new ArrayList<>();
         int n = o.frames;
         for (int t : new int[] {0, n / 3, 2 * n / 3, n - 1}) out.add(png(render(o.frame(t), scale, tracks, t)));

@@ -24,7 +24,13 @@ public final class Observation {
     public final GlobalMotion.Step[] steps;
     private final Map<String, Track> tracks = new HashMap<>();
 
-    public Observation(Video v, java.util.Set<Integer> thingColours) {
+    public Observation(Video v, java.util.Set<Integer> thingColours) { this(v, thingColours, java.util.Set.of()); }
+
+    /**
+     * {@code anchorColours}: colours of things the prompt leaves in place (no motion stated, no event); the box
+     * corners of their largest component join the background-motion fit as anchors.
+     */
+    public Observation(Video v, java.util.Set<Integer> thingColours, java.util.Set<Integer> anchorColours) {
         width = v.width(); height = v.height(); frames = v.frameCount(); fps = v.fps();
         if (frames < 1) throw new IllegalArgumentException("video has no frames");
         video = v.frames();
@@ -36,23 +42,72 @@ public final class Observation {
             luma[t] = GlobalMotion.luma(video.get(t));
             blobs.add(Blobs.find(labels[t], width, height, minArea));
         }
-        steps = new GlobalMotion.Step[frames - 1];
-        for (int t = 0; t + 1 < frames; t++) {
+        steps = new GlobalMotion.Step[Math.max(0, frames - 1)];
+        for (int t = 0; t + 1 < frames; t++) steps[t] = step(t, t + 1, thingColours, anchorColours);
+        // the camera is judged over strides of ~1/3 s: slow moves (a dolly, a crane) shift the picture by whole pixels
+        // there, where one frame's shift drowns in sub-pixel noise
+        stride = Math.max(1, (int) Math.round(fps / 3));
+        List<GlobalMotion.Step> ls = new ArrayList<>();
+        for (int t = 0; t + stride < frames; t += stride) ls.add(step(t, t + stride, thingColours, anchorColours));
+        longSteps = ls.toArray(new GlobalMotion.Step[0]);
+    }
+
+    /** Frames per long step. */
+    public final int stride;
+    /** Background motion over strides of {@link #stride} frames (from frame k*stride to (k+1)*stride). */
+    public final GlobalMotion.Step[] longSteps;
+
+    private GlobalMotion.Step step(int t, int t2, java.util.Set<Integer> thingColours, java.util.Set<Integer> anchorColours) {
+        {
+            // things move on their own, and so do their shadows and anti-aliased rims: mask each thing's box grown by
+            // half its size on every side (and in both frames) out of the background-motion estimate
             boolean[] ex = new boolean[width * height];
-            for (Blob b : blobs.get(t))
-                if (!b.background() && thingColours.contains((int) b.label())) for (int p : b.pixels()) ex[p] = true;
-            steps[t] = GlobalMotion.estimate(luma[t], luma[t + 1], width, height, ex);
+            for (int k : new int[] {t, t2})
+                for (Blob b : blobs.get(k)) {
+                    if (b.background() || !thingColours.contains((int) b.label())) continue;
+                    int gx = Math.max(2, b.w() / 2), gy = Math.max(2, b.h() / 2);
+                    for (int y = Math.max(0, b.y0() - gy); y <= Math.min(height - 1, b.y1() + gy); y++)
+                        for (int x = Math.max(0, b.x0() - gx); x <= Math.min(width - 1, b.x1() + gx); x++) ex[y * width + x] = true;
+                }
+            List<double[]> anchors = new ArrayList<>();
+            for (int c : anchorColours) {
+                List<Blob> p = things(t, c), q = things(t2, c);
+                if (p.isEmpty() || q.isEmpty()) continue;
+                Blob a = p.getFirst(), b = q.getFirst();
+                if (a.borders() != 0 || b.borders() != 0 || b.area() > 2 * a.area() || a.area() > 2 * b.area()) continue;
+                anchors.add(new double[] {a.x0(), a.y0(), b.x0() - a.x0(), b.y0() - a.y0()});
+                anchors.add(new double[] {a.x1() + 1, a.y0(), b.x1() - a.x1(), b.y0() - a.y0()});
+                anchors.add(new double[] {a.x0(), a.y1() + 1, b.x0() - a.x0(), b.y1() - a.y1()});
+                anchors.add(new double[] {a.x1() + 1, a.y1() + 1, b.x1() - a.x1(), b.y1() - a.y1()});
+                anchors.add(new double[] {a.cx(), a.cy(), b.cx() - a.cx(), b.cy() - a.cy()});
+            }
+            return GlobalMotion.estimate(luma[t], luma[t2], width, height, ex, anchors);
         }
     }
 
     /** Smallest component counted as a thing: ~0.1% of the frame, at least 4 pixels. */
     public int minArea() { return Math.max(4, width * height / 1000); }
 
+    /**
+     * Candidate components of a thing of this colour, most thing-like first: larger, and not cut by the frame edge
+     * (ground texture patches that happen to share the colour tend to be small or to run off the edge). Grey, silver
+     * and white differ only in brightness, which shading changes, so each accepts the others.
+     */
     public List<Blob> things(int t, int colour) {
         List<Blob> out = new ArrayList<>();
-        for (Blob b : blobs.get(t)) if (b.label() == colour && !b.background()) out.add(b);
-        out.sort((a, b) -> Integer.compare(b.area(), a.area()));
+        for (Blob b : blobs.get(t)) if (!b.background() && sameColour(b.label(), colour)) out.add(b);
+        out.sort((a, b) -> Double.compare(weight(b), weight(a)));
         return out;
+    }
+
+    static double weight(Blob b) { return b.area() * (b.borders() == 0 ? 1 : 0.3); }
+
+    static final int GREY = ColourModel.index("grey"), SILVER = ColourModel.index("silver"), WHITE = ColourModel.index("white");
+
+    static boolean sameColour(int label, int colour) {
+        if (label == colour) return true;
+        boolean a = label == GREY || label == SILVER || label == WHITE, b = colour == GREY || colour == SILVER || colour == WHITE;
+        return a && b && (colour == SILVER || label == SILVER);
     }
 
     /** Cumulative background shift at frame t (sum of steps before it) of the image centre. */
@@ -94,7 +149,7 @@ public final class Observation {
                 if (!Double.isNaN(px) && cand.size() > 1) {
                     double bestCost = Double.MAX_VALUE;
                     for (Blob b : cand) {
-                        if (b.area() < 0.5 * cand.getFirst().area()) continue;
+                        if (weight(b) < 0.5 * weight(cand.getFirst())) continue;
                         double d = Math.hypot(b.cx() - px, b.cy() - py);
                         if (d < bestCost) { bestCost = d; best = b; }
                     }

@@ -34,7 +34,7 @@ public final class SimBench {
     /** Every check of one video against one prompt's facts, except language agreement. */
     public static List<Check> judge(Facts facts, Video video) {
         checkVideo(video);
-        Observation o = new Observation(video, Checks.colours(facts));
+        Observation o = new Observation(video, Checks.maskColours(facts), Checks.anchorColours(facts));
         return Checks.all(facts, o);
     }
 
@@ -77,7 +77,7 @@ public final class SimBench {
             try {
                 Video v = source.video(no, line, facts);
                 checkVideo(v);
-                Observation o = new Observation(v, Checks.colours(facts));
+                Observation o = new Observation(v, Checks.maskColours(facts), Checks.anchorColours(facts));
                 checks = Checks.all(facts, o);
                 keys = Keyframes.draw(o, facts);
             } catch (Exception e) {
@@ -106,7 +106,7 @@ public final class SimBench {
             if (b.error() != null) continue;
             for (int i = 0; i < j; i++) {
                 PromptResult a = out.get(i);
-                if (a.error() != null || a.lang().equals(b.lang()) || !a.facts().equals(b.facts())) continue;
+                if (a.error() != null || a.lang().equals(b.lang()) || !a.facts().core().equals(b.facts().core())) continue;
                 Map<Dimension, Double> sa = a.dimensionScores(), sb = b.dimensionScores();
                 Map<Dimension, Double> diff = new EnumMap<>(Dimension.class);
                 double sum = 0;
