@@ -21,10 +21,13 @@ class JitIndependenceTest {
         Tensor q = Tensor.randn(rng, 1, 2, 19, 8), k = Tensor.randn(rng, 1, 2, 23, 8), v = Tensor.randn(rng, 1, 2, 23, 8);
         q.requiresGrad(true);
         Tensor a = F.attention(q, k, v, null);
-        Tensor loss = y.square().mean().add(a.square().mean());
+        Tensor z = F.layerNorm(x, null, null, 1e-5f).softmax(-1).add(F.logSoftmax(x, 0)).add(x.tanh()).add(x.abs().add(1f).log())
+                .add(x.abs().pow(0.7f)).add(F.rmsNorm(x, null, 1e-6f));
+        Tensor ce = F.crossEntropy(x.narrow(1, 0, 10), new int[] {1, 2, 3, 4}, -1);
+        Tensor loss = y.square().mean().add(a.square().mean()).add(z.square().mean()).add(ce);
         loss.backward();
         long h = 17;
-        for (float[] d : List.of(y.data(), a.data(), x.grad().data(), q.grad().data(), loss.data()))
+        for (float[] d : List.of(y.data(), a.data(), z.data(), x.grad().data(), q.grad().data(), loss.data()))
             for (float f : d) h = h * 31 + Float.floatToRawIntBits(f);
         return h;
     }
