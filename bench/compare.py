@@ -28,7 +28,7 @@ def main():
         t, p = float(tess[key]), float(torch[key])
         if t <= 0 or p <= 0:
             continue
-        ratio = p / t if "_ms" in key else t / p
+        ratio = p / t if key.endswith("_ms") or "_ms_" in key else t / p
         print(f"{key:34s} {t:10.1f} {p:10.1f} {ratio:11.2f}x")
     print(f"load average: tessera {tess.get('load_avg_1m_start')}..{tess.get('load_avg_1m_end')}, "
           f"pytorch {torch.get('load_avg_1m')}")

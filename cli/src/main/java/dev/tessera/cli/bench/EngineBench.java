@@ -56,7 +56,7 @@ public final class EngineBench implements Callable<Integer> {
             throw new ExitCodeException(2, "bench engine measures the fast kernels; unset tessera.reference / TESSERA_REFERENCE");
         int oldThreads = Parallel.threads();
         start = System.nanoTime();
-        items = 14;
+        items = 11;
         out.put("threads_all", all);
         out.put("load_avg_1m_start", loadAverage());
         try {
@@ -84,7 +84,16 @@ public final class EngineBench implements Callable<Integer> {
         long iters = quick ? 2_000_000L : 20_000_000L;
         progress("FMA peak probe, 1 thread");
         FmaPeak.gflops(1, iters); // warm-up (JIT)
-        double p1 = median(5, () -> FmaPeak.gflops(1, iters));
+        double[] cpuRates = new double[5];
+        int[] r = {0};
+        double p1 = median(5, () -> {
+            long c0 = CPU.getCurrentThreadCpuTime();
+            double g = FmaPeak.gflops(1, iters);
+            cpuRates[r[0]++] = FmaPeak.flops(iters) / (CPU.getCurrentThreadCpuTime() - c0);
+            return g;
+        });
+        Arrays.sort(cpuRates);
+        out.put("peak_cpu_gflops_1t", round(cpuRates[2]));
         progress("FMA peak probe, " + all + " threads");
         double pa = median(5, () -> FmaPeak.gflops(all, iters));
         out.put("peak_gflops_1t", round(p1));
@@ -103,13 +112,16 @@ public final class EngineBench implements Callable<Integer> {
             double flops = 2.0 * m * n * k;
             Runnable op = () -> Sgemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
             progress("SGEMM " + label(m, n, k));
-            double g1 = rate(1, flops, m >= 2048 ? 3 : 5, op), ga = rate(all, flops, m >= 2048 ? 3 : 5, op);
+            double g1 = rate(1, flops, m >= 2048 ? 3 : 5, op);
+            out.put("sgemm_cpu_gflops_1t_" + keys[s], round(lastCpuRate));
+            double ga = rate(all, flops, m >= 2048 ? 3 : 5, op);
             out.put("sgemm_gflops_1t_" + keys[s], round(g1));
             out.put("sgemm_gflops_all_" + keys[s], round(ga));
             lines.add(String.format(Locale.ROOT, "SGEMM %-14s%8.1f GFLOP/s (1 thread)   %8.1f GFLOP/s (%d threads)", label(m, n, k), g1, ga, all));
         }
         double eff = (double) out.get("sgemm_gflops_1t_2048") / (double) out.get("peak_gflops_1t");
         out.put("sgemm_efficiency_1t", round3(eff));
+        out.put("sgemm_cpu_efficiency_1t", round3((double) out.get("sgemm_cpu_gflops_1t_2048") / (double) out.get("peak_cpu_gflops_1t")));
         lines.add(String.format(Locale.ROOT, "SGEMM 2048³ / FMA peak on 1 thread: %.3f", eff));
     }
 
@@ -133,8 +145,10 @@ public final class EngineBench implements Callable<Integer> {
             double flops = s.forwardFlops() + s.backwardFlops();
             progress("attention fwd+bwd, seq " + n);
             int reps = n >= 4096 ? 3 : 5;
-            double g1 = rate(1, flops, reps, op), ga = rate(all, flops, reps, op);
+            double g1 = rate(1, flops, reps, op);
             String key = n == (quick ? 256 : 1024) ? "" : "_" + n;
+            out.put("attention_cpu_gflops_1t" + key, round(lastCpuRate));
+            double ga = rate(all, flops, reps, op);
             out.put("attention_gflops_1t" + key, round(g1));
             out.put("attention_gflops_all" + key, round(ga));
             lines.add(String.format(Locale.ROOT, "attention f+b N=%-5d%8.1f GFLOP/s (1 thread)   %8.1f GFLOP/s (%d threads)   [1x%dx%dx%d]",
@@ -160,7 +174,9 @@ public final class EngineBench implements Callable<Integer> {
         };
         double flops = 3 * s.forwardFlops();
         progress("conv3d fwd+bwd");
-        double g1 = rate(1, flops, 3, op), ga = rate(all, flops, 3, op);
+        double g1 = rate(1, flops, 3, op);
+        out.put("conv3d_cpu_gflops_1t", round(lastCpuRate));
+        double ga = rate(all, flops, 3, op);
         String shape = String.format(Locale.ROOT, "[%d,%d,%d,%d,%d] * [%d,%d,%d,%d,%d], causal time pad %d+%d, pad %d",
                 s.batch(), s.inChannels(), s.inT(), s.inH(), s.inW(), s.outChannels(), s.inChannels(), s.kT(), s.kH(), s.kW(),
                 s.padT0(), s.padT1(), s.padH0());
@@ -185,6 +201,7 @@ public final class EngineBench implements Callable<Integer> {
         };
         progress("DiT block fwd+bwd, 1 thread");
         double ms1 = timeMs(1, 5, op);
+        out.put("dit_block_cpu_ms_1t", round(lastCpuMs));
         progress("DiT block fwd+bwd, " + all + " threads");
         double msa = timeMs(all, 5, op);
         out.put("dit_block", "dim 384, 6 heads, " + tokens + " tokens, 32-token cross-attention context, MLP x4 GELU(tanh), adaLN-Zero modulation; built from dev.tessera.engine.F ops; fwd+bwd of sum(out)");
@@ -253,19 +270,38 @@ public final class EngineBench implements Callable<Integer> {
     /** GFLOP/s on {@code threads} threads: median over {@code reps} timed runs after one warm-up run. */
     private double rate(int threads, double flops, int reps, Runnable op) {
         double ms = timeMs(threads, reps, op);
+        lastCpuRate = flops / lastCpuMs / 1e6;
         return flops / ms / 1e6;
     }
 
+    private double lastCpuRate = Double.NaN;
+
+    /**
+     * Median wall-clock milliseconds of {@code op} on {@code threads} threads. For one thread it also keeps the median
+     * CPU time of the calling thread in {@link #lastCpuMs}: all the work then runs on that thread, so this number
+     * does not grow when other processes take the core, and it is what the 1-thread "_cpu" keys report.
+     */
     private double timeMs(int threads, int reps, Runnable op) {
         Parallel.setThreads(threads);
         op.run();
         if (!quick) op.run();
-        return median(quick ? 1 : reps, () -> {
-            long t0 = System.nanoTime();
+        int n = quick ? 1 : reps;
+        double[] cpu = new double[n];
+        int[] i = {0};
+        double wall = median(n, () -> {
+            long c0 = CPU.getCurrentThreadCpuTime(), t0 = System.nanoTime();
             op.run();
-            return (System.nanoTime() - t0) / 1e6;
+            long t1 = System.nanoTime();
+            cpu[i[0]++] = (CPU.getCurrentThreadCpuTime() - c0) / 1e6;
+            return (t1 - t0) / 1e6;
         });
+        Arrays.sort(cpu);
+        lastCpuMs = threads == 1 ? (n % 2 == 1 ? cpu[n / 2] : (cpu[n / 2 - 1] + cpu[n / 2]) / 2) : Double.NaN;
+        return wall;
     }
+
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private double lastCpuMs = Double.NaN;
 
     private static double median(int reps, DoubleSupplier f) {
         double[] v = new double[reps];
