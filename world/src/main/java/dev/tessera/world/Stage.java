@@ -304,7 +304,7 @@ final class Stage {
     /** A rigid shape or prop driven by physics (or kinematically for spin / non-round rolling). */
     final class Solid extends Actor implements Placed {
         Body body;
-        boolean kinematicRoll, spin;
+        boolean kinematicRoll, spin, floating;
         double[] path;
         double speed, baseY, yaw0;
 
@@ -363,8 +363,10 @@ final class Stage {
                     if (!sphere) body.rotate(1, 0, 0.5, 0.5);
                 }
                 case SPIN -> { spin = true; body.kinematic = true; }
+                case FLOAT -> { floating = true; body.kinematic = true; }
                 default -> {}
             }
+            if (spec.setting() == Setting.COFFEE && (m == Motion.STILL || m == Motion.FLOAT)) { floating = true; body.kinematic = true; }
             physics.add(body);
         }
 
@@ -390,6 +392,12 @@ final class Stage {
                 body.velocity(v, 3.0, 0);
                 if (body.shape == Body.Shape.SPHERE) body.spin(0, 0, -v / body.r);
             }
+            if (floating) {
+                // rides the liquid surface: the same waves the renderer draws, sitting a little low in the water
+                double h = halfExtents(thing.kind())[1] * scale();
+                double wave = spec.setting() == Setting.COFFEE ? 0.06 * Math.sin(baseX * 2.2 + t * 1.8) * Math.cos(baseZ * 1.9 - t * 1.3) : 0.05 * Math.sin(t * 2.0);
+                body.y = baseY + h * 0.6 + wave + (spec.setting() == Setting.COFFEE ? 0 : 0.35);
+            }
             if (kinematicRoll) {
                 double u = Math.min(1, t * speed / Math.hypot(path[2] - path[0], path[3] - path[1]));
                 double x = path[0] + (path[2] - path[0]) * u, z = path[1] + (path[3] - path[1]) * u;
@@ -399,6 +407,7 @@ final class Stage {
 
         double[] rotation(double t) {
             if (spin) return mul(rotY(yaw0 + t * 2.0), IDENTITY);
+            if (floating) return mul(rotY(yaw0), rotZ(0.12 * Math.sin(t * 2.1 + baseX)));
             if (kinematicRoll) {
                 double dist = Math.hypot(body.x - path[0], body.z - path[1]);
                 double sign = path[2] >= path[0] ? -1 : 1;
