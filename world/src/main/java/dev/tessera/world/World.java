@@ -86,7 +86,8 @@ public final class World {
             int[] box = px > 0 ? new int[] {r.bbox[4 * k], r.bbox[4 * k + 1], r.bbox[4 * k + 2] + 1, r.bbox[4 * k + 3] + 1} : null;
             boolean inFrame = uv[2] > 0 && uv[0] >= 0 && uv[0] < c.width() && uv[1] >= 0 && uv[1] < c.height();
             objs.add(new Truth.ObjectState(a.id, round(p, 1e4), round(v, 1e4), uv[2] > 0 ? new double[] {Truth.r3(uv[0]), Truth.r3(uv[1])} : null,
-                    box, Math.round(px * 100) / 100.0, px > 0, inFrame, a.state));
+                    box, Math.round(px * 100) / 100.0, Math.round(r.unoccluded[k] * 100) / 100.0,
+                    r.unoccluded[k] > 0 ? Math.round(Math.min(1, px / r.unoccluded[k]) * 1000) / 1000.0 : 0, px > 0, inFrame, a.state));
         }
         return new Truth.FrameInfo(f, Truth.r3(t), cam, objs);
     }

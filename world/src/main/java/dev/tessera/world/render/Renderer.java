@@ -21,6 +21,10 @@ public final class Renderer {
     private Prim[] prims = new Prim[0], mirror = new Prim[0];
     /** Per object id: visible output-pixel count (fractional, from samples) and bbox. Sized by {@link #maxIds}. */
     public final double[] pixels;
+    /** Per object id: output-pixel coverage as if nothing occluded it (on screen only), for the visibility fraction. */
+    public final double[] unoccluded;
+    private final int[] covStamp;
+    private int stampBase;
     public final int[] bbox;
     public final int maxIds;
 
@@ -41,6 +45,8 @@ public final class Renderer {
         prim = new int[n]; tprim = new int[n]; rprim = new int[n];
         cr = new float[n]; cg = new float[n]; cb = new float[n];
         pixels = new double[maxIds];
+        unoccluded = new double[maxIds];
+        covStamp = new int[n];
         bbox = new int[maxIds * 4];
     }
 
@@ -63,7 +69,13 @@ public final class Renderer {
         java.util.Arrays.fill(tdepth, Float.POSITIVE_INFINITY);
         java.util.Arrays.fill(prim, -1);
         java.util.Arrays.fill(tprim, -1);
+        java.util.Arrays.fill(unoccluded, 0);
+        // stamps are (frame base + object id + 1): no clearing between frames; an object's primitives are contiguous
+        if (stampBase > Integer.MAX_VALUE - 2 * (maxIds + 2)) { java.util.Arrays.fill(covStamp, 0); stampBase = 0; }
+        stampBase += maxIds + 2;
         for (int i = 0; i < prims.length; i++) splat(prims[i], i, false);
+        double w = 1.0 / (ss * ss);
+        for (int k = 0; k < maxIds; k++) unoccluded[k] *= w;
         boolean reflect = v.reflectivity > 0 && camY > 0;
         if (reflect) {
             mirror = new Prim[prims.length];
@@ -117,6 +129,9 @@ public final class Renderer {
         float[] nxB = mirrored ? rnx : glass ? tnx : nx, nyB = mirrored ? rny : glass ? tny : ny, nzB = mirrored ? rnz : glass ? tnz : nz;
         int[] pBuf = mirrored ? rprim : glass ? tprim : prim;
         double inv = 1 / focal;
+        int oid = p.objectId;
+        boolean count = !mirrored && oid >= 0 && oid < maxIds;
+        int stamp = stampBase + oid + 1;
         for (int y = y0; y <= y1; y++) {
             double v = (y + 0.5 - pcy) * inv;
             double bx = lfx - v * lux, by = lfy - v * luy, bz = lfz - v * luz;
@@ -126,6 +141,7 @@ public final class Renderer {
                 double dx = bx + u * lrx, dy = by + u * lry, dz = bz + u * lrz;
                 if (!intersect(p, lox, loy, loz, dx, dy, dz)) continue;
                 int i = row + x;
+                if (count && covStamp[i] != stamp) { covStamp[i] = stamp; unoccluded[oid]++; }
                 // hitT is the ray parameter along the (unnormalised) camera ray, so it compares as depth along forward
                 if (hitT < dBuf[i]) {
                     if (mirrored) {
