@@ -56,6 +56,14 @@ public final class Dataset {
                 -1, List.of(), List.of());
     }
 
+    /**
+     * The endless stream of samples of a split from index {@code first} on, lazily rendered. Each sample depends only
+     * on its index, so {@code .parallel()} gives the same samples using all cores.
+     */
+    public java.util.stream.Stream<Sample> stream(Split split, long first) {
+        return java.util.stream.LongStream.range(first, Split.SIZE).mapToObj(i -> sample(i, split));
+    }
+
     public Sample sample(long index, Split split) {
         SceneSpec spec = scene(index, split);
         long seed = split.seed(index);
