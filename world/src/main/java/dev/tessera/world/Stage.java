@@ -556,7 +556,7 @@ final class Stage {
         Paint(Thing t, int k) { super(t, k); }
         @Override void emit(View v, double t) {
             EventRun e = eventFor(thing, EventKind.PAINT);
-            double p = e == null ? 1 : Math.clamp((t - e.start) / 1.2, 0, 1);
+            double p = e == null ? 1 : Math.clamp((t - e.start) / paintTime(seconds), 0, 1);
             if (p <= 0) return;
             double len = 2.4 * p, x0 = -1.4;
             v.prims.add(Prim.box(x0 + len / 2, 1.7, WALL_Z + 0.13, new double[] {len / 2, 0, 0, 0, 0.12, 0, 0, 0, 0.02}).colour(rgb(), Prim.SHINY).id(truthIndex));
@@ -874,13 +874,42 @@ final class Stage {
     static final Figures.Look DANCER = new Figures.Look(0xe0ac84, 0x101010, 0xd8b040, 0xd8b040, 0xb02020, 0x202020, null, false, null, false, null, null, false, false);
 
     // ---- events ---------------------------------------------------------------------------------------------------
+    /** Typical duration of an event from its start to its effect (measured on the default props), seconds. */
+    static double duration(EventKind k, double seconds) {
+        return switch (k) {
+            case BITE, POP, LAMP_ON -> 0.15;
+            case SHATTER -> 0.85;
+            case FOOTPRINTS -> 0.6;
+            case PAINT -> paintTime(seconds);
+            case KNOCK -> 1.8;
+            case DOMINO_CHAIN -> 2.2;
+        };
+    }
+
+    static double paintTime(double seconds) { return Math.min(1.2, 0.3 * seconds); }
+
+    static final double MIN_GAP = 0.05;
+
+    /** True when the scene's events, one after another, can all finish inside a clip of this length. */
+    static boolean eventsFit(SceneSpec spec, double seconds) {
+        double total = MIN_GAP * (spec.events().size() + 1);
+        for (Event e : spec.events()) total += duration(e.kind(), seconds);
+        return total <= 0.95 * seconds;
+    }
+
+    /** Events one after another with equal gaps, each given its typical duration ("first ..., then ..."). */
     private void schedule() {
         int n = spec.events().size();
         if (n == 0) return;
-        double slotLen = seconds / (n + 0.4);
+        double total = 0;
+        for (Event e : spec.events()) total += duration(e.kind(), seconds);
+        double gap = Math.max(MIN_GAP, (0.95 * seconds - total) / (n + 1));
+        double t = 0;
         for (int i = 0; i < n; i++) {
             EventRun e = new EventRun(spec.events().get(i), i + 1);
-            e.start = Truth.r3(slotLen * (i + 0.3));
+            t += gap;
+            e.start = Truth.r3(t);
+            t += duration(e.event.kind(), seconds);
             events.add(e);
         }
     }
@@ -908,7 +937,7 @@ final class Stage {
                 }
             }
             case PAINT -> {
-                if (t >= e.start + 1.2) { e.end = Truth.r3(e.start + 1.2); a.state = "painted"; e.changes.add(new Truth.StateChange(Truth.r3(t), a.id, "painted")); }
+                if (t >= e.start + paintTime(seconds)) { e.end = Truth.r3(e.start + paintTime(seconds)); a.state = "painted"; e.changes.add(new Truth.StateChange(Truth.r3(t), a.id, "painted")); }
             }
             default -> {}
         }

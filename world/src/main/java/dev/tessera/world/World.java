@@ -52,7 +52,7 @@ public final class World {
         for (Stage.EventRun e : stage.events) {
             Thing sub = s.thing(e.event.subject());
             truth.events.add(new Truth.EventLog("e" + e.order, e.order, e.event.kind().id(), "t" + sub.id(),
-                    e.event.agent() < 0 ? null : "t" + e.event.agent(), e.start, e.end, e.event.kind().before(), e.event.kind().after(), List.copyOf(e.changes)));
+                    e.event.agent() < 0 ? null : "t" + e.event.agent(), e.start, e.end == null ? null : Truth.r3(e.end), e.event.kind().before(), e.event.kind().after(), List.copyOf(e.changes)));
         }
         return truth;
     }
