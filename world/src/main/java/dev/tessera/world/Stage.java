@@ -139,7 +139,7 @@ final class Stage {
             if (!dependent(t)) columns.add(t);
         }
         int n = columns.size();
-        double spread = Math.min(2.4, 1.2 * (n - 1));
+        double spread = Math.min(2.4, 0.9 * (n - 1));
         for (int i = 0; i < n; i++) {
             double x = n == 1 ? 0 : -spread + 2 * spread * i / (n - 1);
             slot.put(columns.get(i).id(), new double[] {x, 0, 0});
@@ -1016,7 +1016,7 @@ final class Stage {
         long placed = spec.things().stream().filter(t -> t.kind().category != Category.CROWD).count();
         boolean travel = spec.things().stream().anyMatch(Stage::travels);
         // frame tighter when there is little to show, so small clips keep their subject large
-        camDist = mammoth ? 12.5 : big ? 9.5 : placed <= 1 && !travel ? 4.6 : placed == 2 && !travel ? 5.6 : 6.6;
+        camDist = mammoth ? 12.5 : big ? 9.5 : travel ? 6.6 : placed <= 1 ? 4.4 : placed == 2 ? 5.0 : placed == 3 ? 5.8 : 6.6;
         camHeight = big ? 3.2 : 2.4;
         targetY = big ? 1.5 : people ? 0.9 : 0.5;
         fovY = Math.toRadians(big ? 50 : 46);
