@@ -40,7 +40,7 @@ public final class Renderer {
      * parity test compares against.
      */
     public boolean adaptive = true;
-    private boolean[] edge = new boolean[0];
+    private boolean[] edge = new boolean[0], mixed = new boolean[0];
     private boolean useEdges;
     private static final int ALL = 0, CENTRE = 1, REST = 2;
 
@@ -110,8 +110,9 @@ public final class Renderer {
     // ---- coverage ----------------------------------------------------------------------------------------------
     /** Marks pixels whose centre sample sees another surface (primitive or glass in front) than a neighbour's. */
     private void findEdges() {
-        if (edge.length != width * height) edge = new boolean[width * height];
+        if (edge.length != width * height) { edge = new boolean[width * height]; mixed = new boolean[width * height]; }
         java.util.Arrays.fill(edge, false);
+        java.util.Arrays.fill(mixed, false);
         int c = ss / 2;
         for (int py = 0; py < height; py++)
             for (int px = 0; px < width; px++) {
@@ -587,6 +588,7 @@ public final class Renderer {
                 cr[i] = (float) (cr[i] * (1 - alpha) + r * alpha);
                 cg[i] = (float) (cg[i] * (1 - alpha) + g * alpha);
                 cb[i] = (float) (cb[i] * (1 - alpha) + b * alpha);
+                if (useEdges) mixed[(y / ss) * width + x / ss] = true; // no longer one flat colour: resolve averages it
             }
     }
 
@@ -613,6 +615,10 @@ public final class Renderer {
                         if (y < bbox[k + 1]) bbox[k + 1] = y;
                         if (x > bbox[k + 2]) bbox[k + 2] = x;
                         if (y > bbox[k + 3]) bbox[k + 3] = y;
+                    }
+                    if (!mixed[y * width + x]) {
+                        out[y * width + x] = (toByte(cr[ic]) << 16) | (toByte(cg[ic]) << 8) | toByte(cb[ic]);
+                        continue;
                     }
                 }
                 for (int sy = 0; sy < ss; sy++) {
