@@ -26,6 +26,13 @@ class DatasetTest {
         assertTrue(a.captionZh().codePoints().anyMatch(cp -> cp >= 0x4e00 && cp <= 0x9fff));
     }
 
+    @Test void streamIsEndlessAndMatchesIndexedSamples() {
+        Dataset ds = new Dataset(TINY);
+        List<Sample> first = ds.stream(Split.TRAIN, 3).limit(3).toList();
+        for (int i = 0; i < 3; i++) assertEquals(ds.sample(3 + i, Split.TRAIN).captionEn(), first.get(i).captionEn());
+        assertTrue(first.getFirst().facts().toJson().contains("\"objects\""));
+    }
+
     @Test void heldOutCombinationsNeverAppearInTrainingAndMakeUpHeldOut() {
         List<HeldOut> held = List.of(HeldOut.parse("*:ball:*:*"), HeldOut.parse("red:*:*:*"));
         Dataset ds = new Dataset(new Dataset.Config(32, 32, 4, 2, 1, held));
