@@ -19,14 +19,15 @@ import java.util.Map;
  * Model timings on this machine: parameter counts per preset, DiT forward at a request's latent size (B = 1 and
  * the guided B = 2 that a sampling step costs), VAE decode of the latent, and one DiT+text training step. Medians of
  * {@code reps} runs after one warm-up. Run: {@code java -cp cli/target/tessera-cli.jar:cli/target/lib/*
- * dev.tessera.model.bench.ModelBench [preset ...]} (sizes: 128×128, 4 s at 8 fps).
+ * dev.tessera.model.bench.ModelBench [preset ...] [--no-vae]} (sizes: 128×128, 4 s at 8 fps).
  */
 public final class ModelBench {
     private ModelBench() {}
 
-    /** Median wall milliseconds of {@code reps} runs after one warm-up. */
+    /** Median wall milliseconds of {@code reps} runs after warm-ups (JIT) — two, or one for single-run timings. */
     public static double medianMs(int reps, Runnable r) {
         r.run();
+        if (reps > 1) r.run();
         double[] t = new double[reps];
         for (int i = 0; i < reps; i++) {
             long s = System.nanoTime();
@@ -38,7 +39,7 @@ public final class ModelBench {
     }
 
     /** Measures one preset; keys: params_*, dit_forward_ms_b1, dit_forward_ms_b2, vae_decode_ms, train_step_ms. */
-    public static Map<String, Double> measure(String preset, VideoShape shape, int reps, boolean train) {
+    public static Map<String, Double> measure(String preset, VideoShape shape, int reps, boolean train, boolean vae) {
         TesseraModel m = TesseraModel.create(ModelConfig.preset(preset), 1);
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("params_dit", (double) m.dit.parameterCount());
@@ -57,7 +58,7 @@ public final class ModelBench {
             out.put("text_encode_ms", medianMs(reps, () -> m.text.encode("a red ball bounces from left to right", "")));
             out.put("dit_forward_ms_b1", medianMs(reps, () -> m.dit.velocity(x1, Tensor.vector(0.5f), c1)));
             out.put("dit_forward_ms_b2", medianMs(reps, () -> m.dit.velocity(x2, Tensor.vector(0.5f, 0.5f), c2)));
-            out.put("vae_decode_ms", medianMs(Math.max(1, reps / 2), () -> m.vae.decode(x1)));
+            if (vae) out.put("vae_decode_ms", medianMs(1, () -> m.vae.decode(x1)));
         }
         if (train) {
             DitTrainStep step = new DitTrainStep(m.dit, m.text, new FlowMatchingLoss(FlowMatching.DEFAULT, 0.1), 1e-4);
@@ -68,13 +69,15 @@ public final class ModelBench {
     }
 
     public static void main(String[] args) {
-        String[] presets = args.length == 0 ? new String[] {"tiny", "S"} : args;
+        boolean vae = !java.util.List.of(args).contains("--no-vae");
+        String[] presets = java.util.Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
+        if (presets.length == 0) presets = new String[] {"tiny", "S"};
         VideoShape shape = new VideoShape(32, 128, 128);
         System.out.println("shape " + shape + ", latent " + shape.latentFrames() + "x" + shape.latentHeight() + "x"
                 + shape.latentWidth() + ", DiT tokens " + shape.tokens(1, 2) + ", threads " + Runtime.getRuntime().availableProcessors());
         for (String p : presets) {
             System.out.println(ModelConfig.preset(p));
-            Map<String, Double> r = measure(p, shape, p.equals("tiny") ? 5 : 3, true);
+            Map<String, Double> r = measure(p, shape, p.equals("tiny") ? 5 : 3, true, vae);
             StringBuilder sb = new StringBuilder(p);
             r.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " | %s %s", k, k.startsWith("params") ? String.format("%,d", v.longValue()) : String.format(Locale.ROOT, "%.1f", v))));
             System.out.println(sb);
