@@ -68,7 +68,34 @@ public final class ModelBench {
         return out;
     }
 
+    /**
+     * Whole pipeline of an untrained preset at 128×128, 4 s, 8 fps, {@code steps} Euler steps, guidance 4 (a guided
+     * batch of 2 per step): the stage times `./tessera generate` prints, without model load and MP4 writing.
+     */
+    public static dev.tessera.model.TextToVideo.Timings generate(String preset, int steps) {
+        TesseraModel m = TesseraModel.create(ModelConfig.preset(preset), 1);
+        var req = new dev.tessera.model.TextToVideo.Request("a red ball bounces from left to right",
+                new dev.tessera.model.Capabilities.Size(128, 128), 8, 4.0, steps, 4.0, 0, dev.tessera.model.sample.Sampler.Solver.EULER);
+        return new dev.tessera.model.TextToVideo(m).generate(req, dev.tessera.model.sample.Sampler.Progress.NONE).timings();
+    }
+
     public static void main(String[] args) {
+        if (args.length >= 2 && args[0].equals("decode")) {
+            TesseraModel m = TesseraModel.create(ModelConfig.preset(args[1]), 1);
+            Tensor z = Tensor.randn(new Rng(1), 1, m.config.vae().latentChannels(), 9, 16, 16);
+            try (var g = Grad.off()) {
+                System.out.printf(Locale.ROOT, "vae decode %s 9x16x16 latent -> 33x128x128: %.0f ms%n", args[1], medianMs(3, () -> m.vae.decode(z)));
+            }
+            return;
+        }
+        if (args.length >= 2 && args[0].equals("generate")) {
+            int steps = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+            generate(args[1], 2);  // warm-up (JIT)
+            var t = generate(args[1], steps);
+            System.out.printf(Locale.ROOT, "generate %s 128x128 4s %d steps: text %d ms | sample %d ms (%.0f ms/step) | decode %d ms | total %.1f s%n",
+                    args[1], steps, t.textMs(), t.sampleMs(), t.sampleMs() / (double) steps, t.decodeMs(), t.totalMs() / 1e3);
+            return;
+        }
         boolean vae = !java.util.List.of(args).contains("--no-vae");
         String[] presets = java.util.Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
         if (presets.length == 0) presets = new String[] {"tiny", "S"};

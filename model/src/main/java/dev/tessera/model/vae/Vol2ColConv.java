@@ -23,34 +23,50 @@ final class Vol2ColConv {
         int k = cin * kt * kh * kw, n = oH * oW;
         float[] xd = x.data();
         Tensor w2 = w.reshape(cout, k);
+        float[] bd = b == null ? null : b.data();
         float[] out = new float[bsz * cout * oT * n];
-        float[] cols = new float[n * k];
+        float[] cols = new float[k * n]; // [Cin·k³, oH·oW]: row (ci, a, c, d) is a shifted, strided copy of one plane
         int plane = h * wd, vol = t * plane;
         for (int bi = 0; bi < bsz; bi++)
             for (int ot = 0; ot < oT; ot++) {
-                // cols[p, (ci, a, c, d)] = x[bi, ci, ot·sT + a, oy·sS + c − p, ox·sS + d − p]
-                for (int oy = 0; oy < oH; oy++)
-                    for (int ox = 0; ox < oW; ox++) {
-                        int row = (oy * oW + ox) * k, col = 0;
-                        for (int ci = 0; ci < cin; ci++) {
-                            int base = bi * cin * vol + ci * vol;
-                            for (int a = 0; a < kt; a++) {
-                                int fb = base + (ot * strideT + a) * plane;
-                                for (int c = 0; c < kh; c++) {
-                                    int iy = oy * strideS + c - padS;
-                                    boolean rowIn = iy >= 0 && iy < h;
-                                    for (int d = 0; d < kw; d++, col++) {
-                                        int ix = ox * strideS + d - padS;
-                                        cols[row + col] = rowIn && ix >= 0 && ix < wd ? xd[fb + iy * wd + ix] : 0f;
+                int r = 0;
+                for (int ci = 0; ci < cin; ci++)
+                    for (int a = 0; a < kt; a++) {
+                        int fb = bi * cin * vol + ci * vol + (ot * strideT + a) * plane;
+                        for (int c = 0; c < kh; c++)
+                            for (int d = 0; d < kw; d++, r++) {
+                                int ro = r * n;
+                                for (int oy = 0; oy < oH; oy++) {
+                                    int iy = oy * strideS + c - padS, o = ro + oy * oW;
+                                    if (iy < 0 || iy >= h) {
+                                        java.util.Arrays.fill(cols, o, o + oW, 0f);
+                                        continue;
+                                    }
+                                    int src = fb + iy * wd;
+                                    if (strideS == 1) {
+                                        // ix = ox + d − p: valid for ox in [lo, hi)
+                                        int lo = Math.max(0, padS - d), hi = Math.min(oW, wd + padS - d);
+                                        if (lo > 0) java.util.Arrays.fill(cols, o, o + lo, 0f);
+                                        if (hi > lo) System.arraycopy(xd, src + lo + d - padS, cols, o + lo, hi - lo);
+                                        if (hi < oW) java.util.Arrays.fill(cols, o + Math.max(hi, lo), o + oW, 0f);
+                                    } else {
+                                        for (int ox = 0; ox < oW; ox++) {
+                                            int ix = ox * strideS + d - padS;
+                                            cols[o + ox] = ix >= 0 && ix < wd ? xd[src + ix] : 0f;
+                                        }
                                     }
                                 }
                             }
-                        }
                     }
-                float[] y = F.linear(Tensor.of(cols, n, k), w2, b).data(); // [n, Cout]
-                for (int p = 0; p < n; p++)
-                    for (int co = 0; co < cout; co++)
-                        out[((bi * cout + co) * oT + ot) * n + p] = y[p * cout + co];
+                float[] y = w2.matmul(Tensor.of(cols, k, n)).data(); // [Cout, oH·oW]
+                for (int co = 0; co < cout; co++) {
+                    int dst = ((bi * cout + co) * oT + ot) * n;
+                    System.arraycopy(y, co * n, out, dst, n);
+                    if (bd != null) {
+                        float bias = bd[co];
+                        for (int p = 0; p < n; p++) out[dst + p] += bias;
+                    }
+                }
             }
         return Tensor.of(out, bsz, cout, oT, oH, oW);
     }
