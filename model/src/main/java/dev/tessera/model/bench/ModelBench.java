@@ -80,6 +80,17 @@ public final class ModelBench {
     }
 
     public static void main(String[] args) {
+        if (args.length == 3 && args[0].equals("init")) {
+            // an untrained model folder (bf16), for timing ./tessera generate end to end
+            TesseraModel m = TesseraModel.create(ModelConfig.preset(args[1]), 1);
+            try {
+                m.save(java.nio.file.Path.of(args[2]), dev.tessera.engine.DType.BF16);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            System.out.println(m.summary());
+            return;
+        }
         if (args.length >= 2 && args[0].equals("decode")) {
             TesseraModel m = TesseraModel.create(ModelConfig.preset(args[1]), 1);
             Tensor z = Tensor.randn(new Rng(1), 1, m.config.vae().latentChannels(), 9, 16, 16);
