@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The fast attention behind {@link Attention}: flash-style tiling over blocks of {@value #BLK} queries × {@value #BLK}
  * keys with an online softmax, so nothing of size Nq × Nk is ever held. Every block product (Q·Kᵀ, P·V and the five
  * of the backward) runs on the SGEMM register tile ({@link SgemmVector#micro}, 6 rows × 4 vectors) over operands
- * packed per block with unit stride; exponentials are Vector API {@code EXP} lanes.
+ * packed per block with unit stride; exponentials are {@link VectorMath#exp} (bit-exact in and out of the JIT).
  *
  * <p>Forward: per (batch, head, query block), O accumulates P·V with the running max/sum rescaling; it writes O and
  * lse = max + log(sum) per row. Backward (FlashAttention-2 order): per (batch, head), for each key block, loop over
@@ -40,7 +40,11 @@ final class AttentionVector {
         float[] f = new float[0], g = new float[0], h = new float[0];
         float[] qAll = new float[0], qT = new float[0], dOAll = new float[0], dOT = new float[0];
         float[] delta = new float[0], lseFix = new float[0], dQ = new float[0];
-        float[] m = new float[BLK], l = new float[BLK], bias = new float[BLK];
+        float[] m = new float[BLK], l = new float[BLK], bias = new float[BLK], lanes = new float[L];
+        /** Kᵀ of one (b, h), packed [dp × nkp], valid for the call that owns {@code ktCall}. */
+        float[] kt = new float[0];
+        Object ktCall;
+        int ktB = -1, ktH = -1;
 
         static float[] grow(float[] x, int n) {
             return x.length >= n ? x : new float[Math.max(n, x.length + x.length / 2)];
@@ -60,21 +64,35 @@ final class AttentionVector {
                         float[] v, HeadLayout vl, boolean[] keyMask, float[] o, HeadLayout ol, float[] lse, int lseOff) {
         int bh = s.batch() * s.heads(), nqb = (s.queries() + BLK - 1) / BLK;
         if (bh == 0 || nqb == 0) return;
+        Object call = new Object();
         Parallel.forRange(bh * nqb, (ch, u0, u1) -> {
             Work w = WORK.get();
             for (int u = u0; u < u1; u++)
                 forwardBlock(s, u / nqb / s.heads(), u / nqb % s.heads(), u % nqb, q, ql, k, kl, v, vl, keyMask,
-                        o, ol, lse, lseOff, w);
+                        o, ol, lse, lseOff, w, call);
+            w.ktCall = null;
         });
     }
 
     private static void forwardBlock(AttentionShape s, int b, int h, int qb, float[] q, HeadLayout ql, float[] k,
                                      HeadLayout kl, float[] v, HeadLayout vl, boolean[] keyMask,
-                                     float[] o, HeadLayout ol, float[] lse, int lseOff, Work w) {
-        int D = s.headDim(), dp = padDim(D), panels = dp / BLK, nkAll = s.keys();
+                                     float[] o, HeadLayout ol, float[] lse, int lseOff, Work w, Object call) {
+        int D = s.headDim(), dp = padDim(D), panels = dp / BLK, nkAll = s.keys(), nkp = padDim(nkAll);
         int qi0 = qb * BLK, nq = Math.min(BLK, s.queries() - qi0);
         float scale = s.scale();
-        float[] qp = w.a = Work.grow(w.a, MP * dp), kt = w.b = Work.grow(w.b, dp * BLK);
+        float[] qp = w.a = Work.grow(w.a, MP * dp);
+        // Kᵀ of this (b, h) is packed once per thread and call: a thread's static chunk holds consecutive query
+        // blocks of the same head, and repacking it per query block cost ~25% of the forward
+        if (w.ktCall != call || w.ktB != b || w.ktH != h) {
+            float[] t = w.kt = Work.grow(w.kt, dp * nkp);
+            Arrays.fill(t, 0, dp * nkp, 0f);
+            for (int j = 0; j < nkAll; j++) {
+                int src = (int) kl.at(b, h, j);
+                for (int d = 0; d < D; d++) t[d * nkp + j] = k[src + d];
+            }
+            w.ktCall = call; w.ktB = b; w.ktH = h;
+        }
+        float[] kt = w.kt;
         float[] sc = w.c = Work.grow(w.c, MP * BLK), acc = w.d = Work.grow(w.d, MP * dp);
         float[] vp = w.e = Work.grow(w.e, BLK * dp);
         float[] m = w.m, l = w.l, bias = w.bias;
@@ -90,43 +108,14 @@ final class AttentionVector {
         boolean vInPlace = D == dp;
         for (int kj0 = 0; kj0 < kEnd; kj0 += BLK) {
             int nk = Math.min(BLK, kEnd - kj0);
-            // Kᵀ block [dp × BLK], zero past nk keys and past D
-            Arrays.fill(kt, 0, dp * BLK, 0f);
-            for (int j = 0; j < nk; j++) {
-                int src = (int) kl.at(b, h, kj0 + j);
-                for (int d = 0; d < D; d++) kt[d * BLK + j] = k[src + d];
-            }
-            gemm(MP, 1, dp, qp, 0, dp, kt, 0, BLK, sc, 0, BLK, false, w.tile);
+            gemm(MP, 1, dp, qp, 0, dp, kt, kj0, nkp, sc, 0, BLK, false, w.tile);
             for (int j = 0; j < BLK; j++)
                 bias[j] = j < nk && (keyMask == null || keyMask[b * nkAll + kj0 + j]) ? 0f : Float.NEGATIVE_INFINITY;
             for (int r = 0; r < MP; r++) {
-                int row = r * BLK;
-                if (r >= nq) { Arrays.fill(sc, row, row + BLK, 0f); continue; }
-                FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-                for (int x = 0; x < BLK; x += L) {
-                    FloatVector t = FloatVector.fromArray(S, sc, row + x).add(FloatVector.fromArray(S, bias, x));
-                    t.intoArray(sc, row + x);
-                }
+                if (r >= nq) { Arrays.fill(sc, r * BLK, (r + 1) * BLK, 0f); continue; }
                 int i = qi0 + r;
-                if (s.causal() && kj0 + BLK - 1 > i)
-                    for (int j = Math.max(0, i - kj0 + 1); j < BLK; j++) sc[row + j] = Float.NEGATIVE_INFINITY;
-                for (int x = 0; x < BLK; x += L) mx = mx.max(FloatVector.fromArray(S, sc, row + x));
-                float mNew = Math.max(m[r], mx.reduceLanes(VectorOperators.MAX));
-                if (mNew == Float.NEGATIVE_INFINITY) { Arrays.fill(sc, row, row + BLK, 0f); continue; }
-                float corr = (float) Math.exp(m[r] - mNew);
-                FloatVector sum = FloatVector.zero(S), mv = FloatVector.broadcast(S, mNew);
-                for (int x = 0; x < BLK; x += L) {
-                    FloatVector p = FloatVector.fromArray(S, sc, row + x).sub(mv).lanewise(VectorOperators.EXP);
-                    p.intoArray(sc, row + x);
-                    sum = sum.add(p);
-                }
-                l[r] = l[r] * corr + sum.reduceLanes(VectorOperators.ADD);
-                m[r] = mNew;
-                if (corr != 1f) {
-                    FloatVector cv = FloatVector.broadcast(S, corr);
-                    for (int x = 0; x < dp; x += L)
-                        FloatVector.fromArray(S, acc, r * dp + x).mul(cv).intoArray(acc, r * dp + x);
-                }
+                int hideFrom = s.causal() && kj0 + BLK - 1 > i ? Math.max(0, i - kj0 + 1) : BLK;
+                softmaxRow(sc, r, bias, hideFrom, m, l, acc, dp, w.lanes);
             }
             // O += P·V over the nk valid keys
             if (vInPlace) {
@@ -147,6 +136,42 @@ final class AttentionVector {
             if (lse != null)
                 lse[lseOff + (b * s.heads() + h) * s.queries() + qi0 + r] =
                         l[r] == 0f ? Float.NEGATIVE_INFINITY : m[r] + (float) Math.log(l[r]);
+        }
+    }
+
+    /**
+     * Online-softmax step for row r of the score block: masks (bias, and keys from {@code hideFrom} on), updates the
+     * running max m[r] and sum l[r], rescales the output accumulator row, and leaves P = exp(s - max) in place.
+     * Kept small on purpose: Vector API calls in a method past C2's inlining budget are not intrinsified and run on
+     * boxed vectors (exponentials measured 4× slower inside the big block method than here).
+     */
+    private static void softmaxRow(float[] sc, int r, float[] bias, int hideFrom, float[] m, float[] l,
+                                   float[] acc, int dp, float[] lanes) {
+        int row = r * BLK;
+        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int x = 0; x < BLK; x += L) {
+            FloatVector t = FloatVector.fromArray(S, sc, row + x).add(FloatVector.fromArray(S, bias, x));
+            t.intoArray(sc, row + x);
+        }
+        for (int j = hideFrom; j < BLK; j++) sc[row + j] = Float.NEGATIVE_INFINITY;
+        for (int x = 0; x < BLK; x += L) mx = mx.max(FloatVector.fromArray(S, sc, row + x));
+        float mNew = Math.max(m[r], mx.reduceLanes(VectorOperators.MAX));
+        if (mNew == Float.NEGATIVE_INFINITY) {
+            Arrays.fill(sc, row, row + BLK, 0f);
+            return;
+        }
+        float corr = VectorMath.exp(m[r] - mNew);
+        FloatVector sum = FloatVector.zero(S), mv = FloatVector.broadcast(S, mNew);
+        for (int x = 0; x < BLK; x += L) {
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(S, sc, row + x).sub(mv));
+            p.intoArray(sc, row + x);
+            sum = sum.add(p);
+        }
+        l[r] = l[r] * corr + VectorMath.sum(sum, lanes);
+        m[r] = mNew;
+        if (corr != 1f) {
+            FloatVector cv = FloatVector.broadcast(S, corr);
+            for (int x = 0; x < dp; x += L) FloatVector.fromArray(S, acc, r * dp + x).mul(cv).intoArray(acc, r * dp + x);
         }
     }
 
@@ -239,7 +264,6 @@ final class AttentionVector {
         float[] dKacc = w.c = Work.grow(w.c, MP * dp), dVacc = w.d = Work.grow(w.d, MP * dp);
         float[] pT = w.e = Work.grow(w.e, MP * BLK), dpT = w.f = Work.grow(w.f, MP * BLK);
         float[] dsT = w.g = Work.grow(w.g, MP * BLK), ds = w.h = Work.grow(w.h, MP * BLK);
-        FloatVector sv = FloatVector.broadcast(S, scale);
         for (int kb = kb0; kb < kb1; kb++) {
             int kj0 = kb * BLK, nk = Math.min(BLK, nkAll - kj0);
             Arrays.fill(kp, 0, MP * dp, 0f); Arrays.fill(vp, 0, MP * dp, 0f);
@@ -255,28 +279,10 @@ final class AttentionVector {
                 gemm(MP, 1, dp, kp, 0, dp, qT, qi0, nqp, pT, 0, BLK, false, w.tile);
                 gemm(MP, 1, dp, vp, 0, dp, dOT, qi0, nqp, dpT, 0, BLK, false, w.tile);
                 for (int j = 0; j < MP; j++) {
-                    int row = j * BLK;
                     boolean valid = j < nk && (keyMask == null || keyMask[b * nkAll + kj0 + j]);
-                    if (!valid) {
-                        Arrays.fill(pT, row, row + BLK, 0f);
-                        Arrays.fill(dsT, row, row + BLK, 0f);
-                        continue;
-                    }
-                    for (int x = 0; x < BLK; x += L) {
-                        FloatVector p = FloatVector.fromArray(S, pT, row + x).mul(sv)
-                                .sub(FloatVector.fromArray(S, lseFix, qi0 + x)).lanewise(VectorOperators.EXP);
-                        p.intoArray(pT, row + x);
-                    }
-                    if (s.causal()) {
-                        // key kj0+j is hidden from queries qi0+i < kj0+j
-                        int hide = Math.min(BLK, kj0 + j - qi0);
-                        if (hide > 0) Arrays.fill(pT, row, row + hide, 0f);
-                    }
-                    for (int x = 0; x < BLK; x += L) {
-                        FloatVector p = FloatVector.fromArray(S, pT, row + x);
-                        FloatVector g = FloatVector.fromArray(S, dpT, row + x).sub(FloatVector.fromArray(S, delta, qi0 + x));
-                        p.mul(g).mul(sv).intoArray(dsT, row + x);
-                    }
+                    // causal: key kj0+j is hidden from queries qi0+i < kj0+j
+                    int hide = s.causal() ? Math.max(0, Math.min(BLK, kj0 + j - qi0)) : 0;
+                    gradRow(pT, dpT, dsT, j, valid, hide, lseFix, delta, qi0, scale);
                 }
                 gemm(MP, panels, BLK, pT, 0, BLK, dOAll, qi0 * dp, dp, dVacc, 0, dp, true, w.tile);
                 gemm(MP, panels, BLK, dsT, 0, BLK, qAll, qi0 * dp, dp, dKacc, 0, dp, true, w.tile);
@@ -289,6 +295,32 @@ final class AttentionVector {
                 System.arraycopy(dKacc, j * dp, dk, (int) dkl.at(b, h, kj0 + j), D);
                 System.arraycopy(dVacc, j * dp, dv, (int) dvl.at(b, h, kj0 + j), D);
             }
+        }
+    }
+
+    /**
+     * Row j of the backward block: Pᵀ = exp(scale·Sᵀ − lse) (zero for an invalid key and the first {@code hide}
+     * queries), then dSᵀ = Pᵀ∘(dPᵀ − delta)·scale. Small for the same inlining reason as {@link #softmaxRow}.
+     */
+    private static void gradRow(float[] pT, float[] dpT, float[] dsT, int j, boolean valid, int hide,
+                                float[] lseFix, float[] delta, int qi0, float scale) {
+        int row = j * BLK;
+        if (!valid) {
+            Arrays.fill(pT, row, row + BLK, 0f);
+            Arrays.fill(dsT, row, row + BLK, 0f);
+            return;
+        }
+        FloatVector sv = FloatVector.broadcast(S, scale);
+        for (int x = 0; x < BLK; x += L) {
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(S, pT, row + x).mul(sv)
+                    .sub(FloatVector.fromArray(S, lseFix, qi0 + x)));
+            p.intoArray(pT, row + x);
+        }
+        if (hide > 0) Arrays.fill(pT, row, row + hide, 0f);
+        for (int x = 0; x < BLK; x += L) {
+            FloatVector p = FloatVector.fromArray(S, pT, row + x);
+            FloatVector g = FloatVector.fromArray(S, dpT, row + x).sub(FloatVector.fromArray(S, delta, qi0 + x));
+            p.mul(g).mul(sv).intoArray(dsT, row + x);
         }
     }
 

@@ -235,7 +235,7 @@ final class SgemmVector {
     private static void small(boolean transA, boolean transB, int i0, int i1, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc) {
-        float[] acc = new float[n];
+        float[] acc = new float[n], lanes = new float[L];
         for (int i = i0; i < i1; i++) {
             java.util.Arrays.fill(acc, 0f);
             if (!transB) {
@@ -259,7 +259,7 @@ final class SgemmVector {
                         FloatVector sv = FloatVector.zero(S);
                         for (; p < vk; p += L)
                             sv = FloatVector.fromArray(S, a, ar + p).fma(FloatVector.fromArray(S, b, row + p), sv);
-                        s = sv.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                        s = VectorMath.sum(sv, lanes);
                         for (; p < k; p++) s += a[ar + p] * b[row + p];
                     } else {
                         for (int p = 0; p < k; p++) s += a[aOff + p * lda + i] * b[row + p];
