@@ -136,4 +136,47 @@ final class Conv {
             Tensor.addGrad(x, dx);
         }, x);
     }
+
+    /**
+     * Linear interpolation along one dim by an integer factor, PyTorch's {@code align_corners=False} rule: output
+     * position o samples the input at (o + 0.5)/factor - 0.5, clamped to the edges. Trilinear upsampling is this
+     * along T, H and W in turn (linear interpolation is separable).
+     */
+    static Tensor upsampleLinear(Tensor x, int dim, int factor) {
+        int d = Shapes.axis(dim, x.dim());
+        if (factor < 1) throw new IllegalArgumentException("upsample factor must be >= 1, got " + factor);
+        if (factor == 1) return x;
+        int outer = Reduce.outer(x.shape, d), n = x.shape[d], inner = Reduce.inner(x.shape, d), m = n * factor;
+        int[] i0 = new int[m], i1 = new int[m];
+        float[] lam = new float[m];
+        for (int o = 0; o < m; o++) {
+            double src = Math.max(0, (o + 0.5) / factor - 0.5);
+            i0[o] = Math.min((int) Math.floor(src), n - 1);
+            i1[o] = Math.min(i0[o] + 1, n - 1);
+            lam[o] = (float) (src - i0[o]);
+        }
+        float[] xd = x.data();
+        float[] y = new float[outer * m * inner];
+        for (int a = 0; a < outer; a++)
+            for (int o = 0; o < m; o++) {
+                int dst = (a * m + o) * inner, s0 = (a * n + i0[o]) * inner, s1 = (a * n + i1[o]) * inner;
+                float l = lam[o];
+                for (int i = 0; i < inner; i++) y[dst + i] = (1 - l) * xd[s0 + i] + l * xd[s1 + i];
+            }
+        int[] out = x.shape.clone();
+        out[d] = m;
+        return Tensor.result(y, out, g -> {
+            float[] dx = new float[xd.length];
+            for (int a = 0; a < outer; a++)
+                for (int o = 0; o < m; o++) {
+                    int src = (a * m + o) * inner, d0 = (a * n + i0[o]) * inner, d1 = (a * n + i1[o]) * inner;
+                    float l = lam[o];
+                    for (int i = 0; i < inner; i++) {
+                        dx[d0 + i] += (1 - l) * g[src + i];
+                        dx[d1 + i] += l * g[src + i];
+                    }
+                }
+            Tensor.addGrad(x, dx);
+        }, x);
+    }
 }

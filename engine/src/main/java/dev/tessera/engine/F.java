@@ -131,6 +131,15 @@ public final class F {
     public static Tensor upsampleNearest(Tensor x, int... factors) { return Conv.upsampleNearest(x, factors); }
 
     /**
+     * Trilinear upsampling of [B, C, T, H, W] by integer factors (PyTorch {@code mode="trilinear",
+     * align_corners=False}); also bilinear on [B, C, H, W] with {@code ft = 1} and the tensor unsqueezed.
+     */
+    public static Tensor upsampleTrilinear(Tensor x, int ft, int fh, int fw) {
+        if (x.dim() != 5) throw new IllegalArgumentException("upsampleTrilinear wants [B, C, T, H, W], got " + Shapes.str(x.shape));
+        return Conv.upsampleLinear(Conv.upsampleLinear(Conv.upsampleLinear(x, 2, ft), 3, fh), 4, fw);
+    }
+
+    /**
      * Transposed 3D convolution (learned upsampling): x [B, Cin, T, H, W], w [Cin, Cout, kT, kH, kW] →
      * [B, Cout, (T-1)·strideT - padT0 - padT1 + kT, (H-1)·strideHW - 2·padHW + kH, ...].
      */

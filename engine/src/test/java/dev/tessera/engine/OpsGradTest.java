@@ -174,6 +174,8 @@ class OpsGradTest {
                 rn(1, 2, 3, 2, 3, 2), rn(2, 3, 2, 2, 3, 3), rn(3, 2));
         GradCheck.check("convTranspose3d causal-ish", x -> F.convTranspose3d(x[0], x[1], null, 1, 1, 1, 0, 0), d -> convTranspose3d(d[0], d[1], null, 1, 1, 1, 0, 0),
                 rn(1, 1, 2, 3, 2, 3), rn(2, 2, 3, 2, 1, 2));
+        GradCheck.check("upsample trilinear", x -> F.upsampleTrilinear(x[0], 2, 3, 1), d -> trilinear(d[0], 2, 3, 1), rn(1, 1, 2, 3, 2, 3));
+        GradCheck.check("upsample trilinear ×2", x -> F.upsampleTrilinear(x[0], 1, 2, 2), d -> trilinear(d[0], 1, 2, 2), rn(2, 2, 1, 1, 4, 3));
         GradCheck.check("upsample nearest", x -> F.upsampleNearest(x[0], 2, 1, 3), d -> upsample(d[0], 2, 1, 3), rn(1, 1, 2, 3, 2, 2));
         Rope r1 = Rope.of1d(7, 8, 10000);
         GradCheck.check("rope1d", x -> F.rope(x[0], r1), d -> Ref64.rope(d[0], r1), rn(1, 2, 3, 7, 8));

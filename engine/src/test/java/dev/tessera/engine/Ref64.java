@@ -373,6 +373,36 @@ final class Ref64 {
         return new T(o, out);
     }
 
+    /** Trilinear (align_corners=False) on [B, C, T, H, W], straight from the definition: 8 weighted corners. */
+    static T trilinear(T x, int ft, int fh, int fw) {
+        int B = x.shape[0], C = x.shape[1], T = x.shape[2], H = x.shape[3], W = x.shape[4];
+        int oT = T * ft, oH = H * fh, oW = W * fw;
+        double[] o = new double[B * C * oT * oH * oW];
+        int[] f = {ft, fh, fw}, in = {T, H, W};
+        for (int bc = 0; bc < B * C; bc++)
+            for (int t = 0; t < oT; t++)
+                for (int h = 0; h < oH; h++)
+                    for (int w = 0; w < oW; w++) {
+                        int[] pos = {t, h, w};
+                        int[] lo = new int[3], hi = new int[3];
+                        double[] l = new double[3];
+                        for (int a = 0; a < 3; a++) {
+                            double src = Math.max(0, (pos[a] + 0.5) / f[a] - 0.5);
+                            lo[a] = Math.min((int) Math.floor(src), in[a] - 1);
+                            hi[a] = Math.min(lo[a] + 1, in[a] - 1);
+                            l[a] = src - lo[a];
+                        }
+                        double acc = 0;
+                        for (int c = 0; c < 8; c++) {
+                            int ti = (c & 4) != 0 ? hi[0] : lo[0], hi2 = (c & 2) != 0 ? hi[1] : lo[1], wi = (c & 1) != 0 ? hi[2] : lo[2];
+                            double wt = ((c & 4) != 0 ? l[0] : 1 - l[0]) * ((c & 2) != 0 ? l[1] : 1 - l[1]) * ((c & 1) != 0 ? l[2] : 1 - l[2]);
+                            acc += wt * x.v[((bc * T + ti) * H + hi2) * W + wi];
+                        }
+                        o[((bc * oT + t) * oH + h) * oW + w] = acc;
+                    }
+        return new T(o, new int[] {B, C, oT, oH, oW});
+    }
+
     // ---- losses and lookups
 
     static T mse(T a, T b) { return meanAll(map(sub(a, b), x -> x * x)); }

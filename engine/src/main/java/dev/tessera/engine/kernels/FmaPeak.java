@@ -24,12 +24,17 @@ public final class FmaPeak {
                 for (int i = s; i < e; i++) sink[i] = chains(iterations);
             });
             long ns = System.nanoTime() - t0;
-            double flops = 2.0 * S.length() * 12 * iterations * threads;
+            double flops = flops(iterations) * threads;
             if (Float.isNaN(sink[0])) throw new IllegalStateException("probe diverged");
             return flops / ns;
         } finally {
             Parallel.setThreads(old);
         }
+    }
+
+    /** Floating-point operations one thread performs in {@code iterations} rounds. */
+    public static double flops(long iterations) {
+        return 2.0 * S.length() * 12 * iterations;
     }
 
     private static float chains(long iterations) {

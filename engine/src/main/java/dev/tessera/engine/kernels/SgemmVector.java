@@ -115,8 +115,8 @@ final class SgemmVector {
                         int j = jc + q * NR, cols = Math.min(NR, jc + nc - j), pb = q * kc * NR;
                         for (int st = 0; st < ns; st++) {
                             int i = ic + st * MR, rows = Math.min(MR, mc - st * MR);
-                            if (transA || mc % MR != 0) micro(kc, ap, st * kc * MR, kc, bp, pb, tile);
-                            else micro(kc, a, aOff + i * lda + pc, lda, bp, pb, tile);
+                            if (transA || mc % MR != 0) micro(kc, ap, st * kc * MR, kc, bp, pb, NR, tile);
+                            else micro(kc, a, aOff + i * lda + pc, lda, bp, pb, NR, tile);
                             addTile(tile, rows, cols, alpha, c, cOff + i * ldc + j, ldc);
                         }
                     }
@@ -174,8 +174,11 @@ final class SgemmVector {
         }
     }
 
-    /** tile[MR × NR] = A[MR × kc] · Bpanel[kc × NR]; A(r, p) at a[pa + r*rs + p], B(p, x) at bp[pb + p*NR + x]. */
-    private static void micro(int kc, float[] a, int pa, int rs, float[] bp, int pb, float[] t) {
+    /**
+     * tile[MR × NR] = A[MR × kc] · B[kc × NR]; A(r, p) at a[pa + r*rs + p], B(p, x) at bp[pb + p*ldb + x]. Shared with
+     * the attention kernels.
+     */
+    static void micro(int kc, float[] a, int pa, int rs, float[] bp, int pb, int ldb, float[] t) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -183,7 +186,7 @@ final class SgemmVector {
         FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
         FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
         int a0 = pa, a1 = pa + rs, a2 = pa + 2 * rs, a3 = pa + 3 * rs, a4 = pa + 4 * rs, a5 = pa + 5 * rs;
-        for (int p = 0; p < kc; p++, pb += NR) {
+        for (int p = 0; p < kc; p++, pb += ldb) {
             FloatVector b0 = FloatVector.fromArray(S, bp, pb);
             FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, pb + 2 * L);
@@ -232,7 +235,7 @@ final class SgemmVector {
     private static void small(boolean transA, boolean transB, int i0, int i1, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc) {
-        float[] acc = new float[n];
+        float[] acc = new float[n], lanes = new float[L];
         for (int i = i0; i < i1; i++) {
             java.util.Arrays.fill(acc, 0f);
             if (!transB) {
@@ -256,7 +259,7 @@ final class SgemmVector {
                         FloatVector sv = FloatVector.zero(S);
                         for (; p < vk; p += L)
                             sv = FloatVector.fromArray(S, a, ar + p).fma(FloatVector.fromArray(S, b, row + p), sv);
-                        s = sv.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                        s = VectorMath.sum(sv, lanes);
                         for (; p < k; p++) s += a[ar + p] * b[row + p];
                     } else {
                         for (int p = 0; p < k; p++) s += a[aOff + p * lda + i] * b[row + p];

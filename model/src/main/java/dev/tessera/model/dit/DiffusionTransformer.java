@@ -10,6 +10,9 @@ import dev.tessera.model.config.DitConfig;
 import dev.tessera.model.nn.Rope3d;
 import dev.tessera.model.sample.VelocityModel;
 import dev.tessera.model.text.TextContext;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Diffusion transformer over spacetime latent patches. Predicts the flow-matching velocity; knows nothing of the
@@ -23,6 +26,10 @@ public final class DiffusionTransformer extends Module implements VelocityModel 
     public final Linear yProj, yPool;
     public final ModuleList<DitBlock> blocks;
     public final FinalLayer finalLayer;
+    /** RoPE and position tables per token grid, built once (sampling calls velocity with the same grid each step). */
+    private final Map<List<Integer>, Grid> grids = new ConcurrentHashMap<>();
+
+    private record Grid(Rope3d rope, Tensor pos) {}
 
     public DiffusionTransformer(DitConfig config, Rng rng) {
         this.config = config;
@@ -86,9 +93,10 @@ public final class DiffusionTransformer extends Module implements VelocityModel 
     @Override public Tensor velocity(Tensor x, Tensor t, TextContext context) {
         int[] s = x.shape();
         int f = s[2] / config.patchT(), h = s[3] / config.patchS(), w = s[4] / config.patchS();
-        Rope3d rope = Rope3d.grid(config.headDim(), f, h, w, config.ropeTheta());
-        Tensor tokens = xEmbedder.forward(x)                    // [B, N, D], N = f·h·w
-                .add(PosEmbed3d.table(config.dim(), f, h, w));
+        Grid grid = grids.computeIfAbsent(List.of(f, h, w), k -> new Grid(
+                Rope3d.grid(config.headDim(), f, h, w, config.ropeTheta()), PosEmbed3d.table(config.dim(), f, h, w)));
+        Rope3d rope = grid.rope();
+        Tensor tokens = xEmbedder.forward(x).add(grid.pos());   // [B, N, D], N = f·h·w
         Tensor c = tEmbedder.forward(t).add(yPool.forward(pooled(context))); // [B, D]
         Tensor y = yProj.forward(context.tokens());             // [B, L, D]
         for (DitBlock b : blocks) tokens = b.forward(tokens, c, y, context.mask(), rope);
