@@ -37,8 +37,8 @@ public final class WorldCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "FILE.mp4 | FILE.gif | DIR (PNG frames); with --sample: shard directory") Path out;
     @Option(names = "--truth", description = "write the ground-truth JSON here") Path truth;
     @Option(names = "--seconds", defaultValue = "4") double seconds;
-    @Option(names = "--size", defaultValue = "256x256", description = "WxH") String size;
-    @Option(names = "--fps", defaultValue = "24") double fps;
+    @Option(names = "--size", description = "WxH (default 256x256; 64x64 with --sample)") String size;
+    @Option(names = "--fps", description = "frames per second (default 24; 8 with --sample)") Double fps;
     @Option(names = "--seed", defaultValue = "0") long seed;
     @Option(names = "--antialias", defaultValue = "2", description = "samples per pixel = N*N (1..4)") int antialias;
     @Option(names = "--sample", description = "write N dataset samples as shards into --out") Integer sample;
@@ -53,12 +53,13 @@ public final class WorldCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         if (sample != null) return shards();
         if (prompt == null || prompt.isBlank()) throw new ExitCodeException(2, "world needs a PROMPT (or --sample N)");
-        int[] wh = size(size);
+        int[] wh = size(size == null ? "256x256" : size);
+        double fps = this.fps == null ? 24 : this.fps;
         SceneSpec spec = SceneParser.parse(prompt, seed);
         RenderOptions o = new RenderOptions(wh[0], wh[1], fps, seconds, seed, antialias);
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".mp4") && (wh[0] % 2 != 0 || wh[1] % 2 != 0))
-            throw new ExitCodeException(2, "MP4 (H.264 yuv420p) needs an even width and height, got " + size);
+            throw new ExitCodeException(2, "MP4 (H.264 yuv420p) needs an even width and height, got " + wh[0] + "x" + wh[1]);
         long t0 = System.nanoTime();
         Truth t;
         FrameSink sink = open(out, wh[0], wh[1], fps);
@@ -116,8 +117,8 @@ public final class WorldCommand implements Callable<Integer> {
         Split sp;
         try { sp = Split.valueOf(split.toUpperCase(Locale.ROOT)); }
         catch (IllegalArgumentException e) { throw new ExitCodeException(2, "--split must be train, validation, test or heldout, got \"" + split + "\""); }
-        int[] wh = size(size.equals("256x256") ? "64x64" : size);
-        double f = fps == 24 ? 8 : fps;
+        int[] wh = size(size == null ? "64x64" : size);
+        double f = fps == null ? 8 : fps;
         int n = frames != null ? frames : 16;
         List<HeldOut> held = new ArrayList<>();
         if (heldOut == null) held.addAll(HeldOut.DEFAULTS);

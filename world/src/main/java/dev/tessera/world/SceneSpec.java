@@ -79,6 +79,8 @@ public record SceneSpec(Setting setting, TimeOfDay time, List<Thing> things, Lis
             Material m = th.material() != null ? th.material() : defaultMaterial(th.kind());
             List<Motion> mo = th.motions().isEmpty() ? List.of(defaultMotion(th.kind())) : th.motions();
             Direction d = th.direction();
+            // a lone walker in a street walks down it toward the camera, like the showcase shot
+            if (d == null && s == Setting.CITY && th.kind().category == Vocab.Category.PERSON && mo.getFirst() == Motion.WALK) d = Direction.TOWARD;
             if (d == null && mo.getFirst().travels() && mo.getFirst() != Motion.BOUNCE && th.kind().category != Vocab.Category.CROWD) d = pick(rnd, new Direction[] {Direction.LEFT_TO_RIGHT, Direction.RIGHT_TO_LEFT});
             ts.add(th.with(c, z, m, mo, d));
         }

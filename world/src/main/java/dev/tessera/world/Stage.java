@@ -139,7 +139,7 @@ final class Stage {
             if (!dependent(t)) columns.add(t);
         }
         int n = columns.size();
-        double spread = Math.min(2.4, 1.2 * (n - 1));
+        double spread = Math.min(2.4, 0.9 * (n - 1));
         for (int i = 0; i < n; i++) {
             double x = n == 1 ? 0 : -spread + 2 * spread * i / (n - 1);
             slot.put(columns.get(i).id(), new double[] {x, 0, 0});
@@ -304,7 +304,7 @@ final class Stage {
     /** A rigid shape or prop driven by physics (or kinematically for spin / non-round rolling). */
     final class Solid extends Actor implements Placed {
         Body body;
-        boolean kinematicRoll, spin;
+        boolean kinematicRoll, spin, floating;
         double[] path;
         double speed, baseY, yaw0;
 
@@ -363,8 +363,10 @@ final class Stage {
                     if (!sphere) body.rotate(1, 0, 0.5, 0.5);
                 }
                 case SPIN -> { spin = true; body.kinematic = true; }
+                case FLOAT -> { floating = true; body.kinematic = true; }
                 default -> {}
             }
+            if (spec.setting() == Setting.COFFEE && (m == Motion.STILL || m == Motion.FLOAT)) { floating = true; body.kinematic = true; }
             physics.add(body);
         }
 
@@ -390,6 +392,12 @@ final class Stage {
                 body.velocity(v, 3.0, 0);
                 if (body.shape == Body.Shape.SPHERE) body.spin(0, 0, -v / body.r);
             }
+            if (floating) {
+                // rides the liquid surface: the same waves the renderer draws, sitting a little low in the water
+                double h = halfExtents(thing.kind())[1] * scale();
+                double wave = spec.setting() == Setting.COFFEE ? 0.06 * Math.sin(baseX * 2.2 + t * 1.8) * Math.cos(baseZ * 1.9 - t * 1.3) : 0.05 * Math.sin(t * 2.0);
+                body.y = baseY + h * 0.6 + wave + (spec.setting() == Setting.COFFEE ? 0 : 0.35);
+            }
             if (kinematicRoll) {
                 double u = Math.min(1, t * speed / Math.hypot(path[2] - path[0], path[3] - path[1]));
                 double x = path[0] + (path[2] - path[0]) * u, z = path[1] + (path[3] - path[1]) * u;
@@ -399,6 +407,7 @@ final class Stage {
 
         double[] rotation(double t) {
             if (spin) return mul(rotY(yaw0 + t * 2.0), IDENTITY);
+            if (floating) return mul(rotY(yaw0), rotZ(0.12 * Math.sin(t * 2.1 + baseX)));
             if (kinematicRoll) {
                 double dist = Math.hypot(body.x - path[0], body.z - path[1]);
                 double sign = path[2] >= path[0] ? -1 : 1;
@@ -547,7 +556,7 @@ final class Stage {
         Paint(Thing t, int k) { super(t, k); }
         @Override void emit(View v, double t) {
             EventRun e = eventFor(thing, EventKind.PAINT);
-            double p = e == null ? 1 : Math.clamp((t - e.start) / 1.2, 0, 1);
+            double p = e == null ? 1 : Math.clamp((t - e.start) / paintTime(seconds), 0, 1);
             if (p <= 0) return;
             double len = 2.4 * p, x0 = -1.4;
             v.prims.add(Prim.box(x0 + len / 2, 1.7, WALL_Z + 0.13, new double[] {len / 2, 0, 0, 0, 0.12, 0, 0, 0, 0.02}).colour(rgb(), Prim.SHINY).id(truthIndex));
@@ -764,7 +773,7 @@ final class Stage {
         @Override void emit(View v, double t) {
             double[] p = pos(t);
             double ph = phase(t);
-            for (double[] f : prints) v.decals.add(new double[] {f[0], f[1], 0.12, 0.06, -f[2], 0x9aa4b8, 0.55});
+            for (double[] f : prints) v.decals.add(new double[] {f[0], f[1], 0.14, 0.07, -f[2], 0x7a8498, 0.7});
             if (thing.kind().category == Category.ANIMAL) {
                 Figures.animal(v.prims, truthIndex, thing.kind(), p[0], p[1], p[2], scale(), ph, rgb(), motion() != Motion.STILL);
                 double s = thing.kind() == Kind.MAMMOTH ? 1.6 : thing.kind() == Kind.DOG ? 0.45 : 1;
@@ -865,13 +874,42 @@ final class Stage {
     static final Figures.Look DANCER = new Figures.Look(0xe0ac84, 0x101010, 0xd8b040, 0xd8b040, 0xb02020, 0x202020, null, false, null, false, null, null, false, false);
 
     // ---- events ---------------------------------------------------------------------------------------------------
+    /** Typical duration of an event from its start to its effect (measured on the default props), seconds. */
+    static double duration(EventKind k, double seconds) {
+        return switch (k) {
+            case BITE, POP, LAMP_ON -> 0.15;
+            case SHATTER -> 0.85;
+            case FOOTPRINTS -> 0.6;
+            case PAINT -> paintTime(seconds);
+            case KNOCK -> 1.8;
+            case DOMINO_CHAIN -> 2.2;
+        };
+    }
+
+    static double paintTime(double seconds) { return Math.min(1.2, 0.3 * seconds); }
+
+    static final double MIN_GAP = 0.05;
+
+    /** True when the scene's events, one after another, can all finish inside a clip of this length. */
+    static boolean eventsFit(SceneSpec spec, double seconds) {
+        double total = MIN_GAP * (spec.events().size() + 1);
+        for (Event e : spec.events()) total += duration(e.kind(), seconds);
+        return total <= 0.95 * seconds;
+    }
+
+    /** Events one after another with equal gaps, each given its typical duration ("first ..., then ..."). */
     private void schedule() {
         int n = spec.events().size();
         if (n == 0) return;
-        double slotLen = seconds / (n + 0.4);
+        double total = 0;
+        for (Event e : spec.events()) total += duration(e.kind(), seconds);
+        double gap = Math.max(MIN_GAP, (0.95 * seconds - total) / (n + 1));
+        double t = 0;
         for (int i = 0; i < n; i++) {
             EventRun e = new EventRun(spec.events().get(i), i + 1);
-            e.start = Truth.r3(slotLen * (i + 0.3));
+            t += gap;
+            e.start = Truth.r3(t);
+            t += duration(e.event.kind(), seconds);
             events.add(e);
         }
     }
@@ -899,7 +937,7 @@ final class Stage {
                 }
             }
             case PAINT -> {
-                if (t >= e.start + 1.2) { e.end = Truth.r3(e.start + 1.2); a.state = "painted"; e.changes.add(new Truth.StateChange(Truth.r3(t), a.id, "painted")); }
+                if (t >= e.start + paintTime(seconds)) { e.end = Truth.r3(e.start + paintTime(seconds)); a.state = "painted"; e.changes.add(new Truth.StateChange(Truth.r3(t), a.id, "painted")); }
             }
             default -> {}
         }
@@ -975,7 +1013,10 @@ final class Stage {
         boolean big = spec.things().stream().anyMatch(t -> t.kind() == Kind.MAMMOTH || t.kind() == Kind.DRAGON || t.kind() == Kind.HORSE);
         boolean people = spec.things().stream().anyMatch(t -> t.kind().category == Category.PERSON);
         boolean mammoth = spec.things().stream().anyMatch(t -> t.kind() == Kind.MAMMOTH);
-        camDist = mammoth ? 12.5 : big ? 9.5 : 6.6;
+        long placed = spec.things().stream().filter(t -> t.kind().category != Category.CROWD).count();
+        boolean travel = spec.things().stream().anyMatch(Stage::travels);
+        // frame tighter when there is little to show, so small clips keep their subject large
+        camDist = mammoth ? 12.5 : big ? 9.5 : travel ? 6.6 : placed <= 1 ? 4.4 : placed == 2 ? 5.0 : placed == 3 ? 5.8 : 6.6;
         camHeight = big ? 3.2 : 2.4;
         targetY = big ? 1.5 : people ? 0.9 : 0.5;
         fovY = Math.toRadians(big ? 50 : 46);

@@ -178,6 +178,51 @@ class WorldTest {
         assertEquals("fallen", t.frames.getLast().objects().stream().filter(o -> o.id().equals(chain.subject())).findFirst().orElseThrow().state());
     }
 
+    @Test void footprintsStayInTheSnow() {
+        SceneSpec s = SceneParser.parse("a man walks from left to right and leaves footprints in the snow. in a snowy meadow", 3);
+        Clip clip = render(s, 64, 48, 6, 4, 3);
+        Truth.EventLog e = clip.truth().events.getFirst();
+        assertEquals("footprints", e.kind());
+        assertNotNull(e.end());
+        for (Truth.FrameInfo f : clip.truth().frames) if (f.t() > e.end()) assertEquals("footprints", clip.truth().state(f.index(), "t0").state());
+        // the prints are drawn: the ground behind the walker darkens compared with the same clip without the event
+        Clip plain = render(SceneParser.parse("a man walks from left to right. in a snowy meadow", 3), 64, 48, 6, 4, 3);
+        assertFalse(Arrays.equals(clip.frames().getLast().rgb(), plain.frames().getLast().rgb()));
+    }
+
+    @Test void truthCentreAndBoxMatchTheRenderedPixels() {
+        SceneSpec s = SceneParser.parse("a red ball rolls from left to right on a studio floor. the camera pans left", 2);
+        Clip clip = render(s, 96, 72, 6, 2, 2);
+        int checked = 0;
+        for (Truth.FrameInfo f : clip.truth().frames) {
+            Truth.ObjectState o = clip.truth().state(f.index(), "t0");
+            if (o.bbox() == null || o.bbox()[0] <= 0 || o.bbox()[2] >= 96) continue; // partly outside: skip
+            Frame fr = clip.frames().get(f.index());
+            double sx = 0, sy = 0; int n = 0, x0 = 999, x1 = -1;
+            for (int y = 0; y < 72; y++)
+                for (int x = 0; x < 96; x++) {
+                    int p = fr.get(x, y), r = (p >> 16) & 255, g = (p >> 8) & 255, b = p & 255;
+                    if (r > 90 && r > 2 * g && r > 2 * b) { sx += x + 0.5; sy += y + 0.5; n++; x0 = Math.min(x0, x); x1 = Math.max(x1, x); }
+                }
+            assertTrue(n > 10, "red pixels in frame " + f.index());
+            assertEquals(o.centre()[0], sx / n, 2.0, "frame " + f.index() + " centre x");
+            assertEquals(o.centre()[1], sy / n, 2.5, "frame " + f.index() + " centre y");
+            assertEquals(o.bbox()[0], x0, 2.0, "bbox x0"); // the box counts partly covered edge pixels too
+            assertEquals(o.bbox()[2] - 1, x1, 2.0, "bbox x1");
+            checked++;
+        }
+        assertTrue(checked >= 4, "frames checked: " + checked);
+    }
+
+    @Test void visibilityDropsWhenSomethingIsInFront() {
+        SceneSpec s = SceneParser.parse("a large red cube is in front of a small blue ball on a studio floor", 1);
+        Clip clip = render(s, 64, 48, 2, 1, 1);
+        Truth.ObjectState front = clip.truth().state(0, idOf(s, "red cube")), back = clip.truth().state(0, idOf(s, "blue ball"));
+        assertEquals(1.0, front.visibility(), 0.05, "nothing hides the front cube"); // unoccluded area is counted per pixel centre
+        assertTrue(back.visibility() < 0.9, "the ball behind is partly hidden: " + back.visibility());
+        assertTrue(back.unoccludedPixels() > back.visiblePixels());
+    }
+
     @Test void stackedCubeRestsWithoutCreeping() {
         SceneSpec s = SceneParser.parse("a red cube is on top of a blue cube on a studio floor", 1);
         Clip clip = render(s, 32, 32, 4, 6, 1);
