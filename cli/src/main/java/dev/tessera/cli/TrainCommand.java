@@ -47,6 +47,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--zh", description = "fraction of captions drawn in Chinese (default 0.5)") Double zh;
     @Option(names = "--sample-steps", description = "sampler steps of the dit previews (default 20)") Integer sampleSteps;
     @Option(names = "--guidance", description = "CFG scale of the dit previews (default 4)") Double guidance;
+    @Option(names = "--ae-warmup", description = "vae: steps that decode the posterior mean before sampling it (default 200)") Integer aeWarmup;
     @Option(names = "--no-progress", description = "no progress bar on stderr") boolean noProgress;
 
     @Override public Integer call() throws Exception {
@@ -102,6 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (ckptEvery != null) b.ckptEvery(ckptEvery);
             if (sampleSteps != null) b.sampleSteps(sampleSteps);
             if (guidance != null) b.guidance(guidance);
+            if (aeWarmup != null) b.aeWarmup(aeWarmup);
             TrainConfig cfg = b.build();
             Path dir = out != null ? out : Path.of("runs", kind.word() + "-" + p);
             trainer = Trainer.start(cfg, dir, Sources.open(cfg));

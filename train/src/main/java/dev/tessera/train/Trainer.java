@@ -238,7 +238,7 @@ public final class Trainer {
                     Batch b = loader.next();
                     Rng rng = noiseRoot.fork(b.micro());
                     Tensor loss = switch (cfg.kind()) {
-                        case VAE -> VaeLoss.compute(model.vae, b.pixels(), rng).loss();
+                        case VAE -> vaeLoss(b.pixels(), rng);
                         case DIT -> fm.compute(model.dit, model.text, b.latents(), b.captions(),
                                 b.bucket().shape().tokens(model.config.dit().patchT(), model.config.dit().patchS()), rng).loss();
                         case TEXT -> maskedByteLoss(b.captions(), rng);
@@ -286,6 +286,16 @@ public final class Trainer {
             log.printf(Locale.ROOT, "done: step %d, loss %.4f -> %.4f, median %.0f ms/step, %.2f samples/s, MFU %.1f%%, model in %s%n",
                     step, firstLoss, lastLoss, median, samples / secs, 100 * mfu, runDir.resolve("model"));
         return new Result(runDir, step, firstLoss, lastLoss, median, samples / secs, mfu, runDir.resolve("model"));
+    }
+
+    /**
+     * {@link VaeLoss}'s objective (reconstruction MSE + β·KL), except that during the autoencoder warm-up the decoder
+     * gets the posterior mean instead of a sample (see {@link TrainConfig#aeWarmup()}).
+     */
+    private Tensor vaeLoss(Tensor x, Rng rng) {
+        if (step >= cfg.aeWarmup()) return VaeLoss.compute(model.vae, x, rng).loss();
+        var post = model.vae.encode(x);
+        return F.mse(model.vae.decode(post.mean()), x).add(post.kl().mul((float) model.vae.config.klWeight()));
     }
 
     BatchPlan plan(int batch) {

@@ -2,6 +2,7 @@ package dev.tessera.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,5 +70,20 @@ class ResumeTest {
         assertTrue(e.getMessage().contains("--resume"), e.getMessage());
         var e2 = assertThrows(IllegalArgumentException.class, () -> Trainer.resume(tmp.resolve("nothing"), 0, -1, 0, new BallSource()));
         assertTrue(e2.getMessage().contains("does not exist"), e2.getMessage());
+    }
+
+    @Test
+    void textPreTrainingLossFallsAndExportsALoadableModel() throws Exception {
+        TrainConfig c = TrainConfig.defaults(TrainKind.TEXT, "tiny").toBuilder().steps(30).batch(8).lr(3e-3).warmup(3)
+                .data("test").sizes(List.of("32x32")).frames(List.of(1)).sampleEvery(0).ckptEvery(1000).build();
+        Trainer.start(c, tmp.resolve("text"), new BallSource()).log(QUIET).run();
+        double[] loss = Files.readAllLines(tmp.resolve("text/loss.csv")).stream().skip(1)
+                .mapToDouble(l -> Double.parseDouble(l.split(",")[1])).toArray();
+        // uniform guessing over 259 ids costs ln 259 = 5.56 nats; the encoder + head must do clearly better
+        double last = (loss[loss.length - 1] + loss[loss.length - 2] + loss[loss.length - 3]) / 3;
+        assertTrue(last < 0.7 * loss[0] && last < 4.5, "masked-byte loss " + loss[0] + " -> " + last);
+        TesseraModel m = TesseraModel.load(tmp.resolve("text/model"));
+        assertFalse(Checkpoint.load(tmp.resolve("text")).under("head").isEmpty(), "the masked-byte head is checkpointed");
+        assertTrue(m.text.parameterCount() > 0);
     }
 }

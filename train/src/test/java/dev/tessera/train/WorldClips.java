@@ -22,9 +22,11 @@ class WorldClips implements ClipSource {
     final List<String> prompts;
     final long seed;
     final Bucket only;
+    final double fps;
     private final Map<List<Object>, Clip> cache = new ConcurrentHashMap<>();
 
-    WorldClips(Bucket only, long seed, String... prompts) {
+    WorldClips(Bucket only, long seed, double fps, String... prompts) {
+        this.fps = fps;
         this.prompts = List.of(prompts);
         this.seed = seed;
         this.only = only;
@@ -37,9 +39,10 @@ class WorldClips implements ClipSource {
 
     Clip render(String prompt, Bucket b) {
         SceneSpec spec = SceneParser.parse(prompt, seed).resolve(seed);
-        Video.Collector c = new Video.Collector(b.width(), b.height(), 8);
-        World.render(spec, new RenderOptions(b.width(), b.height(), 8, b.frames() / 8.0, seed, 2), c);
-        return new Clip(c.video().frames(), b.width(), b.height(), prompt, Captioner.caption(spec, Lang.ZH, new Random(seed)));
+        Video.Collector c = new Video.Collector(b.width(), b.height(), fps);
+        World.render(spec, new RenderOptions(b.width(), b.height(), fps, b.frames() / fps, seed, 2), c);
+        List<dev.tessera.media.Frame> crop = c.video().frames();
+        return new Clip(crop, b.width(), b.height(), prompt, Captioner.caption(spec, Lang.ZH, new Random(seed)));
     }
 
     @Override public boolean fits(Bucket b) { return only == null || b.equals(only); }

@@ -1,0 +1,108 @@
+package dev.tessera.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tessera.media.Frame;
+import dev.tessera.media.Images;
+import dev.tessera.media.Mp4Writer;
+import dev.tessera.media.Video;
+import dev.tessera.model.data.Bucket;
+import dev.tessera.model.data.Buckets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataTest {
+    @TempDir Path tmp;
+
+    static Video colourClip(int w, int h, int frames, int rgb) {
+        List<Frame> fs = new ArrayList<>();
+        for (int t = 0; t < frames; t++) {
+            int[] px = new int[w * h];
+            for (int i = 0; i < px.length; i++) px[i] = (i % w) < t * w / frames ? rgb : 0x202020;
+            fs.add(new Frame(w, h, px));
+        }
+        return new Video(w, h, 16, fs);
+    }
+
+    @Test
+    void batchesAreThePlanRegardlessOfProducerCountAndMixBuckets() throws Exception {
+        Buckets buckets = Buckets.of(new int[][] {{32, 32}, {48, 32}, {32, 48}}, new int[] {1, 5, 9});
+        BatchPlan plan = new BatchPlan(new BallSource(), buckets, 2, 0.5, 42, null);
+        List<Batch> one = new ArrayList<>(), three = new ArrayList<>();
+        try (BatchLoader a = new BatchLoader(plan, 0, 1, 2); BatchLoader b = new BatchLoader(plan, 0, 3, 4)) {
+            for (int i = 0; i < 40; i++) {
+                one.add(a.next());
+                three.add(b.next());
+            }
+        }
+        Set<Bucket> seen = new HashSet<>();
+        Set<Boolean> zh = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            assertEquals(i, one.get(i).micro());
+            assertEquals(one.get(i).bucket(), three.get(i).bucket());
+            assertArrayEquals(one.get(i).pixels().data(), three.get(i).pixels().data());
+            assertArrayEquals(one.get(i).captions(), three.get(i).captions());
+            seen.add(one.get(i).bucket());
+            for (String c : one.get(i).captions()) zh.add(c.startsWith("红"));
+        }
+        assertTrue(seen.stream().anyMatch(Bucket::isImage), "images (one-frame videos) in the mix");
+        assertTrue(seen.stream().anyMatch(b -> b.width() > b.height()) && seen.stream().anyMatch(b -> b.width() < b.height())
+                && seen.stream().anyMatch(b -> b.width() == b.height()), "all three aspects in the mix: " + seen);
+        assertTrue(seen.stream().map(Bucket::frames).distinct().count() == 3, "several durations: " + seen);
+        assertEquals(Set.of(true, false), zh, "both caption languages");
+    }
+
+    @Test
+    void folderOfCaptionedClips() throws Exception {
+        Mp4Writer.write(colourClip(64, 36, 40, 0xE02020), tmp.resolve("wide.mp4"));
+        Files.writeString(tmp.resolve("wide.txt"), "a red bar grows\n");
+        Files.writeString(tmp.resolve("wide.zh.txt"), "红色的条变长");
+        Mp4Writer.write(colourClip(32, 32, 40, 0x2020E0), tmp.resolve("nocaption.mp4"));
+        Images.writePng(colourClip(32, 32, 2, 0x20E020).frames().getLast(), tmp.resolve("still.png"));
+        Files.writeString(tmp.resolve("still.txt"), "a green half");
+        FolderSource src = new FolderSource(tmp, 8);
+        assertEquals(2, src.size());
+        assertTrue(src.describe().contains("1 without a caption"), src.describe());
+        Bucket wide = new Bucket(9, 96, 160), square = new Bucket(1, 32, 32), tall = new Bucket(9, 160, 96);
+        assertTrue(src.fits(wide));
+        assertTrue(src.fits(square));
+        assertFalse(src.fits(tall), "a 16:9 clip is not squeezed into 9:16");
+        assertFalse(src.fits(new Bucket(33, 96, 160)), "40 frames at 16 fps drawn at 8 fps give 20 frames, not 33");
+        Clip c = src.clip(3, wide, 0.3);
+        assertEquals(9, c.frames().size());
+        assertEquals(160, c.width());
+        assertEquals("红色的条变长", c.caption(true));
+        assertEquals("a red bar grows", c.caption(false));
+        Clip again = src.clip(3, wide, 0.3);
+        for (int i = 0; i < 9; i++) assertArrayEquals(c.frames().get(i).rgb(), again.frames().get(i).rgb());
+        assertEquals("a green half", src.clip(0, square, 0.0).caption(true), "falls back to the other language");
+        var e = assertThrows(IllegalArgumentException.class, () -> new FolderSource(tmp.resolve("none"), 8));
+        assertTrue(e.getMessage().contains("does not exist"));
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        e = assertThrows(IllegalArgumentException.class, () -> new FolderSource(empty, 8));
+        assertTrue(e.getMessage().contains("caption"), e.getMessage());
+    }
+
+    @Test
+    void configRejectsImpossibleValues() {
+        TrainConfig.Builder b = TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.frames(List.of(8)).build()).getMessage().contains("1 + 4k"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder()
+                .sizes(List.of("100x100")).build()).getMessage().contains("multiple of 16"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder()
+                .steps(0).build()).getMessage().contains("--steps"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainKind.parse("unet")).getMessage().contains("vae, text, dit"));
+        TrainConfig c = TrainConfig.defaults(TrainKind.VAE, "S");
+        assertEquals(c, TrainConfig.fromJson(c.toJson()));
+    }
+}
