@@ -486,15 +486,15 @@ public final class Checks {
             int vanish = 0, appear = 0, drift = 0;
             for (int t = 1; t < until; t++) {
                 boolean was = tr.present()[t - 1], is = tr.present()[t];
-                if (was && !is && !atBorder(tr.main()[t - 1])) vanish++;
-                if (!was && is && !atBorder(tr.main()[t])) appear++;
+                if (was && !is && !nearBorder(tr.main()[t - 1], 0.05)) vanish++;
+                if (!was && is && !nearBorder(tr.main()[t], 0.05)) appear++;
                 if (was && is) {
                     double ratio = tr.area()[t] / tr.area()[t - 1];
                     if ((ratio > 2.2 || ratio < 1 / 2.2) && !atBorder(tr.main()[t]) && !atBorder(tr.main()[t - 1])) drift++;
                 }
             }
             // a thing first seen late, not entering from an edge, appeared from nothing
-            if (tr.first() > 0 && !atBorder(tr.main()[tr.first()])) appear++;
+            if (tr.first() > 0 && !nearBorder(tr.main()[tr.first()], 0.1)) appear++;
             int bad = vanish + appear + drift;
             out.add(new Check(Dimension.PERMANENCE, s.obj().ref(), r3(clamp01(1 - bad / 3.0)),
                     ev("vanish", vanish, "appear", appear, "identity_jumps", drift, "frames_judged", until)));
@@ -503,6 +503,13 @@ public final class Checks {
     }
 
     static boolean atBorder(Blob b) { return b != null && b.borders() != 0; }
+
+    /** Within {@code frac} of the frame size of an edge: where things enter and leave. */
+    static boolean nearBorder(Blob b, double frac) {
+        if (b == null) return false;
+        double mx = frac * b.width(), my = frac * b.height();
+        return b.x0() < mx || b.y0() < my || b.x1() > b.width() - 1 - mx || b.y1() > b.height() - 1 - my;
+    }
 
     // ---- 7./8. cause -> effect, event order -----------------------------------------------------------------------
 
@@ -526,8 +533,15 @@ public final class Checks {
             case "paint" -> { dir = 1; for (int t = 0; t < n; t++) sig[t] = tr.present()[t] ? tr.area()[t] / (o.width * o.height) : 0; }
             case "lamp_on" -> { dir = 1; for (int t = 0; t < n; t++) sig[t] = meanLuma(o.luma[t]); }
             case "domino_chain", "knock" -> {
+                // height of everything of the subject's colour (the fallen pieces are scattered scraps, so all
+                // non-scenery components count, not only thing-like ones)
                 dir = -1;
-                for (int t = 0; t < n; t++) if (tr.present()[t]) sig[t] = (tr.bottom()[t] - tr.top()[t] + 1) / (double) o.height;
+                for (int t = 0; t < n; t++) {
+                    int top = Integer.MAX_VALUE, bot = -1;
+                    for (Blob b : o.blobs.get(t))
+                        if (!b.background() && Observation.sameColour(b.label(), s.colour()) && b.area() >= 3) { top = Math.min(top, b.y0()); bot = Math.max(bot, b.y1()); }
+                    sig[t] = bot < 0 ? 0 : (bot - top + 1) / (double) o.height;
+                }
             }
             case "footprints" -> { dir = 1; for (int t = 0; t < n; t++) sig[t] = marks(o, t); }
             default -> { return new EventTrace(e, sig, 0, 0, false, -1, "no detector for event " + e.event()); }
@@ -751,27 +765,31 @@ public final class Checks {
 
     // ---- 10. temporal consistency, 11. motion amount ------------------------------------------------------------
 
+    /**
+     * Temporal consistency: of the pixels that change visibly between frames, the share that go up then straight back
+     * down (or down then up) in consecutive frames. Smooth motion moves edges along, so few pixels reverse at once;
+     * flicker, popping texture and scrambled frames reverse most of what changes. A video with almost nothing changing
+     * has nothing to be inconsistent about (motion amount judges that).
+     */
     static List<Check> consistency(Observation o) {
         int n = o.frames, px = o.width * o.height;
-        // flicker: pixels whose brightness goes up then down (or down then up) by a visible step in consecutive frames
-        double flicker = 0;
-        int triples = 0;
+        long alt = 0, changed = 0;
         for (int t = 1; t + 1 < n; t++) {
             float[] a = o.luma[t - 1], b = o.luma[t], c = o.luma[t + 1];
-            int alt = 0;
             for (int i = 0; i < px; i++) {
                 float d1 = b[i] - a[i], d2 = c[i] - b[i];
-                if ((d1 > 0.08f && d2 < -0.08f) || (d1 < -0.08f && d2 > 0.08f)) alt++;
+                boolean ch1 = Math.abs(d1) > 0.06f, ch2 = Math.abs(d2) > 0.06f;
+                if (ch1 || ch2) changed++;
+                if (ch1 && ch2 && (d1 > 0) != (d2 > 0)) alt++;
             }
-            flicker += alt / (double) px;
-            triples++;
         }
-        flicker = triples == 0 ? 0 : flicker / triples;
+        double share = changed / (double) Math.max(1, (long) px * Math.max(1, n - 2));
+        double ratio = changed == 0 ? 0 : alt / (double) changed;
+        double score = share < 0.0005 ? 1 : clamp01(1 - (ratio - 0.3) / 0.2);
         double maxJump = 0;
         for (int t = 1; t < n; t++) maxJump = Math.max(maxJump, Math.abs(meanLuma(o.luma[t]) - meanLuma(o.luma[t - 1])));
-        double score = clamp01(1 - (flicker - 0.01) / 0.05);
         return List.of(new Check(Dimension.CONSISTENCY, "flicker", r3(score),
-                ev("alternating_pixel_share", r3(flicker), "max_global_brightness_step", r3(maxJump))));
+                ev("reversing_share_of_changes", r3(ratio), "changed_pixel_share", r3(share), "max_global_brightness_step", r3(maxJump))));
     }
 
     static List<Check> motionAmount(Facts f, Observation o) {
@@ -794,6 +812,29 @@ public final class Checks {
         double score = moving ? clamp01(energy / need) : clamp01(1 - (energy - 0.02) / 0.05);
         return List.of(new Check(Dimension.MOTION_AMOUNT, moving ? "something moves" : "nothing moves", r3(score),
                 ev("changed_pixel_share_per_frame", Math.round(energy * 1e5) / 1e5, "needed", need, "expects_motion", moving)));
+    }
+
+    /** The checks of one dimension alone (for timing them separately); language agreement needs two videos: none. */
+    public static List<Check> dimension(Dimension d, Facts f, Observation o) {
+        List<Subject> ss = subjects(f, o);
+        List<EventTrace> traces = new ArrayList<>();
+        boolean events = d == Dimension.PRESENCE || d == Dimension.ATTRIBUTES || d == Dimension.PERMANENCE
+                || d == Dimension.CAUSE_EFFECT || d == Dimension.EVENT_ORDER;
+        if (events) for (Facts.Event e : f.events()) traces.add(trace(e, f, o, ss));
+        return switch (d) {
+            case PRESENCE -> presence(f, o, ss, traces);
+            case ATTRIBUTES -> attributes(f, o, ss, traces);
+            case SPATIAL -> spatial(f, o, ss);
+            case MOTION_DIRECTION -> motion(f, o, ss);
+            case PHYSICS -> physics(f, o, ss);
+            case PERMANENCE -> permanence(f, o, ss, traces);
+            case CAUSE_EFFECT -> causeEffect(traces, o);
+            case EVENT_ORDER -> eventOrder(traces, o);
+            case CAMERA -> camera(f, o, ss);
+            case CONSISTENCY -> consistency(o);
+            case MOTION_AMOUNT -> motionAmount(f, o);
+            case LANGUAGE_AGREEMENT -> List.of();
+        };
     }
 
     /** All checks of one video except language agreement (which compares two videos). */

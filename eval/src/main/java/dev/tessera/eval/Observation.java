@@ -95,9 +95,21 @@ public final class Observation {
      */
     public List<Blob> things(int t, int colour) {
         List<Blob> out = new ArrayList<>();
-        for (Blob b : blobs.get(t)) if (!b.background() && sameColour(b.label(), colour)) out.add(b);
+        for (Blob b : blobs.get(t)) if (!b.background() && sameColour(b.label(), colour) && thingLike(b)) out.add(b);
         out.sort((a, b) -> Double.compare(weight(b), weight(a)));
         return out;
+    }
+
+    /**
+     * Rendered things are solid silhouettes standing below the top edge; scraps of sky and of ground texture that
+     * share a palette colour are ragged (low fill of their box) or hang from the top edge.
+     */
+    static boolean thingLike(Blob b) {
+        if ((b.borders() & 4) != 0 && b.borderCount() >= 2) return false;
+        // a strip across the whole frame (the sea, a far tree line) is scenery
+        if ((b.borders() & 3) == 3 || (b.borders() & 12) == 12) return false;
+        if (b.area() >= 12 && (b.fill() < 0.3 || b.compactness() < 0.25)) return false;
+        return true;
     }
 
     static double weight(Blob b) { return b.area() * (b.borders() == 0 ? 1 : 0.3); }
