@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # media tests need: Debian ffmpeg (libx264) to make B-frame samples and watermark attacks, and the official C2PA
-# validator (@contentauth/c2pa-wasm from npm, pinned in media/c2pa-validator/package-lock.json). Idempotent, quiet.
+# validator (@contentauth/c2pa-wasm) plus TrustNXT's c2pa-ts from npm, pinned in media/c2pa-validator/package-lock.json.
+# Idempotent, quiet.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DEBIAN_FRONTEND=noninteractive
@@ -16,6 +17,7 @@ command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
-if [ ! -f c2pa-validator/node_modules/@contentauth/c2pa-wasm/package.json ]; then
+if [ ! -f c2pa-validator/node_modules/@contentauth/c2pa-wasm/package.json ] \
+   || [ ! -f c2pa-validator/node_modules/@trustnxt/c2pa-ts/package.json ]; then
   (cd c2pa-validator && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

@@ -47,6 +47,27 @@ public final class Bmff {
         return boxes;
     }
 
+    /** Top-level boxes up to the first damaged one; {@code problem} says what stopped the walk (null if none). */
+    public record Walk(List<Box> boxes, String problem) {}
+
+    public static Walk topLevelLenient(byte[] data) {
+        try {
+            return new Walk(topLevel(data), null);
+        } catch (IOException e) {
+            List<Box> ok = new ArrayList<>();
+            long pos = 0;
+            while (pos + 8 <= data.length) {
+                long size = u32(data, pos);
+                int header = 8;
+                if (size == 1 && pos + 16 <= data.length) { size = u64(data, pos + 8); header = 16; }
+                if (size < header || pos + size > data.length) break;
+                ok.add(new Box(new String(data, (int) pos + 4, 4, StandardCharsets.ISO_8859_1), pos, size, header));
+                pos += size;
+            }
+            return new Walk(ok, e.getMessage());
+        }
+    }
+
     public static List<String> topLevelTypes(byte[] data) throws IOException {
         return topLevel(data).stream().map(Box::type).toList();
     }

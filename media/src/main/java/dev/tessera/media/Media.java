@@ -26,7 +26,11 @@ public final class Media {
     static String ffmpegError(int code) {
         try (BytePointer buf = new BytePointer(256)) {
             av_strerror(code, buf, 256);
-            return buf.getString() + " (" + code + ")";
+            byte[] b = new byte[256];
+            buf.get(b);
+            int n = 0;
+            while (n < b.length && b[n] != 0) n++;
+            return new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

@@ -25,8 +25,8 @@ import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * Streams frames into an H.264 MP4 (yuv420p, BT.709 limited range flagged in both the SPS VUI and the MP4 `colr`
- * box, `moov` before `mdat` so browsers start playing at once). Encodes with the openh264 encoder in bytedeco's LGPL
- * FFmpeg build (see docs/media.md for why). The file appears atomically: frames go to a temp file beside the target
+ * box, `moov` before `mdat` so browsers start playing at once). Encodes with openh264 from bytedeco's LGPL FFmpeg
+ * build, or libx264 when the GPL build is chosen (see {@link #encoder()} and docs/media.md for why). The file appears atomically: frames go to a temp file beside the target
  * and {@link #close()} renames it; {@link #abort()} (or a failure) deletes it, so no half-written MP4 is left.
  *
  * <pre>{@code
@@ -35,22 +35,39 @@ import org.bytedeco.javacpp.PointerPointer;
  * }</pre>
  */
 public final class Mp4Writer implements FrameSink {
-    /** The encoder; anything but H.264 out of it is a bug we check for (the LGPL build has no libx264). */
-    public static final String ENCODER = "libopenh264";
+    /**
+     * H.264 encoders in order of preference: libx264 where the FFmpeg build has it (bytedeco's GPL build, chosen with
+     * {@code -Dbytedeco.classifier=linux-x86_64-gpl}), else openh264 (the default LGPL build). Whichever is used, we
+     * check it really is H.264: asking the LGPL build for libx264 through a higher-level API once silently gave
+     * MPEG-4 Part 2.
+     */
+    static final String[] ENCODERS = {"libx264", "libopenh264"};
+
+    /** The H.264 encoder this build uses. */
+    public static String encoder() {
+        Media.quietFfmpegLogs();
+        for (String e : ENCODERS) {
+            AVCodec c = avcodec_find_encoder_by_name(e);
+            if (c != null && !c.isNull() && c.id() == AV_CODEC_ID_H264) return e;
+        }
+        throw new IllegalStateException("this FFmpeg build has no H.264 encoder (" + String.join(", ", ENCODERS) + ")");
+    }
 
     /**
-     * Encoder settings. {@code qpMax} bounds the quantiser (lower = better quality, bigger file); {@code bitsPerPixel}
-     * sets the rate target per pixel per frame; {@code gopSeconds} is the keyframe interval.
+     * Encoder settings. openh264: {@code qpMax} bounds the quantiser (lower = better quality, bigger file) and
+     * {@code bitsPerPixel} sets the rate target per pixel per frame. libx264: {@code crf} (constant quality, lower =
+     * better) with the "veryfast" preset. {@code gopSeconds} is the keyframe interval for both.
      */
-    public record Options(int qpMax, double bitsPerPixel, double gopSeconds) {
+    public record Options(int qpMax, double bitsPerPixel, int crf, double gopSeconds) {
         public Options {
             if (qpMax < 1 || qpMax > 51) throw new IllegalArgumentException("qpMax must be in [1, 51]: " + qpMax);
+            if (crf < 0 || crf > 51) throw new IllegalArgumentException("crf must be in [0, 51]: " + crf);
             if (!(bitsPerPixel > 0)) throw new IllegalArgumentException("bitsPerPixel must be positive: " + bitsPerPixel);
             if (!(gopSeconds > 0)) throw new IllegalArgumentException("gopSeconds must be positive: " + gopSeconds);
         }
 
         /** Visually clean output at about 0.3 bits per pixel; keeps the invisible watermark well above noise. */
-        public static Options defaults() { return new Options(26, 0.3, 2.0); }
+        public static Options defaults() { return new Options(26, 0.3, 20, 2.0); }
     }
 
     private final Path target, temp;
@@ -112,10 +129,9 @@ public final class Mp4Writer implements FrameSink {
         Media.quietFfmpegLogs();
         oc = new AVFormatContext(null);
         check(avformat_alloc_output_context2(oc, null, "mp4", temp.toString()), "allocating the MP4 muxer");
-        AVCodec codec = avcodec_find_encoder_by_name(ENCODER);
-        if (codec == null || codec.isNull()) throw new IOException("the H.264 encoder " + ENCODER + " is missing from the FFmpeg build");
-        if (codec.id() != AV_CODEC_ID_H264)
-            throw new IOException(ENCODER + " is codec id " + codec.id() + ", not H.264");
+        String encoderName = encoder();
+        AVCodec codec = avcodec_find_encoder_by_name(encoderName);
+        boolean x264 = encoderName.equals("libx264");
         stream = avformat_new_stream(oc, null);
         cc = avcodec_alloc_context3(codec);
         AVRational rate = av_d2q(fps, 100_000);
@@ -128,10 +144,12 @@ public final class Mp4Writer implements FrameSink {
         cc.time_base(timeBase);
         cc.framerate(rate);
         cc.gop_size(Math.max(1, (int) Math.round(fps * opts.gopSeconds())));
-        cc.max_b_frames(0);
-        cc.bit_rate(Math.max(64_000L, Math.round(opts.bitsPerPixel() * width * height * fps)));
-        cc.qmin(1);
-        cc.qmax(opts.qpMax());
+        if (!x264) {
+            cc.max_b_frames(0);
+            cc.bit_rate(Math.max(64_000L, Math.round(opts.bitsPerPixel() * width * height * fps)));
+            cc.qmin(1);
+            cc.qmax(opts.qpMax());
+        }
         cc.thread_count(1); // one thread: same input gives the same bytes
         // Limited-range BT.709: what browsers assume for H.264, flagged so no player has to guess.
         cc.color_range(AVCOL_RANGE_MPEG);
@@ -140,8 +158,14 @@ public final class Mp4Writer implements FrameSink {
         cc.color_trc(AVCOL_TRC_BT709);
         if ((oc.oformat().flags() & AVFMT_GLOBALHEADER) != 0) cc.flags(cc.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
         AVDictionary codecOpts = new AVDictionary(null);
-        av_dict_set(codecOpts, "rc_mode", "quality", 0);
-        av_dict_set(codecOpts, "allow_skip_frames", "0", 0);
+        if (x264) {
+            av_dict_set(codecOpts, "preset", "veryfast", 0);
+            av_dict_set(codecOpts, "crf", Integer.toString(opts.crf()), 0);
+            av_dict_set(codecOpts, "profile", "high", 0);
+        } else {
+            av_dict_set(codecOpts, "rc_mode", "quality", 0);
+            av_dict_set(codecOpts, "allow_skip_frames", "0", 0);
+        }
         int r = avcodec_open2(cc, codec, codecOpts);
         av_dict_free(codecOpts);
         check(r, "opening the H.264 encoder");

@@ -28,7 +28,7 @@ class Mp4RoundTripTest {
         assertTrue(min > 32, "min PSNR " + min);
         try (Mp4Reader r = Mp4Reader.open(out)) {
             // The LGPL build has no libx264; a request for it once silently gave MPEG-4 Part 2. Check what we got.
-            assertEquals("h264", r.info().codec());
+            assertEquals("h264", r.info().codec(), "encoder " + Mp4Writer.encoder() + " must give H.264");
             assertEquals("yuv420p", r.info().pixelFormat());
             assertEquals("tv", r.info().colorRange());
             assertEquals("bt709", r.info().colorSpace());

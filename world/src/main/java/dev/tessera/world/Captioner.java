@@ -37,6 +37,11 @@ public final class Captioner {
 
     static <T> T pick(Random r, List<T> l) { return l.get(r.nextInt(l.size())); }
 
+    /** A paint stroke that gets painted is introduced by its event sentence ("a blue paint stroke appears on the wall"). */
+    static boolean introducedByEvent(SceneSpec s, Thing t) {
+        return t.kind() == Kind.PAINT_STROKE && s.events().stream().anyMatch(e -> e.subject() == t.id());
+    }
+
     static String word(Term t, Lang lang, Random r) { return pick(r, lang == Lang.EN ? t.en() : t.zh()); }
 
     // ---- English ---------------------------------------------------------------------------------------------------
@@ -102,7 +107,7 @@ public final class Captioner {
 
         String build() {
             List<String> intro = new ArrayList<>();
-            for (Thing t : s.things()) intro.add(introduce(t));
+            for (Thing t : s.things()) if (!introducedByEvent(s, t)) intro.add(introduce(t)); // its event sentence introduces it
             if (r.nextBoolean()) java.util.Collections.shuffle(intro, r);
             List<String> out = new ArrayList<>();
             String setting = settingPhrase();
@@ -118,8 +123,25 @@ public final class Captioner {
             // a tracking shot names its subject, so it comes after the subject is introduced
             if (cam != null) { if (r.nextBoolean() || s.camera() == CameraMove.TRACKING) out.add(cam); else out.add(settingFirst ? 1 : 0, cam); }
             if (!settingFirst) out.add(cap(setting) + ".");
-            if (len == Length.LONG) out.add(cap(String.join(", ", pickSome(List.of("cinematic", "highly detailed", "soft light", "photorealistic", "beautiful lighting", "depth of field", "sharp focus"), 2))) + ".");
+            if (len == Length.LONG) {
+                out.add(flavour());
+                out.add(pick(r, List.of("The lighting is soft and warm.", "The colours are vivid.", "Shot with a shallow depth of field.", "Every detail is sharp.")));
+                out.add(cap(String.join(", ", pickSome(List.of("cinematic", "highly detailed", "soft light", "photorealistic", "beautiful lighting", "depth of field", "sharp focus"), 2))) + ".");
+            }
             return String.join(" ", out);
+        }
+
+        /** A sentence about the setting's look, in words that state no extra fact. */
+        String flavour() {
+            return switch (s.setting()) {
+                case CITY -> pick(r, List.of("Neon signs glow and reflect on the wet street.", "Colorful neon lights shimmer in the reflections."));
+                case COFFEE -> pick(r, List.of("The coffee surface ripples.", "Steam rises gently."));
+                case SNOW -> pick(r, List.of("Snow-covered trees and mountains stand in the distance.", "Snow-capped mountains rise in the distance."));
+                case BEACH -> "The sea sparkles in the distance.";
+                case GRASS -> pick(r, List.of("Trees line the horizon.", "Trees stand in the distance."));
+                case STUDIO -> "The backdrop is plain.";
+                case TABLE -> "The wooden table top catches the light.";
+            };
         }
 
         List<String> pickSome(List<String> from, int n) {
@@ -153,9 +175,10 @@ public final class Captioner {
         String clothes(List<Worn> ws) {
             List<String> items = new ArrayList<>();
             for (Worn w : ws) {
-                String item = word(w.item(), Lang.EN, r);
+                String first = w.item().en().getFirst();
+                String item = first.endsWith("s") ? first : word(w.item(), Lang.EN, r);
                 String adj = (w.colour() == null ? "" : w.colour().en().getFirst() + " ") + (w.material() == null ? "" : w.material().en().getFirst() + " ");
-                boolean pl = item.endsWith("s") || item.equals("jeans") || item.equals("shades");
+                boolean pl = List.of("boots", "sunglasses", "shades", "trousers", "pants", "jeans").contains(item);
                 items.add((pl || item.equals("lipstick") ? "" : "aeiou".indexOf((adj + item).charAt(0)) >= 0 ? "an " : "a ") + adj + item);
             }
             if (items.size() == 1) return items.getFirst();
@@ -273,7 +296,7 @@ public final class Captioner {
 
         String build() {
             List<String> intro = new ArrayList<>();
-            for (Thing t : s.things()) intro.add(introduce(t));
+            for (Thing t : s.things()) if (!introducedByEvent(s, t)) intro.add(introduce(t));
             if (r.nextBoolean()) java.util.Collections.shuffle(intro, r);
             List<String> out = new ArrayList<>();
             String setting = settingPhrase();
@@ -289,6 +312,16 @@ public final class Captioner {
             if (cam != null) { if (r.nextBoolean() || s.camera() == CameraMove.TRACKING) out.add(cam); else out.add(settingFirst ? 1 : 0, cam); }
             if (!settingFirst) out.add(setting + "。");
             if (len == Length.LONG) {
+                out.add(switch (s.setting()) {
+                    case CITY -> pick(r, List.of("霓虹灯在潮湿的街道上闪烁，倒影清晰。", "五颜六色的灯光在倒影中闪烁。"));
+                    case COFFEE -> "咖啡表面泛起涟漪。";
+                    case SNOW -> "远处是白雪覆盖的树木和雪山。";
+                    case BEACH -> "远处的大海波光粼粼。";
+                    case GRASS -> "远处是树木。";
+                    case STUDIO -> "背景简洁。";
+                    case TABLE -> "木质桌面在光线下泛着光泽。";
+                });
+                out.add(pick(r, List.of("光线柔和温暖。", "色彩鲜艳。", "浅景深。")));
                 List<String> st = new ArrayList<>(List.of("电影感十足", "光线柔和", "细节丰富", "画面清晰"));
                 java.util.Collections.shuffle(st, r);
                 out.add(st.get(0) + "，" + st.get(1) + "。");

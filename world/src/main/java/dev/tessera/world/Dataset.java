@@ -38,6 +38,8 @@ public final class Dataset {
         for (int attempt = 0; attempt < 1000; attempt++) {
             long s = attempt == 0 ? seed : seed * 0x9E3779B97F4A7C15L + attempt;
             SceneSpec spec = SceneSampler.sample(s).resolve(seed);
+            // every caption fact must be true in the clip: events that cannot finish in time are redrawn
+            if (!Stage.eventsFit(spec, config.frames / config.fps)) continue;
             boolean held = HeldOut.any(config.heldOut, spec);
             if (split == Split.HELDOUT ? held : !held) return spec;
             if (split == Split.HELDOUT && attempt > 50) return forceHeldOut(spec, config.heldOut.get((int) Math.floorMod(seed, (long) config.heldOut.size())));
@@ -54,6 +56,14 @@ public final class Dataset {
         ts.add(base);
         return new SceneSpec(Vocab.Setting.STUDIO, Vocab.TimeOfDay.DAY, ts, List.of(), List.of(), h.camera() != null ? h.camera() : Vocab.CameraMove.STATIC,
                 -1, List.of(), List.of());
+    }
+
+    /**
+     * The endless stream of samples of a split from index {@code first} on, lazily rendered. Each sample depends only
+     * on its index, so {@code .parallel()} gives the same samples using all cores.
+     */
+    public java.util.stream.Stream<Sample> stream(Split split, long first) {
+        return java.util.stream.LongStream.range(first, Split.SIZE).mapToObj(i -> sample(i, split));
     }
 
     public Sample sample(long index, Split split) {

@@ -183,7 +183,7 @@ final class Figures {
             double mx = x + lx * m * 0.35 * s + ux * 0.75 * s, my = y + uy * 0.75 * s, mz = z + lz * m * 0.35 * s + uz * 0.75 * s;
             out.add(Prim.segment(Type.CYLINDER, x + lx * m * 0.35 * s, y + 0.2 * s, z + lz * m * 0.35 * s, mx + ux * 0.5 * s, my + uy * 0.5 * s, mz + uz * 0.5 * s, 0.025 * s)
                     .colour(0x5a3a1e, Prim.MATTE).id(id));
-            out.add(Prim.box(mx, my + 0.05 * s, mz, new double[] {lx * 0.02 * s, ux * 0.35 * s, wx * 0.3 * s, 0, uy * 0.35 * s, wy * 0.3 * s, lz * 0.02 * s, uz * 0.35 * s, wz * 0.3 * s})
+            out.add(Prim.box(mx, my + 0.05 * s, mz, new double[] {lx * 0.3 * s, ux * 0.35 * s, wx * 0.02 * s, 0, uy * 0.35 * s, wy * 0.02 * s, lz * 0.3 * s, uz * 0.35 * s, wz * 0.02 * s})
                     .colour(0xeee6d2, Prim.MATTE).id(id));
         }
         out.add(Prim.box(x + lx * 0.35 * s + ux * 1.3 * s + wx * 0.1 * s, y + uy * 1.3 * s, z + lz * 0.35 * s + uz * 1.3 * s + wz * 0.1 * s,

@@ -76,6 +76,11 @@ public record SceneFacts(String setting, String time, List<ObjectFact> objects, 
         return out;
     }
 
+    /** As JSON (the schema in docs/world.md). */
+    public String toJson() {
+        try { return Truth.JSON.writeValueAsString(this); } catch (java.io.IOException e) { throw new IllegalStateException(e); }
+    }
+
     /** The facts every caption must state: drops the optional details (size, material, time of day). */
     public SceneFacts core() {
         List<ObjectFact> objs = objects.stream().map(o -> new ObjectFact(o.ref(), o.kind(), o.count(), o.colour(), null, null, o.clothing())).toList();

@@ -63,13 +63,15 @@ public final class SceneParser {
             + "across|down|up|about|around|while|by|from|as|then the|filled|full|wears|wear|wearing|is wearing|carries|carrying|holds|holding|dressed in|"
             + "creating|through|inside|along|has|have|we|see|can|each other|one another|video|clip|footage|scene|shot|view|camera|floor|ground|air|"
             + "takes place|take place|place|wall|on the wall|this|these|those|while|under|above|near|next|also|very|both|where|here|lies|sits|stands|"
-            + "creates|capturing|captures|showing|shows|of the|nearby|just|who|whose|their own|looking|setting|in a row|stand in a row|stands in a row|stay still|stays";
+            + "creates|capturing|captures|showing|shows|of the|nearby|just|who|whose|their own|looking|setting|in a row|stand in a row|stands in a row|stay still|stays|row of|a row of|line of|a line of|stand|every";
     static final String EN_STYLE = "stylish|fashionable|elegant|warm|glowing|neon|animated|city signage|signage|signs|sign|colorful|colourful|lights|light|"
             + "confidently|casually|reflective|damp|mirror|effect|beautiful|cinematic|photorealistic|realistic|closeup|close-up|close up|detailed|highly|"
             + "soft|gentle|gently|slowly|quickly|smoothly|vivid|bright|dramatic|calm|quiet|lively|festive|chinese|lunar|new year|celebration|celebrating|"
             + "celebrate|long|wooly|woolly|fur|furry|lightly|blows|blowing|wind|in the wind|snow covered|snow-covered|snow capped|snow-capped|trees|"
             + "mountains|in the distance|distance|mid|wispy|clouds|sun|high|glow|low|stunning|photography|depth of field|lighting|sharp|focus|4k|hd|"
-            + "shadows|crisp|natural|playful|happy|busy|tiny details|sparkling|shimmering|steam|rising|steaming|gleaming|traditional|red lipstick style";
+            + "shadows|crisp|natural|playful|happy|busy|tiny details|sparkling|shimmering|steam|rising|steaming|gleaming|traditional|"
+            + "colours|colors|shallow|reflect|reflections|reflected|glow|wet|surface|ripples|sea|sparkles|horizon|backdrop|plain|wooden|catches|"
+            + "atmosphere|mood|calmly|vibrant|every detail|crisp detail|rise|rises|shimmer|line";
     static final String EN_PRON_PERSON = "she|he|her|him|his";
     static final String EN_PRON_THING = "it|they|them|their";
     static final String EN_INDEF = "a|an|some";
@@ -83,10 +85,11 @@ public final class SceneParser {
 
     static final String ZH_FILLER = "的|在|上|里|中|和|与|以及|还有|是|着|了|地|得|把|被|都|到处都是|身穿|穿着|手拿|拿着|戴着|涂着|而|且|形成|也|正在|"
             + "一起|互相|旁边|之间|画面中|画面里|场景|镜头里|视频|可以看到|看到|有|它们的|她的|他的|它的|里面|面上|之中|时|同时|并且|还|从|向|墙上|镜头|摄像机|"
-            + "发生在|场景是|时间是|背景是|排成一排";
+            + "发生在|场景是|时间是|背景是|排成一排|下";
     static final String ZH_STYLE = "时尚|时髦|暖色调|霓虹灯|霓虹|动画|城市标志|标志|自信|随意|潮湿|反光|五颜六色的|五颜六色|灯光|镜面效果|镜面|效果|"
             + "庆祝|中国新年|春节|新年|农历新年|逼真的|逼真|特写|电影感十足|电影感|光线柔和|柔和|细节丰富|细节|美丽的|美丽|缓缓地|缓缓|慢慢地|慢慢|"
-            + "快速地|快速|远处|白雪覆盖的|树木|雄伟的|雪山|长长的|毛发|随风飘动|温暖的|阳光|热闹的|热闹|喜庆|传统|画面|光线|清晰|明亮的|明亮|轻轻地|轻轻";
+            + "快速地|快速|远处|白雪覆盖的|树木|雄伟的|雪山|长长的|毛发|随风飘动|温暖的|阳光|热闹的|热闹|喜庆|传统|画面|光线|清晰|明亮的|明亮|轻轻地|轻轻|"
+            + "温暖|色彩鲜艳|浅景深|闪烁|倒影|表面|泛起涟漪|大海|波光粼粼|背景|简洁|木质|泛着光泽|氛围";
     static final String ZH_PRON_PERSON = "她|他";
     static final String ZH_PRON_THING = "它|它们|他们|她们";
     static final String ZH_FIRST = "首先|先|一开始|起初";
@@ -317,7 +320,7 @@ public final class SceneParser {
         final List<String> style = new ArrayList<>();
         Setting setting; TimeOfDay time; CameraMove camera; int trackId = -1; boolean trackPending;
         // pending noun-phrase attributes
-        Colour pColour; Size pSize; Material pMaterial; Integer pCount; boolean pIndef; String pText;
+        Colour pColour; Size pSize; Material pMaterial; Integer pCount; boolean pIndef, pDef; String pText;
         // clause state
         final List<Integer> clause = new ArrayList<>();
         int zaiAt = -1;
@@ -346,7 +349,7 @@ public final class SceneParser {
                     case MATERIAL -> setMaterial((Material) t.value(), t);
                     case NUM -> { pCount = (Integer) t.value(); mark(t); }
                     case INDEF -> pIndef = true;
-                    case DEF -> pIndef = false;
+                    case DEF -> { pIndef = false; pDef = true; }
                     case CLOTHING -> wear((Clothing) t.value(), t);
                     case MOTION -> motion((Motion) t.value(), t);
                     case DIRECTION -> direction((Direction) t.value(), t);
@@ -388,7 +391,7 @@ public final class SceneParser {
 
         void setMaterial(Material m, Tok t) { pMaterial = m; mark(t); }
 
-        void clearArticle() { pIndef = false; }
+        void clearArticle() { pIndef = false; pDef = false; }
 
         void refer(int id) {
             clause.add(id);
@@ -400,7 +403,8 @@ public final class SceneParser {
             if (k == Kind.DOMINO) count = 1; // one row of dominoes
             if (count > 12) throw new ParseException("at most 12 of one thing, got " + count);
             int id = -1;
-            boolean fresh = pIndef || pCount != null || t.plural() && k != Kind.DOMINO;
+            // "a"/"two" make a new thing; "the ships" refers back; a bare plural ("ships") is new
+            boolean fresh = pIndef || pCount != null || t.plural() && !pDef && k != Kind.DOMINO;
             if (!fresh) {
                 for (int j = things.size() - 1; j >= 0; j--) {
                     B b = things.get(j);
@@ -417,7 +421,7 @@ public final class SceneParser {
             if (pColour != null) b.colour = pColour;
             if (pSize != null) b.size = pSize;
             if (pMaterial != null) b.material = pMaterial;
-            pColour = null; pSize = null; pMaterial = null; pCount = null; pIndef = false; pText = null;
+            pColour = null; pSize = null; pMaterial = null; pCount = null; pIndef = false; pDef = false; pText = null;
             clause.add(id);
             lastThing = id;
             if (k.category == Category.PERSON) lastPerson = id;
@@ -437,7 +441,7 @@ public final class SceneParser {
             int p = lastPerson;
             if (p < 0) throw new ParseException("\"" + t.text() + "\" is clothing but no person is mentioned before it");
             things.get(p).clothing.add(new Worn(c, pColour, pMaterial));
-            pColour = null; pMaterial = null; pSize = null; pCount = null; pIndef = false; pText = null;
+            pColour = null; pMaterial = null; pSize = null; pCount = null; pIndef = false; pDef = false; pText = null;
         }
 
         int subject() { return clause.isEmpty() ? -1 : clause.getLast(); }
@@ -489,7 +493,7 @@ public final class SceneParser {
             if (pendingRel != null) throw new ParseException("relation \"" + pendingRel.id().replace('_', ' ') + "\" is missing the thing it relates to");
             if (pendingMotion != null) throw new ParseException("motion \"" + pendingMotion.id() + "\" has no subject");
             if (pendingDir != null) throw new ParseException("direction \"" + pendingDir.id().replace('_', ' ') + "\" has no moving thing");
-            clause.clear(); zaiAt = -1; pIndef = false;
+            clause.clear(); zaiAt = -1; pIndef = false; pDef = false;
         }
 
         void resolveEvent(EventKind e) {

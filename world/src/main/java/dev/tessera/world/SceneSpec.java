@@ -70,7 +70,7 @@ public record SceneSpec(Setting setting, TimeOfDay time, List<Thing> things, Lis
     /** Fills every unspecified attribute from the seed; specified ones are kept. */
     public SceneSpec resolve(long seed) {
         Random rnd = new Random(seed ^ 0x5DEECE66DL);
-        Setting s = setting != null ? setting : pick(rnd, Setting.values());
+        Setting s = setting != null ? setting : defaultSetting(rnd);
         TimeOfDay t = time != null ? time : s == Setting.CITY ? TimeOfDay.NIGHT : s.outdoor() ? pick(rnd, TimeOfDay.values()) : TimeOfDay.DAY;
         List<Thing> ts = new ArrayList<>();
         for (Thing th : things) {
@@ -79,11 +79,25 @@ public record SceneSpec(Setting setting, TimeOfDay time, List<Thing> things, Lis
             Material m = th.material() != null ? th.material() : defaultMaterial(th.kind());
             List<Motion> mo = th.motions().isEmpty() ? List.of(defaultMotion(th.kind())) : th.motions();
             Direction d = th.direction();
-            if (d == null && mo.getFirst().travels() && mo.getFirst() != Motion.BOUNCE) d = pick(rnd, new Direction[] {Direction.LEFT_TO_RIGHT, Direction.RIGHT_TO_LEFT});
+            // a lone walker in a street walks down it toward the camera, like the showcase shot
+            if (d == null && s == Setting.CITY && th.kind().category == Vocab.Category.PERSON && mo.getFirst() == Motion.WALK) d = Direction.TOWARD;
+            if (d == null && mo.getFirst().travels() && mo.getFirst() != Motion.BOUNCE && th.kind().category != Vocab.Category.CROWD) d = pick(rnd, new Direction[] {Direction.LEFT_TO_RIGHT, Direction.RIGHT_TO_LEFT});
             ts.add(th.with(c, z, m, mo, d));
         }
         CameraMove cam = camera != null ? camera : CameraMove.STATIC;
         return new SceneSpec(s, t, ts, relations, events, cam, trackId, particles, style);
+    }
+
+    /** Unstated settings follow what is in the scene (mammoths in snow, a dragon dance in a night street), else the seed. */
+    private Setting defaultSetting(Random rnd) {
+        for (Thing t : things)
+            switch (t.kind()) {
+                case MAMMOTH -> { return Setting.SNOW; }
+                case DRAGON, PEDESTRIAN -> { return Setting.CITY; }
+                case SHIP -> { return Setting.COFFEE; }
+                default -> {}
+            }
+        return pick(rnd, Setting.values());
     }
 
     static Colour defaultColour(Kind k, Random rnd) {

@@ -166,6 +166,7 @@ final class Stage {
     }
 
     private boolean dependent(Thing t) {
+        for (Event e : spec.events()) if (e.agent() == t.id()) return true; // placed beside what it acts on
         for (Rel r : spec.relations())
             if (r.a() == t.id() && (r.relation() == Relation.IN_FRONT_OF || r.relation() == Relation.BEHIND || r.relation() == Relation.ON_TOP_OF)) return true;
         return false;
@@ -223,7 +224,7 @@ final class Stage {
             case EGG -> new double[] {0.25, 0.34, 0.25}; case PRISM -> new double[] {0.35, 0.3, 0.25};
             case DIAMOND -> new double[] {0.3, 0.4, 0.3}; case DISC -> new double[] {0.35, 0.06, 0.35};
             case BAR -> new double[] {0.55, 0.12, 0.15}; case TETRAHEDRON -> new double[] {0.4, 0.35, 0.4};
-            case COOKIE -> new double[] {0.3, 0.05, 0.3}; case APPLE -> new double[] {0.28, 0.28, 0.28};
+            case COOKIE -> new double[] {0.42, 0.07, 0.42}; case APPLE -> new double[] {0.28, 0.28, 0.28};
             case GLASS -> new double[] {0.16, 0.25, 0.16};
             default -> new double[] {0.3, 0.3, 0.3};
         };
@@ -255,11 +256,12 @@ final class Stage {
             }
             case COOKIE -> {
                 Prim p = Prim.cylinder(cx, cy, cz, Prim.rotAxes(R, hx, hy, hz)).colour(rgb, Prim.MATTE).id(id);
-                if (bitten) { p.biteX = 0.95; p.biteY = 0; p.biteZ = 0.45; p.biteR = 0.5; }
+                // the bite sphere is wider than the cookie is thick (in local units), so it cuts clean through the rim
+                if (bitten) { p.biteX = 2.1; p.biteY = 0; p.biteZ = 0.9; p.biteR = 2.0; }
                 out.add(p);
                 double[][] chips = {{-0.4, 0.2}, {0.1, -0.5}, {0.3, 0.3}, {-0.1, -0.05}, {-0.45, -0.4}, {0.55, -0.1}};
                 for (double[] c : chips) {
-                    if (bitten && Math.hypot(c[0] - 0.95, c[1] - 0.45) < 0.6) continue;
+                    if (bitten && Math.hypot(c[0] - 2.1, c[1] - 0.9) < 1.85) continue;
                     double lx = c[0] * hx, lz = c[1] * hz, ly = hy;
                     out.add(Prim.sphere(cx + R[0] * lx + R[1] * ly + R[2] * lz, cy + R[3] * lx + R[4] * ly + R[5] * lz, cz + R[6] * lx + R[7] * ly + R[8] * lz, 0.045 * s)
                             .colour(0x3a2212, Prim.SHINY).id(id));
@@ -302,7 +304,7 @@ final class Stage {
     /** A rigid shape or prop driven by physics (or kinematically for spin / non-round rolling). */
     final class Solid extends Actor implements Placed {
         Body body;
-        boolean kinematicRoll, spin;
+        boolean kinematicRoll, spin, floating;
         double[] path;
         double speed, baseY, yaw0;
 
@@ -319,6 +321,8 @@ final class Stage {
             body.friction = 0.5;
             body.restitution = 0.2;
             yaw0 = (rnd.nextDouble() - 0.5) * 0.6;
+            // stacked boxes share one orientation: the contact model is corner-in-box, which misses edge-on-edge
+            for (Rel r : spec.relations()) if (r.relation() == Relation.ON_TOP_OF && (r.a() == thing.id() || r.b() == thing.id())) yaw0 = 0;
             double y = baseY + h[1] * s;
             body.at(baseX, y, baseZ);
             if (!sphere) body.rotate(0, 1, 0, yaw0);
@@ -328,6 +332,7 @@ final class Stage {
                 case ROLL, SLIDE, WALK, RUN -> {
                     path = travel(thing.direction(), baseX, baseZ, range);
                     double dist = Math.hypot(path[2] - path[0], path[3] - path[1]);
+                    if (dist < 1e-6) break; // no direction: nowhere to go
                     if (m == Motion.ROLL && !sphere) { kinematicRoll = true; speed = Math.min(2.0, dist / dur); body.kinematic = true; break; }
                     body.at(path[0], y, path[1]);
                     double ux = (path[2] - path[0]) / Math.max(1e-9, dist), uz = (path[3] - path[1]) / Math.max(1e-9, dist);
@@ -358,8 +363,10 @@ final class Stage {
                     if (!sphere) body.rotate(1, 0, 0.5, 0.5);
                 }
                 case SPIN -> { spin = true; body.kinematic = true; }
+                case FLOAT -> { floating = true; body.kinematic = true; }
                 default -> {}
             }
+            if (spec.setting() == Setting.COFFEE && (m == Motion.STILL || m == Motion.FLOAT)) { floating = true; body.kinematic = true; }
             physics.add(body);
         }
 
@@ -368,7 +375,7 @@ final class Stage {
             if (agentOf != null && agentOf.event.kind() == EventKind.KNOCK) {
                 // the ball waits to the left of the tower until its event starts
                 Actor tower = actorOf(agentOf.event.subject());
-                body.at(tower.baseX - 2.4, body.y - 0, tower.baseZ);
+                body.at(tower.baseX - 1.6, body.y, tower.baseZ);
                 body.velocity(0, 0, 0).spin(0, 0, 0);
                 body.kinematic = true;
                 kinematicRoll = false; spin = false;
@@ -380,9 +387,16 @@ final class Stage {
             if (agentOf != null && body.kinematic && t >= agentOf.start) {
                 body.kinematic = false;
                 body.wake();
-                double v = 3.2;
-                body.velocity(v, 0, 0);
+                // thrown in a low arc so it strikes the middle of the tower, not just its base
+                double v = 4.0;
+                body.velocity(v, 3.0, 0);
                 if (body.shape == Body.Shape.SPHERE) body.spin(0, 0, -v / body.r);
+            }
+            if (floating) {
+                // rides the liquid surface: the same waves the renderer draws, sitting a little low in the water
+                double h = halfExtents(thing.kind())[1] * scale();
+                double wave = spec.setting() == Setting.COFFEE ? 0.06 * Math.sin(baseX * 2.2 + t * 1.8) * Math.cos(baseZ * 1.9 - t * 1.3) : 0.05 * Math.sin(t * 2.0);
+                body.y = baseY + h * 0.6 + wave + (spec.setting() == Setting.COFFEE ? 0 : 0.35);
             }
             if (kinematicRoll) {
                 double u = Math.min(1, t * speed / Math.hypot(path[2] - path[0], path[3] - path[1]));
@@ -393,6 +407,7 @@ final class Stage {
 
         double[] rotation(double t) {
             if (spin) return mul(rotY(yaw0 + t * 2.0), IDENTITY);
+            if (floating) return mul(rotY(yaw0), rotZ(0.12 * Math.sin(t * 2.1 + baseX)));
             if (kinematicRoll) {
                 double dist = Math.hypot(body.x - path[0], body.z - path[1]);
                 double sign = path[2] >= path[0] ? -1 : 1;
@@ -541,7 +556,7 @@ final class Stage {
         Paint(Thing t, int k) { super(t, k); }
         @Override void emit(View v, double t) {
             EventRun e = eventFor(thing, EventKind.PAINT);
-            double p = e == null ? 1 : Math.clamp((t - e.start) / 1.2, 0, 1);
+            double p = e == null ? 1 : Math.clamp((t - e.start) / paintTime(seconds), 0, 1);
             if (p <= 0) return;
             double len = 2.4 * p, x0 = -1.4;
             v.prims.add(Prim.box(x0 + len / 2, 1.7, WALL_Z + 0.13, new double[] {len / 2, 0, 0, 0, 0.12, 0, 0, 0, 0.02}).colour(rgb(), Prim.SHINY).id(truthIndex));
@@ -570,7 +585,7 @@ final class Stage {
         @Override void script(double t) {
             EventRun e = eventFor(thing, EventKind.DOMINO_CHAIN);
             if (e == null) return;
-            if (t >= e.start && t < e.start + DT * 1.5 && d.getFirst().tilt() < 0.01) d.getFirst().spin(0, 0, -1.5).velocity(0.45, 0.075, 0);
+            if (t >= e.start && t < e.start + DT * 1.5 && d.getFirst().tilt() < 0.01) { d.getFirst().wake(); d.getFirst().spin(0, 0, -1.5).velocity(0.45, 0.075, 0); }
             for (int i = 0; i < d.size(); i++)
                 if (fell[i] < 0 && d.get(i).tilt() > Math.toRadians(60)) {
                     fell[i] = t;
@@ -598,7 +613,7 @@ final class Stage {
         public void place(double by) {
             int n = 5;
             for (int i = 0; i < n; i++) {
-                Body b = Body.box(0.22, 0.18, 0.22, 0.5).at(baseX, 0.18 + 0.36 * i, baseZ);
+                Body b = Body.box(0.22, 0.18, 0.22, 0.3).at(baseX, 0.18 + 0.36 * i, baseZ);
                 b.friction = 0.6; b.restitution = 0.1;
                 blocks.add(physics.add(b));
             }
@@ -758,7 +773,7 @@ final class Stage {
         @Override void emit(View v, double t) {
             double[] p = pos(t);
             double ph = phase(t);
-            for (double[] f : prints) v.decals.add(new double[] {f[0], f[1], 0.12, 0.06, -f[2], 0x9aa4b8, 0.55});
+            for (double[] f : prints) v.decals.add(new double[] {f[0], f[1], 0.14, 0.07, -f[2], 0x7a8498, 0.7});
             if (thing.kind().category == Category.ANIMAL) {
                 Figures.animal(v.prims, truthIndex, thing.kind(), p[0], p[1], p[2], scale(), ph, rgb(), motion() != Motion.STILL);
                 double s = thing.kind() == Kind.MAMMOTH ? 1.6 : thing.kind() == Kind.DOG ? 0.45 : 1;
@@ -859,13 +874,42 @@ final class Stage {
     static final Figures.Look DANCER = new Figures.Look(0xe0ac84, 0x101010, 0xd8b040, 0xd8b040, 0xb02020, 0x202020, null, false, null, false, null, null, false, false);
 
     // ---- events ---------------------------------------------------------------------------------------------------
+    /** Typical duration of an event from its start to its effect (measured on the default props), seconds. */
+    static double duration(EventKind k, double seconds) {
+        return switch (k) {
+            case BITE, POP, LAMP_ON -> 0.15;
+            case SHATTER -> 0.85;
+            case FOOTPRINTS -> 0.6;
+            case PAINT -> paintTime(seconds);
+            case KNOCK -> 1.8;
+            case DOMINO_CHAIN -> 2.2;
+        };
+    }
+
+    static double paintTime(double seconds) { return Math.min(1.2, 0.3 * seconds); }
+
+    static final double MIN_GAP = 0.05;
+
+    /** True when the scene's events, one after another, can all finish inside a clip of this length. */
+    static boolean eventsFit(SceneSpec spec, double seconds) {
+        double total = MIN_GAP * (spec.events().size() + 1);
+        for (Event e : spec.events()) total += duration(e.kind(), seconds);
+        return total <= 0.95 * seconds;
+    }
+
+    /** Events one after another with equal gaps, each given its typical duration ("first ..., then ..."). */
     private void schedule() {
         int n = spec.events().size();
         if (n == 0) return;
-        double slotLen = seconds / (n + 0.4);
+        double total = 0;
+        for (Event e : spec.events()) total += duration(e.kind(), seconds);
+        double gap = Math.max(MIN_GAP, (0.95 * seconds - total) / (n + 1));
+        double t = 0;
         for (int i = 0; i < n; i++) {
             EventRun e = new EventRun(spec.events().get(i), i + 1);
-            e.start = Truth.r3(slotLen * (i + 0.3));
+            t += gap;
+            e.start = Truth.r3(t);
+            t += duration(e.event.kind(), seconds);
             events.add(e);
         }
     }
@@ -893,7 +937,7 @@ final class Stage {
                 }
             }
             case PAINT -> {
-                if (t >= e.start + 1.2) { e.end = Truth.r3(e.start + 1.2); a.state = "painted"; e.changes.add(new Truth.StateChange(Truth.r3(t), a.id, "painted")); }
+                if (t >= e.start + paintTime(seconds)) { e.end = Truth.r3(e.start + paintTime(seconds)); a.state = "painted"; e.changes.add(new Truth.StateChange(Truth.r3(t), a.id, "painted")); }
             }
             default -> {}
         }
@@ -920,7 +964,7 @@ final class Stage {
                         double sy = 2.2 + r.nextDouble() * 2, sz = z + r.nextDouble(-1, 1);
                         scenery.add(Prim.box(x - side * (w / 2 + 0.08), sy, sz, vertical ? new double[] {0.06, 0, 0, 0, 1.0, 0, 0, 0, 0.22} : new double[] {0.06, 0, 0, 0, 0.25, 0, 0, 0, 1.1})
                                 .colour(c, Prim.EMISSIVE));
-                        if (i < 4) sceneryLights.add(new double[] {x - side * (w / 2 + 0.6), sy, sz, ((c >> 16) & 255) / 255.0, ((c >> 8) & 255) / 255.0, (c & 255) / 255.0, 6});
+                        if (i < 2) sceneryLights.add(new double[] {x - side * (w / 2 + 0.6), sy, sz, ((c >> 16) & 255) / 255.0, ((c >> 8) & 255) / 255.0, (c & 255) / 255.0, 6});
                     }
             }
             case SNOW, GRASS -> {
@@ -943,7 +987,12 @@ final class Stage {
                 Prim wall = Prim.cylinder(0, 0.3, 0, new double[] {5.2, 0, 0, 0, 1.6, 0, 0, 0, 5.2}).colour(0xf4f0ea, Prim.SHINY);
                 wall.inside = true;
                 scenery.add(wall);
-                scenery.add(Prim.cylinder(0, 1.9, 0, new double[] {5.45, 0, 0, 0, 0.05, 0, 0, 0, 5.45}).colour(0xfaf8f4, Prim.SHINY));
+                // the rim: a ring of short rounded segments (no torus primitive)
+                for (int k = 0; k < 40; k++) {
+                    double a0 = 2 * Math.PI * k / 40, a1 = 2 * Math.PI * (k + 1) / 40;
+                    scenery.add(Prim.segment(Type.SPHERE, 5.3 * Math.cos(a0), 1.9, 5.3 * Math.sin(a0), 5.3 * Math.cos(a1), 1.9, 5.3 * Math.sin(a1), 0.16)
+                            .colour(0xfaf8f4, Prim.SHINY));
+                }
             }
             default -> {}
         }
@@ -963,11 +1012,15 @@ final class Stage {
     private void cameraSetup() {
         boolean big = spec.things().stream().anyMatch(t -> t.kind() == Kind.MAMMOTH || t.kind() == Kind.DRAGON || t.kind() == Kind.HORSE);
         boolean people = spec.things().stream().anyMatch(t -> t.kind().category == Category.PERSON);
-        camDist = big ? 12.5 : 6.6;
+        boolean mammoth = spec.things().stream().anyMatch(t -> t.kind() == Kind.MAMMOTH);
+        long placed = spec.things().stream().filter(t -> t.kind().category != Category.CROWD).count();
+        boolean travel = spec.things().stream().anyMatch(Stage::travels);
+        // frame tighter when there is little to show, so small clips keep their subject large
+        camDist = mammoth ? 12.5 : big ? 9.5 : placed <= 1 && !travel ? 4.6 : placed == 2 && !travel ? 5.6 : 6.6;
         camHeight = big ? 3.2 : 2.4;
         targetY = big ? 1.5 : people ? 0.9 : 0.5;
         fovY = Math.toRadians(big ? 50 : 46);
-        if (spec.setting() == Setting.COFFEE) { camDist = 7.5; camHeight = 3.2; targetY = 0.2; }
+        if (spec.setting() == Setting.COFFEE) { camDist = 4.6; camHeight = 2.3; targetY = 0.2; }
         if (spec.camera() == CameraMove.TRACKING) {
             int id = spec.trackId();
             if (id < 0) {
@@ -1024,16 +1077,20 @@ final class Stage {
             case GRASS -> v.ground = View.GROUND_GRASS;
             case BEACH -> v.ground = View.GROUND_SAND;
             case SNOW -> v.ground = View.GROUND_SNOW;
-            case CITY -> { v.ground = View.GROUND_ASPHALT; v.reflectivity = 0.5; v.light(0, 4.5, 2.5, 0xffe0c0, 9); }
-            case TABLE -> { v.ground = View.GROUND_WOOD; v.sky = View.SKY_STUDIO; v.reflectivity = 0.12; v.sun(-0.4, 0.9, 0.3); }
+            case CITY -> { v.ground = View.GROUND_ASPHALT; v.reflectivity = 0.5; v.light(0, 4.5, 3.5, 0xffe0c0, 10); }
+            case TABLE -> { v.ground = View.GROUND_WOOD; v.sky = View.SKY_STUDIO; v.sun(-0.4, 0.9, 0.3); }
             case COFFEE -> { v.ground = View.GROUND_COFFEE; v.sky = View.SKY_STUDIO; v.reflectivity = 0.3; v.waves = 1; v.sun(-0.4, 0.9, 0.35); }
         }
-        if (spec.setting().outdoor()) {
+        if (spec.setting().outdoor() && !(spec.setting() == Setting.CITY && spec.time() == Vocab.TimeOfDay.NIGHT)) {
             switch (spec.time()) {
                 case DAY -> { v.sky = View.SKY_DAY; v.sun(-0.4, 0.75, 0.35); }
                 case DUSK -> { v.sky = View.SKY_DUSK; v.sun(-0.8, 0.22, -0.5); v.sunR = 1.0; v.sunG = 0.72; v.sunB = 0.5; v.ambient = 0.42; }
                 case NIGHT -> { v.sky = View.SKY_NIGHT; v.sun(-0.3, 0.8, 0.4); v.sunR = 0.35; v.sunG = 0.36; v.sunB = 0.5; v.ambient = 0.42; }
             }
+        }
+        if (spec.setting() == Setting.CITY && spec.time() == Vocab.TimeOfDay.NIGHT) {
+            // night street: dark sky, a soft moon key and a strong fill from the signs and street lamps
+            v.sky = View.SKY_NIGHT; v.sun(-0.3, 0.8, 0.5); v.sunR = 0.5; v.sunG = 0.5; v.sunB = 0.65; v.ambient = 0.5;
         }
         for (Actor a : actors) a.emit(v, t);
         particles(v, t);

@@ -41,7 +41,8 @@ public final class Truth {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ObjectState(String id, double[] position, double[] velocity, double[] centre, int[] bbox,
-                              @JsonProperty("visible_pixels") double visiblePixels, boolean visible,
+                              @JsonProperty("visible_pixels") double visiblePixels,
+                              @JsonProperty("unoccluded_pixels") double unoccludedPixels, double visibility, boolean visible,
                               @JsonProperty("in_frame") boolean inFrame, String state) {}
 
     public record FrameInfo(int index, double t, CameraInfo camera, List<ObjectState> objects) {}

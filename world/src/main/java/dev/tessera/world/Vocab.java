@@ -189,19 +189,19 @@ public final class Vocab {
 
     public enum CameraMove implements Term {
         STATIC("the camera is static|static camera|fixed camera|locked-off camera", "镜头固定不动|固定镜头|镜头静止"),
-        PAN_LEFT("the camera pans left|the camera pans to the left|camera pans left|pans left", "镜头向左平移|镜头向左摇|向左平移"),
-        PAN_RIGHT("the camera pans right|the camera pans to the right|camera pans right|pans right", "镜头向右平移|镜头向右摇|向右平移"),
-        TILT_UP("the camera tilts up|camera tilts up|tilts up", "镜头向上倾斜|镜头上摇|向上倾斜"),
-        TILT_DOWN("the camera tilts down|camera tilts down|tilts down", "镜头向下倾斜|镜头下摇|向下倾斜"),
-        ZOOM_IN("the camera zooms in|camera zooms in|zooms in", "镜头变焦拉近|镜头拉近|变焦拉近"),
-        ZOOM_OUT("the camera zooms out|camera zooms out|zooms out", "镜头变焦拉远|镜头拉远|变焦拉远"),
-        DOLLY_IN("the camera dollies in|the camera moves closer|camera dollies in|dollies in", "镜头向前推进|镜头推近|向前推进"),
-        DOLLY_OUT("the camera dollies out|the camera pulls back|camera dollies out|dollies out", "镜头向后拉开|镜头后撤|向后拉开"),
-        ORBIT_LEFT("the camera orbits left|the camera circles left|camera orbits left|orbits left", "镜头向左环绕|镜头向左绕行|向左环绕"),
-        ORBIT_RIGHT("the camera orbits right|the camera circles right|camera orbits right|orbits right", "镜头向右环绕|镜头向右绕行|向右环绕"),
+        PAN_LEFT("the camera pans left|the camera pans to the left|camera pans left|pans left|pans to the left|pan left|pan to the left|panning left", "镜头向左平移|镜头向左摇|向左平移"),
+        PAN_RIGHT("the camera pans right|the camera pans to the right|camera pans right|pans right|pans to the right|pan right|pan to the right|panning right", "镜头向右平移|镜头向右摇|向右平移"),
+        TILT_UP("the camera tilts up|camera tilts up|tilts up|tilts upward|tilt up", "镜头向上倾斜|镜头上摇|向上倾斜"),
+        TILT_DOWN("the camera tilts down|camera tilts down|tilts down|tilts downward|tilt down", "镜头向下倾斜|镜头下摇|向下倾斜"),
+        ZOOM_IN("the camera zooms in|camera zooms in|zooms in|zoom in|zooming in", "镜头变焦拉近|镜头拉近|变焦拉近"),
+        ZOOM_OUT("the camera zooms out|camera zooms out|zooms out|zoom out|zooming out", "镜头变焦拉远|镜头拉远|变焦拉远"),
+        DOLLY_IN("the camera dollies in|the camera moves closer|camera dollies in|dollies in|dolly in|pushes in", "镜头向前推进|镜头推近|向前推进"),
+        DOLLY_OUT("the camera dollies out|the camera pulls back|camera dollies out|dollies out|dolly out|pulls back", "镜头向后拉开|镜头后撤|向后拉开"),
+        ORBIT_LEFT("the camera orbits left|the camera circles left|camera orbits left|orbits left|orbit left|circles left", "镜头向左环绕|镜头向左绕行|向左环绕"),
+        ORBIT_RIGHT("the camera orbits right|the camera circles right|camera orbits right|orbits right|orbit right|circles right", "镜头向右环绕|镜头向右绕行|向右环绕"),
         TRACKING("the camera follows|the camera tracks|tracking shot following|tracking shot of", "镜头跟随|镜头跟拍|跟拍"),
-        CRANE_UP("the camera cranes up|the camera rises|camera cranes up|cranes up", "镜头升起|镜头向上升|摇臂上升"),
-        CRANE_DOWN("the camera cranes down|the camera descends|camera cranes down|cranes down", "镜头降下|镜头向下降|摇臂下降");
+        CRANE_UP("the camera cranes up|the camera rises|camera cranes up|cranes up|crane up", "镜头升起|镜头向上升|摇臂上升"),
+        CRANE_DOWN("the camera cranes down|the camera descends|camera cranes down|cranes down|crane down", "镜头降下|镜头向下降|摇臂下降");
         private final List<String> en, zh;
         CameraMove(String en, String zh) { this.en = split(en); this.zh = split(zh); }
         public List<String> en() { return en; }

@@ -22,14 +22,23 @@ import java.util.List;
 public final class World {
     private World() {}
 
+    /** Fixed physics steps per simulated second. */
+    public static final int PHYSICS_HZ = 240;
+
     public static Truth render(SceneSpec spec, RenderOptions o, FrameSink sink) {
         return render(spec, o, sink, null);
     }
 
     public static Truth render(SceneSpec spec, RenderOptions o, FrameSink sink, String prompt) {
+        return render(spec, o, sink, prompt, true);
+    }
+
+    /** {@code cull = false} renders with the plain every-primitive-at-every-sample reference (benchmarks only). */
+    public static Truth render(SceneSpec spec, RenderOptions o, FrameSink sink, String prompt, boolean cull) {
         SceneSpec s = spec.resolve(o.seed());
         Stage stage = new Stage(s, o.seed(), o.seconds(), o.width(), o.height());
         Renderer renderer = new Renderer(o.width(), o.height(), o.antialias(), Math.max(1, stage.actors.size()));
+        renderer.cull = cull;
         Truth truth = header(s, o, stage, prompt);
         int n = o.frameCount();
         for (int f = 0; f < n; f++) {
@@ -43,7 +52,7 @@ public final class World {
         for (Stage.EventRun e : stage.events) {
             Thing sub = s.thing(e.event.subject());
             truth.events.add(new Truth.EventLog("e" + e.order, e.order, e.event.kind().id(), "t" + sub.id(),
-                    e.event.agent() < 0 ? null : "t" + e.event.agent(), e.start, e.end, e.event.kind().before(), e.event.kind().after(), List.copyOf(e.changes)));
+                    e.event.agent() < 0 ? null : "t" + e.event.agent(), e.start, e.end == null ? null : Truth.r3(e.end), e.event.kind().before(), e.event.kind().after(), List.copyOf(e.changes)));
         }
         return truth;
     }
@@ -77,7 +86,8 @@ public final class World {
             int[] box = px > 0 ? new int[] {r.bbox[4 * k], r.bbox[4 * k + 1], r.bbox[4 * k + 2] + 1, r.bbox[4 * k + 3] + 1} : null;
             boolean inFrame = uv[2] > 0 && uv[0] >= 0 && uv[0] < c.width() && uv[1] >= 0 && uv[1] < c.height();
             objs.add(new Truth.ObjectState(a.id, round(p, 1e4), round(v, 1e4), uv[2] > 0 ? new double[] {Truth.r3(uv[0]), Truth.r3(uv[1])} : null,
-                    box, Math.round(px * 100) / 100.0, px > 0, inFrame, a.state));
+                    box, Math.round(px * 100) / 100.0, Math.round(r.unoccluded[k] * 100) / 100.0,
+                    r.unoccluded[k] > 0 ? Math.round(Math.min(1, px / r.unoccluded[k]) * 1000) / 1000.0 : 0, px > 0, inFrame, a.state));
         }
         return new Truth.FrameInfo(f, Truth.r3(t), cam, objs);
     }

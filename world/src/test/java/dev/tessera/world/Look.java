@@ -16,7 +16,7 @@ public final class Look {
         int w = Integer.parseInt(args[1]), h = Integer.parseInt(args[2]);
         double secs = Double.parseDouble(args[3]);
         for (int i = 4; i < args.length; i++) {
-            SceneSpec spec = SceneParser.parse(args[i], 1);
+            SceneSpec spec = args[i].startsWith("seed:") ? SceneSampler.sample(Long.parseLong(args[i].substring(5))) : SceneParser.parse(args[i], 1);
             Video.Collector c = new Video.Collector(w, h, 4);
             long t0 = System.nanoTime();
             Truth truth = World.render(spec, new RenderOptions(w, h, 4, secs, 1, 2), c);
@@ -30,7 +30,7 @@ public final class Look {
             }
             ImageIO.write(img, "png", new File(out.toFile(), "look" + (i - 4) + ".png"));
             Files.writeString(out.resolve("look" + (i - 4) + ".json"), truth.toJson());
-            System.out.printf("%d: %d frames in %.1f ms/frame: %s%n", i - 4, n, (t1 - t0) / 1e6 / n, args[i]);
+            System.out.printf("%d: %d frames in %.1f ms/frame: %s%n   %s%n", i - 4, n, (t1 - t0) / 1e6 / n, args[i], Captioner.caption(spec.resolve(1), Lang.EN, new java.util.Random(1)));
         }
     }
 }

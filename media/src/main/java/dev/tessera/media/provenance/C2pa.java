@@ -273,7 +273,7 @@ public final class C2pa {
                          String digitalSourceType, String manifestLabel) {
         public String summary() {
             return switch (status) {
-                case VALID -> "valid (signed by " + signer + ")";
+                case VALID -> "valid (signed by " + signer + "; no trust list checked)";
                 case MISSING -> "missing (" + String.join("; ", problems) + ")";
                 case INVALID -> "invalid (" + String.join("; ", problems) + ")";
             };
@@ -284,17 +284,16 @@ public final class C2pa {
     public record GenerationRecordView(String prompt, Long seed, String model, String watermark) {}
 
     public static Report verify(byte[] file) {
-        List<Bmff.Box> boxes;
-        try {
-            boxes = Bmff.topLevel(file);
-        } catch (IOException e) {
-            return new Report(Status.MISSING, List.of(e.getMessage()), null, null, null, null);
-        }
+        Bmff.Walk walk = Bmff.topLevelLenient(file);
         Bmff.Box c2pa = null;
         int count = 0;
-        for (Bmff.Box b : boxes) if (isC2paBox(file, b)) { c2pa = b; count++; }
-        if (c2pa == null) return new Report(Status.MISSING, List.of("no C2PA manifest box in the file"), null, null, null, null);
+        for (Bmff.Box b : walk.boxes()) if (isC2paBox(file, b)) { c2pa = b; count++; }
+        if (c2pa == null) {
+            String why = walk.problem() != null ? walk.problem() : "no C2PA manifest box in the file";
+            return new Report(Status.MISSING, List.of(why), null, null, null, null);
+        }
         List<String> problems = new ArrayList<>();
+        if (walk.problem() != null) problems.add(walk.problem());
         if (count > 1) problems.add(count + " C2PA boxes (one expected)");
         GenerationRecordView view = null;
         String signer = null, dst = null, label = null;
@@ -331,7 +330,8 @@ public final class C2pa {
                 if (alabel.equals(BMFF_HASH)) {
                     sawHardBinding = true;
                     Map<?, ?> bm = asMap(Cbor.decode(cborContent(a)), BMFF_HASH);
-                    if (!(bm.get("hash") instanceof byte[] want) || !Arrays.equals(want, bmffV2Hash(file)))
+                    if (walk.problem() != null) problems.add("video data cannot be hashed: the file is damaged");
+                    else if (!(bm.get("hash") instanceof byte[] want) || !Arrays.equals(want, bmffV2Hash(file)))
                         problems.add("video data does not match the signed hash (the file was edited or re-encoded)");
                 }
                 if (alabel.equals(GenerationRecord.ASSERTION_LABEL)) {
@@ -356,7 +356,8 @@ public final class C2pa {
             if (!Long.valueOf(COSE_ALG_ES256).equals(ph.get(1L))) throw new IOException("unsupported COSE algorithm " + ph.get(1L) + " (ES256 expected)");
             List<X509Certificate> chain = certificates(ph.get((long) COSE_X5CHAIN));
             X509Certificate leaf = chain.getFirst();
-            signer = leaf.getSubjectX500Principal().getName();
+            signer = commonName(leaf.getSubjectX500Principal().getName())
+                    + (chain.size() > 1 ? ", issued by " + commonName(chain.get(1).getSubjectX500Principal().getName()) : "");
             Signature v = Signature.getInstance("SHA256withECDSAinP1363Format");
             v.initVerify(leaf.getPublicKey());
             v.update(sigStructure(prot, claimBytes));
@@ -379,6 +380,11 @@ public final class C2pa {
             problems.add("unreadable manifest: " + e.getMessage());
         }
         return new Report(problems.isEmpty() ? Status.VALID : Status.INVALID, List.copyOf(problems), view, signer, dst, label);
+    }
+
+    private static String commonName(String dn) {
+        for (String part : dn.split(",")) if (part.strip().startsWith("CN=")) return part.strip().substring(3);
+        return dn;
     }
 
     private static String str(Object o) { return o == null ? null : o.toString(); }

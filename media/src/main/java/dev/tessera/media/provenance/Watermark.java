@@ -37,8 +37,8 @@ public final class Watermark {
             CODED_BITS = PAYLOAD_BITS + CRC_BITS, REPEAT = 8, SYNC_CELLS = CELLS - CODED_BITS * REPEAT;
     /** Cells per min(width, height): the pattern's size relative to the frame. */
     public static final double CELLS_PER_SIDE = 64;
-    /** Null z-scores over the ~200k hypotheses searched peak around 4.5; 6 keeps false alarms rare, CRC does the rest. */
-    public static final double Z_THRESHOLD = 6.0;
+    /** Null z-scores (best of ~200k shifts and scales) measured at mean 4.4, max 5.7 over 200 clips; marked clips score 13+. */
+    public static final double Z_THRESHOLD = 7.0;
     public static final double DEFAULT_ALPHA = 2.5;
     private static final int Q = 2, BINS = TILE * Q, MAX_FRAMES = 48, CHASE = 6;
 

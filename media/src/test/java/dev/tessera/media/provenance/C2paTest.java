@@ -67,15 +67,17 @@ class C2paTest {
 
     // ---- the official validator (c2pa-rs compiled to WebAssembly, from npm; installed by media/ci-setup.sh)
 
-    static JsonNode officialVerdict(Path file) throws Exception {
+    static JsonNode officialVerdict(Path file) throws Exception { return verdict("validate.mjs", "@contentauth/c2pa-wasm", file); }
+
+    static JsonNode verdict(String scriptName, String pkg, Path file) throws Exception {
         Path validator = Path.of("c2pa-validator");
-        Path script = validator.resolve("validate.mjs").toAbsolutePath();
-        if (!Files.isDirectory(validator.resolve("node_modules/@contentauth/c2pa-wasm"))) {
+        Path script = validator.resolve(scriptName).toAbsolutePath();
+        if (!Files.isDirectory(validator.resolve("node_modules/" + pkg))) {
             if ("true".equals(System.getenv("CI"))) fail("C2PA validator not installed: run media/ci-setup.sh");
             org.junit.jupiter.api.Assumptions.abort("C2PA validator not installed (bash media/ci-setup.sh)");
         }
         String out = Tools.run(validator, "node", script.toString(), file.toAbsolutePath().toString());
-        System.out.println("official validator on " + file.getFileName() + ": " + out.strip());
+        System.out.println(pkg + " on " + file.getFileName() + ": " + out.strip());
         return new ObjectMapper().readTree(out.strip().lines().reduce((a, b) -> b).orElseThrow());
     }
 
@@ -96,5 +98,22 @@ class C2paTest {
         JsonNode v = officialVerdict(out);
         assertEquals("Invalid", v.get("state").asText(), v.toString());
         assertTrue(v.get("failures").toString().contains("assertion.bmffHash.mismatch"), v.toString());
+    }
+
+    /** A second, independent implementation (TrustNXT c2pa-ts, pure TypeScript) agrees. */
+    @Test void c2paTsAgrees() throws Exception {
+        byte[] s = signed();
+        Path ok = dir.resolve("ts-ok.mp4");
+        Files.write(ok, s);
+        JsonNode v = verdict("validate-c2pa-ts.mjs", "@trustnxt/c2pa-ts", ok);
+        assertTrue(v.get("valid").asBoolean(), v.toString());
+        assertTrue(v.get("codes").toString().contains("assertion.bmffHash.match"), v.toString());
+        Bmff.Box mdat = Bmff.topLevel(s).stream().filter(b -> b.type().equals("mdat")).findFirst().orElseThrow();
+        s[(int) (mdat.payload() + 10)] ^= 0x01;
+        Path bad = dir.resolve("ts-bad.mp4");
+        Files.write(bad, s);
+        JsonNode w = verdict("validate-c2pa-ts.mjs", "@trustnxt/c2pa-ts", bad);
+        assertFalse(w.get("valid").asBoolean(), w.toString());
+        assertTrue(w.get("codes").toString().contains("assertion.bmffHash.mismatch"), w.toString());
     }
 }

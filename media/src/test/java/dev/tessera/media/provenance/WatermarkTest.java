@@ -65,21 +65,41 @@ class WatermarkTest {
         assertRecovered(check("half-scale", dir.resolve("half.mp4")));
     }
 
-    /** 200 unmarked clips of varied content: count detections (must be none) and report the highest null z. */
-    @Test void falsePositivesOnUnmarkedVideos() {
+    /** Not required by the issue; measured to know the margin: half size and CRF 28 together. */
+    @Test void combinedHalfScaleAndCrf28() throws Exception {
+        TestSupport.requireTool("ffmpeg");
+        TestSupport.ffmpeg(dir, "-i", "marked.mp4", "-vf", "scale=128:128", "-c:v", "libx264", "-crf", "28", "-pix_fmt", "yuv420p", "half28.mp4");
+        Watermark.Detection d = check("half+crf28", dir.resolve("half28.mp4"));
+        if (d.detected()) assertEquals(0, d.bitErrors(PAYLOAD));
+    }
+
+    /**
+     * 200 unmarked clips of varied content and size, each through our encoder and decoder (codec blocking included):
+     * count detections (must be none) and report the null z distribution.
+     */
+    @Test void falsePositivesOnUnmarkedVideos() throws Exception {
+        int[][] sizes = {{128, 128}, {160, 96}, {192, 192}, {256, 144}};
         int hits = 0;
-        double maxZ = 0;
-        List<Double> zs = new ArrayList<>();
+        double maxZ = 0, sumZ = 0;
+        Path f = dir.resolve("unmarked.mp4");
         for (int i = 0; i < 200; i++) {
-            Video v = TestSupport.moving(128, 128, 6, 12, 1000 + i);
-            Watermark.Detection d = WM.detect(v);
+            int[] s = sizes[i % sizes.length];
+            Mp4Writer.write(TestSupport.moving(s[0], s[1], 6, 12, 1000 + i), f);
+            Watermark.Detection d = WM.detect(Mp4Reader.read(f));
             if (d.detected()) hits++;
             maxZ = Math.max(maxZ, d.z());
-            zs.add(d.z());
+            sumZ += d.z();
         }
-        double mean = zs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        System.out.printf("watermark false positives: %d/200, null z mean %.2f max %.2f%n", hits, mean, maxZ);
+        System.out.printf("watermark false positives: %d/200 (encoded clips, 4 sizes), null z mean %.2f max %.2f%n", hits, sumZ / 200, maxZ);
         assertEquals(0, hits);
+    }
+
+    @Test void markIsFaint() {
+        Video marked = WM.embed(original, PAYLOAD, Watermark.DEFAULT_ALPHA);
+        double min = 99;
+        for (int i = 0; i < original.frameCount(); i++) min = Math.min(min, TestSupport.psnr(original.frames().get(i), marked.frames().get(i)));
+        System.out.printf("watermark alpha %.1f: PSNR of marked vs original %.1f dB%n", Watermark.DEFAULT_ALPHA, min);
+        assertTrue(min > 38, "PSNR " + min);
     }
 
     @Test void otherKeyDoesNotDetect() throws Exception {

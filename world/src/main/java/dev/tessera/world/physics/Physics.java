@@ -117,9 +117,9 @@ public final class Physics {
         } else { // centre inside the box: push out along the nearest face
             double px = bx.hx - Math.abs(l[0]), py = bx.hy - Math.abs(l[1]), pz = bx.hz - Math.abs(l[2]);
             nlx = nly = nlz = 0;
-            if (px <= py && px <= pz) { nlx = Math.signum(l[0]); pen = px + s.r; }
-            else if (py <= pz) { nly = Math.signum(l[1]); pen = py + s.r; }
-            else { nlz = Math.signum(l[2]); pen = pz + s.r; }
+            if (px <= py && px <= pz) { nlx = l[0] >= 0 ? 1 : -1; pen = px + s.r; }
+            else if (py <= pz) { nly = l[1] >= 0 ? 1 : -1; pen = py + s.r; }
+            else { nlz = l[2] >= 0 ? 1 : -1; pen = pz + s.r; }
         }
         if (pen <= -SLOP) return;
         double[] n = bx.toWorldDir(nlx, nly, nlz);
@@ -128,18 +128,33 @@ public final class Physics {
         else add(bx, s, p[0], p[1], p[2], -n[0], -n[1], -n[2], pen);
     }
 
-    /** Corners of box a that lie inside box b: contact normal along b's least-penetrated face axis, b -> a. */
+    /**
+     * Corners of box a that lie inside box b. The contact normal is one face axis of b for the whole pair: the axis
+     * along which the two boxes overlap least (their centres are most separated relative to their extents), which
+     * is right for stacks (corner-on-corner ties) and for a domino leaning on the next.
+     */
     private void cornersIn(Body a, Body b) {
+        double[] d = b.toLocal(a.x, a.y, a.z);
+        double[] Ra = a.rotation(), Rb = b.rotation();
+        int axis = 0;
+        double best = Double.MAX_VALUE;
+        for (int k = 0; k < 3; k++) {
+            // a's half extent projected on b's axis k: sum_j |(Rb^T Ra)_kj| h_j
+            double proj = 0;
+            double[] ha = {a.hx, a.hy, a.hz};
+            for (int j = 0; j < 3; j++) proj += Math.abs(Rb[k] * Ra[j] + Rb[3 + k] * Ra[3 + j] + Rb[6 + k] * Ra[6 + j]) * ha[j];
+            double hb = k == 0 ? b.hx : k == 1 ? b.hy : b.hz;
+            double overlap = hb + proj - Math.abs(d[k]);
+            if (overlap < best) { best = overlap; axis = k; }
+        }
+        double sign = d[axis] >= 0 ? 1 : -1;
+        double[] n = b.toWorldDir(axis == 0 ? sign : 0, axis == 1 ? sign : 0, axis == 2 ? sign : 0);
         for (int k = 0; k < 8; k++) {
             double[] c = a.corner(k);
             double[] l = b.toLocal(c[0], c[1], c[2]);
-            double px = b.hx - Math.abs(l[0]), py = b.hy - Math.abs(l[1]), pz = b.hz - Math.abs(l[2]);
-            if (px < -SLOP || py < -SLOP || pz < -SLOP) continue;
-            double nlx = 0, nly = 0, nlz = 0, pen;
-            if (px <= py && px <= pz) { nlx = l[0] >= 0 ? 1 : -1; pen = px; }
-            else if (py <= pz) { nly = l[1] >= 0 ? 1 : -1; pen = py; }
-            else { nlz = l[2] >= 0 ? 1 : -1; pen = pz; }
-            double[] n = b.toWorldDir(nlx, nly, nlz);
+            if (b.hx - Math.abs(l[0]) < -SLOP || b.hy - Math.abs(l[1]) < -SLOP || b.hz - Math.abs(l[2]) < -SLOP) continue;
+            double h = axis == 0 ? b.hx : axis == 1 ? b.hy : b.hz;
+            double pen = h - l[axis] * sign;
             add(a, b, c[0], c[1], c[2], n[0], n[1], n[2], pen);
         }
     }

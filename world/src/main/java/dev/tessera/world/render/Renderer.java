@@ -21,8 +21,18 @@ public final class Renderer {
     private Prim[] prims = new Prim[0], mirror = new Prim[0];
     /** Per object id: visible output-pixel count (fractional, from samples) and bbox. Sized by {@link #maxIds}. */
     public final double[] pixels;
+    /** Per object id: output-pixel coverage as if nothing occluded it (on screen only), for the visibility fraction. */
+    public final double[] unoccluded;
+    private final int[] covStamp;
+    private int stampBase;
     public final int[] bbox;
     public final int maxIds;
+
+    /**
+     * Screen-rectangle culling (on by default). Off, every primitive is ray-cast at every sample: the plain
+     * reference the benchmark compares against (same pixels, slower).
+     */
+    public boolean cull = true;
 
     public Renderer(int width, int height, int ss, int maxIds) {
         if (width <= 0 || height <= 0 || width > 8192 || height > 8192) throw new IllegalArgumentException("bad size " + width + "x" + height);
@@ -35,6 +45,8 @@ public final class Renderer {
         prim = new int[n]; tprim = new int[n]; rprim = new int[n];
         cr = new float[n]; cg = new float[n]; cb = new float[n];
         pixels = new double[maxIds];
+        unoccluded = new double[maxIds];
+        covStamp = new int[n];
         bbox = new int[maxIds * 4];
     }
 
@@ -57,7 +69,13 @@ public final class Renderer {
         java.util.Arrays.fill(tdepth, Float.POSITIVE_INFINITY);
         java.util.Arrays.fill(prim, -1);
         java.util.Arrays.fill(tprim, -1);
+        java.util.Arrays.fill(unoccluded, 0);
+        // stamps are (frame base + object id + 1): no clearing between frames; an object's primitives are contiguous
+        if (stampBase > Integer.MAX_VALUE - 2 * (maxIds + 2)) { java.util.Arrays.fill(covStamp, 0); stampBase = 0; }
+        stampBase += maxIds + 2;
         for (int i = 0; i < prims.length; i++) splat(prims[i], i, false);
+        double w = 1.0 / (ss * ss);
+        for (int k = 0; k < maxIds; k++) unoccluded[k] *= w;
         boolean reflect = v.reflectivity > 0 && camY > 0;
         if (reflect) {
             mirror = new Prim[prims.length];
@@ -75,12 +93,15 @@ public final class Renderer {
 
     // ---- coverage ----------------------------------------------------------------------------------------------
     private void splat(Prim p, int index, boolean mirrored) {
-        // screen rectangle from the 8 corners of the bounding cube
         double r = p.radius;
         double minU = Double.MAX_VALUE, maxU = -Double.MAX_VALUE, minV = Double.MAX_VALUE, maxV = -Double.MAX_VALUE;
-        boolean full = false;
+        boolean full = !cull;
+        // screen rectangle from the 8 corners of the primitive's oriented bounding box (local [-1,1]^3 through A)
+        double[] A = p.a;
         for (int k = 0; k < 8 && !full; k++) {
-            double px = p.cx + ((k & 1) == 0 ? -r : r) - camX, py = p.cy + ((k & 2) == 0 ? -r : r) - camY, pz = p.cz + ((k & 4) == 0 ? -r : r) - camZ;
+            double sx = (k & 1) == 0 ? -1 : 1, sy = (k & 2) == 0 ? -1 : 1, sz = (k & 4) == 0 ? -1 : 1;
+            double px = p.cx + A[0] * sx + A[1] * sy + A[2] * sz - camX, py = p.cy + A[3] * sx + A[4] * sy + A[5] * sz - camY,
+                    pz = p.cz + A[6] * sx + A[7] * sy + A[8] * sz - camZ;
             double zc = px * fX + py * fY + pz * fZ;
             if (zc < 1e-3) { full = true; break; }
             double u = pcx + focal * (px * rX + py * rY + pz * rZ) / zc, vv = pcy - focal * (px * uX + py * uY + pz * uZ) / zc;
@@ -90,7 +111,7 @@ public final class Renderer {
         if (full) {
             // everything behind the camera: skip; otherwise scan the whole screen
             double dx = p.cx - camX, dy = p.cy - camY, dz = p.cz - camZ;
-            if (dx * fX + dy * fY + dz * fZ < -r) return;
+            if (cull && dx * fX + dy * fY + dz * fZ < -r) return;
             x0 = 0; y0 = 0; x1 = sw - 1; y1 = sh - 1;
         } else {
             x0 = Math.max(0, (int) Math.floor(minU)); x1 = Math.min(sw - 1, (int) Math.ceil(maxU));
@@ -108,6 +129,9 @@ public final class Renderer {
         float[] nxB = mirrored ? rnx : glass ? tnx : nx, nyB = mirrored ? rny : glass ? tny : ny, nzB = mirrored ? rnz : glass ? tnz : nz;
         int[] pBuf = mirrored ? rprim : glass ? tprim : prim;
         double inv = 1 / focal;
+        int oid = p.objectId;
+        boolean count = !mirrored && oid >= 0 && oid < maxIds;
+        int stamp = stampBase + oid + 1;
         for (int y = y0; y <= y1; y++) {
             double v = (y + 0.5 - pcy) * inv;
             double bx = lfx - v * lux, by = lfy - v * luy, bz = lfz - v * luz;
@@ -117,6 +141,7 @@ public final class Renderer {
                 double dx = bx + u * lrx, dy = by + u * lry, dz = bz + u * lrz;
                 if (!intersect(p, lox, loy, loz, dx, dy, dz)) continue;
                 int i = row + x;
+                if (count && covStamp[i] != stamp) { covStamp[i] = stamp; unoccluded[oid]++; }
                 // hitT is the ray parameter along the (unnormalised) camera ray, so it compares as depth along forward
                 if (hitT < dBuf[i]) {
                     if (mirrored) {
@@ -159,6 +184,12 @@ public final class Renderer {
                     if (disc < 0) return false;
                     double s = Math.sqrt(disc);
                     s0 = (-b - s) / a; s1 = (-b + s) / a;
+                }
+                if (p.inside) { // an open tube seen from inside (a cup wall): no caps
+                    double yy = oy + s1 * dy;
+                    if (yy < -1 || yy > 1 || s1 <= 1e-4) return false;
+                    hitT = s1; hnx = -(ox + s1 * dx); hny = 0; hnz = -(oz + s1 * dz);
+                    return true;
                 }
                 double y0, y1;
                 if (Math.abs(dy) < 1e-12) {
@@ -212,51 +243,79 @@ public final class Renderer {
     // ---- shading -----------------------------------------------------------------------------------------------
     private final double[] col = new double[3];
 
+    /**
+     * Shades every sample, but where all ss x ss samples of a pixel see the same surface (same primitive, same glass
+     * in front, same reflected primitive) it shades one and copies it: anti-aliasing costs extra only on edges.
+     */
     private void shadeAll(boolean reflect) {
+        for (int py = 0; py < height; py++)
+            for (int px = 0; px < width; px++) {
+                int i0 = (py * ss) * sw + px * ss;
+                boolean uniform = true;
+                int p0 = prim[i0], t0 = front(i0), r0 = reflect && p0 < 0 ? rprim[i0] : -2;
+                for (int sy = 0; sy < ss && uniform; sy++)
+                    for (int sx = 0; sx < ss; sx++) {
+                        int i = i0 + sy * sw + sx;
+                        if (prim[i] != p0 || front(i) != t0 || (reflect && p0 < 0 && rprim[i] != r0)) { uniform = false; break; }
+                    }
+                if (uniform) {
+                    // shade the sample nearest the pixel centre and copy
+                    int c = ss / 2;
+                    int ic = i0 + c * sw + c;
+                    shadeSample(px * ss + c, py * ss + c, ic, reflect);
+                    float r = (float) col[0], g = (float) col[1], b = (float) col[2];
+                    for (int sy = 0; sy < ss; sy++)
+                        for (int sx = 0; sx < ss; sx++) { int i = i0 + sy * sw + sx; cr[i] = r; cg[i] = g; cb[i] = b; }
+                } else
+                    for (int sy = 0; sy < ss; sy++)
+                        for (int sx = 0; sx < ss; sx++) {
+                            int i = i0 + sy * sw + sx;
+                            shadeSample(px * ss + sx, py * ss + sy, i, reflect);
+                            cr[i] = (float) col[0]; cg[i] = (float) col[1]; cb[i] = (float) col[2];
+                        }
+            }
+    }
+
+    private int front(int i) { return tprim[i] >= 0 && tdepth[i] < depth[i] ? tprim[i] : -1; }
+
+    private void shadeSample(int x, int y, int i, boolean reflect) {
         View v = view;
         double inv = 1 / focal;
-        for (int y = 0; y < sh; y++) {
-            double vv = (y + 0.5 - pcy) * inv;
-            for (int x = 0; x < sw; x++) {
-                double u = (x + 0.5 - pcx) * inv;
-                double dx = fX - vv * uX + u * rX, dy = fY - vv * uY + u * rY, dz = fZ - vv * uZ + u * rZ;
-                int i = y * sw + x;
-                int pi = prim[i];
-                if (pi >= 0) {
-                    double t = depth[i];
-                    shadeSurface(prims[pi], camX + t * dx, camY + t * dy, camZ + t * dz, nx[i], ny[i], nz[i], dx, dy, dz);
-                } else if (dy < 0 && camY > 0) {
-                    double t = -camY / dy;
-                    double gx = camX + t * dx, gz = camZ + t * dz;
-                    shadeGround(gx, gz, t * Math.sqrt(dx * dx + dy * dy + dz * dz), dx, dy, dz);
-                    if (reflect) {
-                        int ri = i;
-                        if (v.waves > 0) { // ripples displace the reflection lookup
-                            int off = (int) Math.round(ss * 1.5 * Math.sin(gx * 3.1 + v.time * 2.3) * Math.cos(gz * 2.7 - v.time * 1.7));
-                            int yy = Math.clamp(y + off, 0, sh - 1);
-                            ri = yy * sw + x;
-                        }
-                        double gr = col[0], gg = col[1], gb = col[2];
-                        int rp = rprim[ri];
-                        double k = v.reflectivity;
-                        if (rp >= 0) {
-                            double t2 = rdepth[ri];
-                            double ex = camX + t2 * dx, ey = camY + t2 * dy, ez = camZ + t2 * dz;
-                            shadeSurface(mirror[rp], ex, ey, ez, rnx[ri], rny[ri], rnz[ri], dx, dy, dz);
-                        } else {
-                            skyColour(dx, -dy, dz);
-                            k *= 0.6;
-                        }
-                        col[0] = gr * (1 - k) + col[0] * k; col[1] = gg * (1 - k) + col[1] * k; col[2] = gb * (1 - k) + col[2] * k;
-                    }
-                } else skyColour(dx, dy, dz);
-                int tp = tprim[i];
-                if (tp >= 0 && tdepth[i] < depth[i]) {
-                    double t = tdepth[i];
-                    glassOver(prims[tp], camX + t * dx, camY + t * dy, camZ + t * dz, tnx[i], tny[i], tnz[i], dx, dy, dz);
+        double vv = (y + 0.5 - pcy) * inv, u = (x + 0.5 - pcx) * inv;
+        double dx = fX - vv * uX + u * rX, dy = fY - vv * uY + u * rY, dz = fZ - vv * uZ + u * rZ;
+        int pi = prim[i];
+        if (pi >= 0) {
+            double t = depth[i];
+            shadeSurface(prims[pi], camX + t * dx, camY + t * dy, camZ + t * dz, nx[i], ny[i], nz[i], dx, dy, dz);
+        } else if (dy < 0 && camY > 0) {
+            double t = -camY / dy;
+            double gx = camX + t * dx, gz = camZ + t * dz;
+            shadeGround(gx, gz, t * Math.sqrt(dx * dx + dy * dy + dz * dz), dx, dy, dz);
+            if (reflect) {
+                int ri = i;
+                if (v.waves > 0) { // ripples displace the reflection lookup
+                    int off = (int) Math.round(ss * 1.5 * Math.sin(gx * 3.1 + v.time * 2.3) * Math.cos(gz * 2.7 - v.time * 1.7));
+                    int yy = Math.clamp(y + off, 0, sh - 1);
+                    ri = yy * sw + x;
                 }
-                cr[i] = (float) col[0]; cg[i] = (float) col[1]; cb[i] = (float) col[2];
+                double gr = col[0], gg = col[1], gb = col[2];
+                int rp = rprim[ri];
+                double k = v.reflectivity;
+                if (rp >= 0) {
+                    double t2 = rdepth[ri];
+                    double ex = camX + t2 * dx, ey = camY + t2 * dy, ez = camZ + t2 * dz;
+                    shadeSurface(mirror[rp], ex, ey, ez, rnx[ri], rny[ri], rnz[ri], dx, dy, dz);
+                } else {
+                    skyColour(dx, -dy, dz);
+                    k *= 0.6;
+                }
+                col[0] = gr * (1 - k) + col[0] * k; col[1] = gg * (1 - k) + col[1] * k; col[2] = gb * (1 - k) + col[2] * k;
             }
+        } else skyColour(dx, dy, dz);
+        int tp = tprim[i];
+        if (tp >= 0 && tdepth[i] < depth[i]) {
+            double t = tdepth[i];
+            glassOver(prims[tp], camX + t * dx, camY + t * dy, camZ + t * dz, tnx[i], tny[i], tnz[i], dx, dy, dz);
         }
     }
 
@@ -330,7 +389,7 @@ public final class Renderer {
         double fade = Math.max(0, 1 - dist / 28);
         switch (v.ground) {
             case View.GROUND_GRASS -> {
-                double n = noise(gx * 3, gz * 3) * 0.6 + noise(gx * 0.7, gz * 0.7) * 0.4;
+                double n = noise(gx * 2.2, gz * 2.2);
                 r = 0.22 + 0.12 * n * fade; g = 0.48 + 0.18 * n * fade; b = 0.16 + 0.05 * n;
             }
             case View.GROUND_SAND -> {
@@ -393,8 +452,8 @@ public final class Renderer {
         }
         r *= lr * shade; g *= lg * shade; b *= lb * shade;
         // distance haze toward the horizon colour
-        double haze = Math.min(1, dist / 60);
-        if (haze > 0) {
+        if (dist > 25) {
+            double haze = Math.min(1, (dist - 25) / 60);
             double hr = r, hg = g, hb = b;
             skyColour(dx, 0.02, dz);
             r = hr + (col[0] - hr) * haze; g = hg + (col[1] - hg) * haze; b = hb + (col[2] - hb) * haze;
@@ -482,6 +541,8 @@ public final class Renderer {
         int[] out = new int[width * height];
         java.util.Arrays.fill(pixels, 0);
         for (int k = 0; k < maxIds; k++) { bbox[4 * k] = Integer.MAX_VALUE; bbox[4 * k + 1] = Integer.MAX_VALUE; bbox[4 * k + 2] = -1; bbox[4 * k + 3] = -1; }
+        int[] objOf = new int[prims.length];
+        for (int k = 0; k < prims.length; k++) { int id = prims[k].objectId; objOf[k] = id < maxIds ? id : -1; }
         double w = 1.0 / (ss * ss);
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++) {
@@ -491,10 +552,9 @@ public final class Renderer {
                     for (int sx = 0; sx < ss; sx++) {
                         int i = row + sx;
                         r += cr[i]; g += cg[i]; b += cb[i];
-                        int id = -1;
-                        if (tprim[i] >= 0 && tdepth[i] < depth[i]) id = prims[tprim[i]].objectId;
-                        else if (prim[i] >= 0) id = prims[prim[i]].objectId;
-                        if (id >= 0 && id < maxIds) {
+                        int tp = tprim[i], pp = prim[i];
+                        int id = tp >= 0 && tdepth[i] < depth[i] ? objOf[tp] : pp >= 0 ? objOf[pp] : -1;
+                        if (id >= 0) {
                             pixels[id] += w;
                             int k = 4 * id;
                             if (x < bbox[k]) bbox[k] = x;
