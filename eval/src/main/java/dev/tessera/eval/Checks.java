@@ -90,6 +90,11 @@ public final class Checks {
         };
     }
 
+    /** Things built of separate parts (tower blocks, a row of dominoes) are tracked as the union of their pieces. */
+    static boolean multipart(String kind) { return kind.equals("tower") || kind.equals("domino"); }
+
+    static int trackCount(Obj ob) { return multipart(ob.kind()) ? 12 : ob.count(); }
+
     /** Kinds whose look is not one palette colour (people, glass): not looked for unless a colour is stated. */
     static boolean colourless(String kind) {
         return switch (kind) { case "person", "woman", "man", "pedestrian", "glass", "paint_stroke" -> true; default -> false; };
@@ -100,7 +105,7 @@ public final class Checks {
         java.util.Set<Integer> stated = colours(f);
         for (Obj ob : f.objects()) {
             int c = colourOf(ob);
-            if (c >= 0) { out.add(new Subject(ob, c, o.track(ob.ref(), c, ob.count()))); continue; }
+            if (c >= 0) { out.add(new Subject(ob, c, o.track(ob.ref(), c, trackCount(ob)))); continue; }
             Subject best = null;
             double bestMass = 0;
             List<String> cands = typicalColours(ob.kind());
@@ -109,7 +114,7 @@ public final class Checks {
             for (String name : cands) {
                 int k = ColourModel.index(name);
                 if (stated.contains(k)) continue; // that colour belongs to a thing the prompt names
-                Track tr = o.track(ob.ref(), k, ob.count());
+                Track tr = o.track(ob.ref(), k, trackCount(ob));
                 double mass = 0;
                 for (int t = 0; t < o.frames; t++) if (tr.present()[t]) mass += Math.sqrt(tr.area()[t]);
                 if (mass > bestMass * 1.0001) { bestMass = mass; best = new Subject(ob, k, tr); }
@@ -140,8 +145,10 @@ public final class Checks {
     static int stableUntil(Facts f, String ref, int frames, List<EventTrace> traces) {
         int until = frames;
         for (EventTrace tr : traces)
-            if (tr.event().subject().equals(ref) && tr.onset() > 0) until = Math.min(until, Math.max(2, tr.onset() - 1));
-        return until;
+            if (tr.event().subject().equals(ref) && tr.onset() > 0) until = Math.min(until, Math.max(2, Math.min(tr.onset(), tr.start()) - 1));
+        // never judge on a sliver of the clip: an "event" found in the first frames of an unrelated video would
+        // otherwise excuse the thing from being there at all
+        return Math.max(until, Math.min(frames, Math.max(4, frames / 8)));
     }
 
     // ---- 1. presence and count ----------------------------------------------------------------------------------
@@ -156,10 +163,11 @@ public final class Checks {
                 counts.add(s.track().components()[t]);
             }
             double frac = seen / (double) until;
-            double score = clamp01(frac / 0.6);
+            // seen most of the time (a thing may leave the frame); a colour scrap glimpsed now and then is not a thing
+            double score = clamp01((frac - 0.25) / 0.45);
             int want = s.obj().count();
             int median = median(counts);
-            if (want > 1) score *= clamp01(1 - Math.abs(median - want) / (double) want);
+            if (want > 1 && !multipart(s.obj().kind())) score *= clamp01(1 - Math.abs(median - want) / (double) want);
             out.add(new Check(Dimension.PRESENCE, s.obj().ref() + (want > 1 ? " x" + want : ""), r3(score),
                     ev("colour", ColourModel.PALETTE[s.colour()].id(), "frames_seen", seen, "frames_judged", until,
                             "median_components", median, "expected_count", want)));
@@ -368,15 +376,17 @@ public final class Checks {
 
     // ---- 5. physics ---------------------------------------------------------------------------------------------
 
-    static List<Check> physics(Facts f, Observation o, List<Subject> ss) {
+    static List<Check> physics(Facts f, Observation o, List<Subject> ss, List<EventTrace> traces) {
         List<Check> out = new ArrayList<>();
         for (Subject s : ss) {
             Track tr = s.track();
             if (tr.presentCount() < 3) continue;
             // no teleports: a thing does not jump further in one frame than a quarter of the frame, nor 5x its usual step
             List<Double> stepLen = new ArrayList<>();
-            // steps where the thing is cut by the frame edge are left out: its visible part's centre jumps as it enters
-            for (int t = 0; t + 1 < o.frames; t++)
+            // steps where the thing is cut by the frame edge are left out (its visible part's centre jumps as it
+            // enters), and so are the frames after an event changed its look (a lamp's lit shade, a toppled tower)
+            int until = stableUntil(f, s.obj().ref(), o.frames, traces);
+            for (int t = 0; t + 1 < until; t++)
                 if (tr.present()[t] && tr.present()[t + 1] && !atBorder(tr.main()[t]) && !atBorder(tr.main()[t + 1])) {
                     double[] d = o.relativeMotion(tr, t, t + 1);
                     stepLen.add(Math.hypot(d[0], d[1]));
@@ -514,7 +524,15 @@ public final class Checks {
     // ---- 7./8. cause -> effect, event order -----------------------------------------------------------------------
 
     /** The state signal of one event from pixels, and the onset found in it. */
-    record EventTrace(Facts.Event event, double[] signal, double before, double after, boolean effect, int onset, String reason) {}
+    record EventTrace(Facts.Event event, double[] signal, double before, double after, boolean effect, int onset, String reason) {
+        /** First frame that has moved a fifth of the way from the before level toward the after level. */
+        int start() {
+            if (!effect) return -1;
+            for (int t = 0; t < signal.length; t++)
+                if (!Double.isNaN(signal[t]) && Math.abs(signal[t] - before) > 0.2 * Math.abs(after - before)) return t;
+            return onset;
+        }
+    }
 
     static EventTrace trace(Facts.Event e, Facts f, Observation o, List<Subject> ss) {
         Subject s = subject(ss, e.subject());
@@ -818,7 +836,7 @@ public final class Checks {
     public static List<Check> dimension(Dimension d, Facts f, Observation o) {
         List<Subject> ss = subjects(f, o);
         List<EventTrace> traces = new ArrayList<>();
-        boolean events = d == Dimension.PRESENCE || d == Dimension.ATTRIBUTES || d == Dimension.PERMANENCE
+        boolean events = d == Dimension.PRESENCE || d == Dimension.ATTRIBUTES || d == Dimension.PERMANENCE || d == Dimension.PHYSICS
                 || d == Dimension.CAUSE_EFFECT || d == Dimension.EVENT_ORDER;
         if (events) for (Facts.Event e : f.events()) traces.add(trace(e, f, o, ss));
         return switch (d) {
@@ -826,7 +844,7 @@ public final class Checks {
             case ATTRIBUTES -> attributes(f, o, ss, traces);
             case SPATIAL -> spatial(f, o, ss);
             case MOTION_DIRECTION -> motion(f, o, ss);
-            case PHYSICS -> physics(f, o, ss);
+            case PHYSICS -> physics(f, o, ss, traces);
             case PERMANENCE -> permanence(f, o, ss, traces);
             case CAUSE_EFFECT -> causeEffect(traces, o);
             case EVENT_ORDER -> eventOrder(traces, o);
@@ -847,7 +865,7 @@ public final class Checks {
         out.addAll(attributes(f, o, ss, traces));
         out.addAll(spatial(f, o, ss));
         out.addAll(motion(f, o, ss));
-        out.addAll(physics(f, o, ss));
+        out.addAll(physics(f, o, ss, traces));
         out.addAll(permanence(f, o, ss, traces));
         out.addAll(causeEffect(traces, o));
         out.addAll(eventOrder(traces, o));
