@@ -1,16 +1,350 @@
 package dev.tessera.cli.bench;
 
 import dev.tessera.cli.ExitCodeException;
+import dev.tessera.engine.F;
+import dev.tessera.engine.Rng;
+import dev.tessera.engine.Tensor;
+import dev.tessera.engine.kernels.Attention;
+import dev.tessera.engine.kernels.AttentionShape;
+import dev.tessera.engine.kernels.Conv;
+import dev.tessera.engine.kernels.ConvShape;
+import dev.tessera.engine.kernels.FmaPeak;
+import dev.tessera.engine.kernels.HeadLayout;
+import dev.tessera.engine.kernels.Kernels;
+import dev.tessera.engine.kernels.Parallel;
+import dev.tessera.engine.kernels.Sgemm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Placeholder until issue #2 lands: says so honestly and exits non-zero. */
-@Command(name = "engine", description = "(not available yet: issue #2)")
+/**
+ * {@code ./tessera bench engine [--json]}: the engine's speed in one run — the FMA peak probe, SGEMM, fused attention,
+ * conv3d and one diffusion-transformer block, each on 1 thread and on all threads. Every number is the median of
+ * several timed repetitions after warm-up (wall clock). The machine's load average is printed with the results:
+ * on a shared machine the numbers drop with it, so compare ratios taken in the same run (e.g. SGEMM / peak).
+ */
+@Command(name = "engine", description = "Engine kernels: FMA peak, SGEMM, attention, conv3d, DiT block (1 thread and all threads).")
 public final class EngineBench implements Callable<Integer> {
-    @Option(names = "--json") boolean json;
+    @Option(names = "--json", description = "End with one JSON object on the last line.") boolean json;
 
-    @Override public Integer call() {
-        throw new ExitCodeException(3, "'bench engine' is not available yet in this build (issue #2)");
+    @Option(names = "--quick", description = "One repetition per item and smaller sizes where it matters (a smoke test; numbers are not comparable).")
+    boolean quick;
+
+    @Option(names = "--threads", description = "Thread count for the 'all threads' runs (default: available cores).")
+    Integer threads;
+
+    private final Map<String, Object> out = new LinkedHashMap<>();
+    private final List<String> lines = new ArrayList<>();
+    private long start;
+    private int item, items;
+
+    @Override
+    public Integer call() {
+        int all = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (all < 1) throw new ExitCodeException(2, "--threads must be >= 1, got " + all);
+        if (Kernels.reference())
+            throw new ExitCodeException(2, "bench engine measures the fast kernels; unset tessera.reference / TESSERA_REFERENCE");
+        int oldThreads = Parallel.threads();
+        start = System.nanoTime();
+        items = 11;
+        out.put("threads_all", all);
+        out.put("load_avg_1m_start", loadAverage());
+        try {
+            peak(all);
+            sgemm(all);
+            attention(all);
+            conv3d(all);
+            ditBlock(all);
+        } finally {
+            Parallel.setThreads(oldThreads);
+        }
+        out.put("load_avg_1m_end", loadAverage());
+        out.put("seconds", round((System.nanoTime() - start) / 1e9));
+        for (String l : lines) System.out.println(l);
+        System.out.printf(Locale.ROOT, "load average (1 min) %s at start, %s at end; %d cores; %.0f s%n",
+                out.get("load_avg_1m_start"), out.get("load_avg_1m_end"), Runtime.getRuntime().availableProcessors(),
+                (System.nanoTime() - start) / 1e9);
+        if (json) System.out.println(toJson(out));
+        return 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private void peak(int all) {
+        long iters = quick ? 2_000_000L : 20_000_000L;
+        progress("FMA peak probe, 1 thread");
+        FmaPeak.gflops(1, iters); // warm-up (JIT)
+        double[] cpuRates = new double[5];
+        int[] r = {0};
+        double p1 = median(5, () -> {
+            long c0 = CPU.getCurrentThreadCpuTime();
+            double g = FmaPeak.gflops(1, iters);
+            cpuRates[r[0]++] = FmaPeak.flops(iters) / (CPU.getCurrentThreadCpuTime() - c0);
+            return g;
+        });
+        Arrays.sort(cpuRates);
+        out.put("peak_cpu_gflops_1t", round(cpuRates[2]));
+        progress("FMA peak probe, " + all + " threads");
+        double pa = median(5, () -> FmaPeak.gflops(all, iters));
+        out.put("peak_gflops_1t", round(p1));
+        out.put("peak_gflops_all", round(pa));
+        lines.add(String.format(Locale.ROOT, "FMA peak            %8.1f GFLOP/s (1 thread)   %8.1f GFLOP/s (%d threads)", p1, pa, all));
+    }
+
+    private void sgemm(int all) {
+        int[][] shapes = quick ? new int[][] {{512, 512, 512}, {1024, 1024, 1024}, {2048, 2048, 2048}, {1024, 1536, 384}}
+                : new int[][] {{512, 512, 512}, {1024, 1024, 1024}, {2048, 2048, 2048}, {4096, 1536, 384}};
+        String[] keys = {"512", "1024", "2048", "4096x384x1536"};
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (int s = 0; s < shapes.length; s++) {
+            int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+            float[] a = random(rnd, m * k), b = random(rnd, k * n), c = new float[m * n];
+            double flops = 2.0 * m * n * k;
+            Runnable op = () -> Sgemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+            progress("SGEMM " + label(m, n, k));
+            double g1 = rate(1, flops, m >= 2048 ? 3 : 5, op);
+            out.put("sgemm_cpu_gflops_1t_" + keys[s], round(lastCpuRate));
+            double ga = rate(all, flops, m >= 2048 ? 3 : 5, op);
+            out.put("sgemm_gflops_1t_" + keys[s], round(g1));
+            out.put("sgemm_gflops_all_" + keys[s], round(ga));
+            lines.add(String.format(Locale.ROOT, "SGEMM %-14s%8.1f GFLOP/s (1 thread)   %8.1f GFLOP/s (%d threads)", label(m, n, k), g1, ga, all));
+        }
+        double eff = (double) out.get("sgemm_gflops_1t_2048") / (double) out.get("peak_gflops_1t");
+        out.put("sgemm_efficiency_1t", round3(eff));
+        out.put("sgemm_cpu_efficiency_1t", round3((double) out.get("sgemm_cpu_gflops_1t_2048") / (double) out.get("peak_cpu_gflops_1t")));
+        lines.add(String.format(Locale.ROOT, "SGEMM 2048³ / FMA peak on 1 thread: %.3f", eff));
+    }
+
+    private static String label(int m, int n, int k) {
+        return m == n && n == k ? m + "³" : "[" + m + "x" + k + "]·[" + k + "x" + n + "]";
+    }
+
+    private void attention(int all) {
+        int heads = 6, dh = 64;
+        for (int n : quick ? new int[] {256, 1024} : new int[] {1024, 4096}) {
+            AttentionShape s = AttentionShape.of(1, heads, n, n, dh, false);
+            SplittableRandom rnd = new SplittableRandom(2);
+            int size = heads * n * dh;
+            float[] q = random(rnd, size), k = random(rnd, size), v = random(rnd, size), g = random(rnd, size);
+            float[] o = new float[size], lse = new float[heads * n], dq = new float[size], dk = new float[size], dv = new float[size];
+            HeadLayout l = HeadLayout.bhnd(heads, n, dh);
+            Runnable op = () -> {
+                Attention.forward(s, q, l, k, l, v, l, null, o, l, lse, 0);
+                Attention.backward(s, q, l, k, l, v, l, null, o, l, lse, 0, g, l, dq, l, dk, l, dv, l);
+            };
+            double flops = s.forwardFlops() + s.backwardFlops();
+            progress("attention fwd+bwd, seq " + n);
+            int reps = n >= 4096 ? 3 : 5;
+            double g1 = rate(1, flops, reps, op);
+            String key = n == (quick ? 256 : 1024) ? "" : "_" + n;
+            out.put("attention_cpu_gflops_1t" + key, round(lastCpuRate));
+            double ga = rate(all, flops, reps, op);
+            out.put("attention_gflops_1t" + key, round(g1));
+            out.put("attention_gflops_all" + key, round(ga));
+            lines.add(String.format(Locale.ROOT, "attention f+b N=%-5d%8.1f GFLOP/s (1 thread)   %8.1f GFLOP/s (%d threads)   [1x%dx%dx%d]",
+                    n, g1, ga, all, heads, n, dh));
+        }
+        out.put("attention_shape", "B=1, H=6, Dh=64, self-attention, no mask; seq 1024 (key without suffix) and 4096");
+        double eff = (double) out.get("attention_gflops_1t") / (double) out.get("peak_gflops_1t");
+        out.put("attention_efficiency_1t", round3(eff));
+    }
+
+    private void conv3d(int all) {
+        // a VAE decoder mid-level: 128 channels, 5 latent frames at 32x32, 3x3x3 kernel with causal time padding
+        ConvShape s = quick ? ConvShape.conv3d(1, 32, 32, 3, 16, 16, 3, 3, 3, 1, 1, 2, 0, 1)
+                : ConvShape.conv3d(1, 128, 128, 5, 32, 32, 3, 3, 3, 1, 1, 2, 0, 1);
+        SplittableRandom rnd = new SplittableRandom(3);
+        float[] x = random(rnd, (int) s.inputSize()), w = random(rnd, (int) s.weightSize()), bias = random(rnd, s.outChannels());
+        float[] y = new float[(int) s.outputSize()], dy = random(rnd, (int) s.outputSize());
+        float[] dx = new float[(int) s.inputSize()], dw = new float[(int) s.weightSize()], db = new float[s.outChannels()];
+        Runnable op = () -> {
+            Conv.forward(s, x, 0, w, 0, bias, 0, y, 0);
+            Conv.backwardInput(s, dy, 0, w, 0, dx, 0);
+            Conv.backwardWeight(s, x, 0, dy, 0, dw, 0, db, 0);
+        };
+        double flops = 3 * s.forwardFlops();
+        progress("conv3d fwd+bwd");
+        double g1 = rate(1, flops, 3, op);
+        out.put("conv3d_cpu_gflops_1t", round(lastCpuRate));
+        double ga = rate(all, flops, 3, op);
+        String shape = String.format(Locale.ROOT, "[%d,%d,%d,%d,%d] * [%d,%d,%d,%d,%d], causal time pad %d+%d, pad %d",
+                s.batch(), s.inChannels(), s.inT(), s.inH(), s.inW(), s.outChannels(), s.inChannels(), s.kT(), s.kH(), s.kW(),
+                s.padT0(), s.padT1(), s.padH0());
+        out.put("conv3d_shape", shape);
+        out.put("conv3d_gflops_1t", round(g1));
+        out.put("conv3d_gflops_all", round(ga));
+        out.put("conv3d_ms_1t", round(flops / g1 / 1e6));
+        lines.add(String.format(Locale.ROOT, "conv3d f+b          %8.1f GFLOP/s (1 thread)   %8.1f GFLOP/s (%d threads)   %s", g1, ga, all, shape));
+    }
+
+    private void ditBlock(int all) {
+        int tokens = quick ? 256 : 1024;
+        DitBlock block = new DitBlock(384, 6, 4, new Rng(4));
+        Rng rng = new Rng(5);
+        Tensor x = Tensor.randn(rng, 1, tokens, 384).requiresGrad(true);
+        Tensor c = Tensor.randn(rng, 1, 384).requiresGrad(true);
+        Tensor ctx = Tensor.randn(rng, 1, 32, 384).requiresGrad(true);
+        Runnable op = () -> {
+            block.zeroGrad();
+            x.zeroGrad(); c.zeroGrad(); ctx.zeroGrad();
+            block.forward(x, c, ctx).sum().backward();
+        };
+        progress("DiT block fwd+bwd, 1 thread");
+        double ms1 = timeMs(1, 5, op);
+        out.put("dit_block_cpu_ms_1t", round(lastCpuMs));
+        progress("DiT block fwd+bwd, " + all + " threads");
+        double msa = timeMs(all, 5, op);
+        out.put("dit_block", "dim 384, 6 heads, " + tokens + " tokens, 32-token cross-attention context, MLP x4 GELU(tanh), adaLN-Zero modulation; built from dev.tessera.engine.F ops; fwd+bwd of sum(out)");
+        out.put("dit_block_ms_1t", round(ms1));
+        out.put("dit_block_ms_all", round(msa));
+        lines.add(String.format(Locale.ROOT, "DiT block f+b       %8.1f ms (1 thread)          %8.1f ms (%d threads)        [1x%dx384, ctx 32]", ms1, msa, all, tokens));
+    }
+
+    /**
+     * One diffusion-transformer block as in DiT (adaLN-Zero) with PixArt's cross-attention to the text context:
+     * x += gate_msa·Attn(modulate(LN(x))); x += CrossAttn(LN(x), ctx); x += gate_mlp·MLP(modulate(LN(x))).
+     * Built only from the engine's public ops, the way the model uses them.
+     */
+    static final class DitBlock {
+        final int dim, heads;
+        final Tensor adaW, adaB, qkvW, qkvB, projW, projB, cqW, cqB, ckvW, ckvB, cprojW, cprojB, fc1W, fc1B, fc2W, fc2B;
+        final Tensor[] params;
+
+        DitBlock(int dim, int heads, int mlpRatio, Rng rng) {
+            this.dim = dim;
+            this.heads = heads;
+            adaW = param(rng, 6 * dim, dim); adaB = param(rng, 6 * dim);
+            qkvW = param(rng, 3 * dim, dim); qkvB = param(rng, 3 * dim);
+            projW = param(rng, dim, dim); projB = param(rng, dim);
+            cqW = param(rng, dim, dim); cqB = param(rng, dim);
+            ckvW = param(rng, 2 * dim, dim); ckvB = param(rng, 2 * dim);
+            cprojW = param(rng, dim, dim); cprojB = param(rng, dim);
+            fc1W = param(rng, mlpRatio * dim, dim); fc1B = param(rng, mlpRatio * dim);
+            fc2W = param(rng, dim, mlpRatio * dim); fc2B = param(rng, dim);
+            params = new Tensor[] {adaW, adaB, qkvW, qkvB, projW, projB, cqW, cqB, ckvW, ckvB, cprojW, cprojB, fc1W, fc1B, fc2W, fc2B};
+        }
+
+        private static Tensor param(Rng rng, int... shape) {
+            // small random weights (not the zero init of adaLN-Zero, which would make half the block a no-op)
+            return Tensor.randn(rng, shape).mul(0.02f).detach().requiresGrad(true);
+        }
+
+        void zeroGrad() {
+            for (Tensor p : params) p.zeroGrad();
+        }
+
+        /** x [B, N, D], c [B, D] conditioning, ctx [B, L, D] text context → [B, N, D]. */
+        Tensor forward(Tensor x, Tensor c, Tensor ctx) {
+            int B = x.size(0), N = x.size(1), L = ctx.size(1), dh = dim / heads;
+            Tensor[] mod = F.linear(F.silu(c), adaW, adaB).unsqueeze(1).chunk(6, 2);   // 6 × [B, 1, D]
+            Tensor h = modulate(F.layerNorm(x, null, null, 1e-6f), mod[0], mod[1]);
+            Tensor attn = F.attentionQkv(F.linear(h, qkvW, qkvB), heads, null, null, false); // [B, N, D]
+            x = x.add(mod[2].mul(F.linear(attn, projW, projB)));
+            Tensor q = F.linear(F.layerNorm(x, null, null, 1e-6f), cqW, cqB).reshape(B, N, heads, dh).permute(0, 2, 1, 3);
+            Tensor[] kv = F.linear(ctx, ckvW, ckvB).reshape(B, L, 2, heads, dh).permute(2, 0, 3, 1, 4).chunk(2, 0);
+            Tensor cross = F.attention(q, kv[0].squeeze(0), kv[1].squeeze(0), null)          // [B, H, N, dh]
+                    .permute(0, 2, 1, 3).reshape(B, N, dim);
+            x = x.add(F.linear(cross, cprojW, cprojB));
+            h = modulate(F.layerNorm(x, null, null, 1e-6f), mod[3], mod[4]);
+            Tensor mlp = F.linear(F.gelu(F.linear(h, fc1W, fc1B)), fc2W, fc2B);
+            return x.add(mod[5].mul(mlp));
+        }
+
+        private static Tensor modulate(Tensor x, Tensor shift, Tensor scale) {
+            return x.mul(scale.add(1f)).add(shift);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /** GFLOP/s on {@code threads} threads: median over {@code reps} timed runs after one warm-up run. */
+    private double rate(int threads, double flops, int reps, Runnable op) {
+        double ms = timeMs(threads, reps, op);
+        lastCpuRate = flops / lastCpuMs / 1e6;
+        return flops / ms / 1e6;
+    }
+
+    private double lastCpuRate = Double.NaN;
+
+    /**
+     * Median wall-clock milliseconds of {@code op} on {@code threads} threads. For one thread it also keeps the median
+     * CPU time of the calling thread in {@link #lastCpuMs}: all the work then runs on that thread, so this number
+     * does not grow when other processes take the core, and it is what the 1-thread "_cpu" keys report.
+     */
+    private double timeMs(int threads, int reps, Runnable op) {
+        Parallel.setThreads(threads);
+        op.run();
+        if (!quick) op.run();
+        int n = quick ? 1 : reps;
+        double[] cpu = new double[n];
+        int[] i = {0};
+        double wall = median(n, () -> {
+            long c0 = CPU.getCurrentThreadCpuTime(), t0 = System.nanoTime();
+            op.run();
+            long t1 = System.nanoTime();
+            cpu[i[0]++] = (CPU.getCurrentThreadCpuTime() - c0) / 1e6;
+            return (t1 - t0) / 1e6;
+        });
+        Arrays.sort(cpu);
+        lastCpuMs = threads == 1 ? (n % 2 == 1 ? cpu[n / 2] : (cpu[n / 2 - 1] + cpu[n / 2]) / 2) : Double.NaN;
+        return wall;
+    }
+
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private double lastCpuMs = Double.NaN;
+
+    private static double median(int reps, DoubleSupplier f) {
+        double[] v = new double[reps];
+        for (int i = 0; i < reps; i++) v[i] = f.getAsDouble();
+        Arrays.sort(v);
+        return reps % 2 == 1 ? v[reps / 2] : (v[reps / 2 - 1] + v[reps / 2]) / 2;
+    }
+
+    private void progress(String what) {
+        item++;
+        double el = (System.nanoTime() - start) / 1e9;
+        String eta = item > 1 ? String.format(Locale.ROOT, ", ~%.0f s left", el / (item - 1) * (items - item + 1)) : "";
+        System.err.printf(Locale.ROOT, "bench engine [%d/%d] %s (%.0f s%s)%n", item, items, what, el, eta);
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
+        return x;
+    }
+
+    /** The 1-minute load average, or -1 where /proc/loadavg is missing (not Linux). */
+    private static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static String toJson(Map<String, Object> m) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("bench results are not JSON-serialisable", e);
+        }
     }
 }

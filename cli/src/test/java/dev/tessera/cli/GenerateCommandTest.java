@@ -1,0 +1,70 @@
+package dev.tessera.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.tessera.engine.DType;
+import dev.tessera.media.Mp4Reader;
+import dev.tessera.media.Video;
+import dev.tessera.model.Capabilities;
+import dev.tessera.model.TesseraModel;
+import dev.tessera.model.config.ModelConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ./tessera generate on a tiny untrained model folder: the plumbing, the messages and the exit codes. */
+class GenerateCommandTest {
+    @TempDir static Path dir;
+    static Path model;
+
+    @BeforeAll static void saveTinyModel() throws Exception {
+        ModelConfig p = ModelConfig.preset("tiny");
+        Capabilities caps = new Capabilities(List.of(new Capabilities.Size(32, 32), new Capabilities.Size(48, 32)), List.of(8), 0.5, 2);
+        model = dir.resolve("tiny");
+        TesseraModel.create(new ModelConfig("tiny", p.vae(), p.text(), p.dit(), caps, 0.5, 1.15), 7).save(model, DType.BF16);
+    }
+
+    @Test void writesAPlayableMp4AndPrintsStageTimes() throws Exception {
+        Path out = dir.resolve("clip.mp4");
+        var r = TesseraCliTest.run("generate", "一个红球从左向右弹跳", "--model", model.toString(), "--size", "48x32",
+                "--seconds", "1", "--steps", "2", "--seed", "3", "--out", out.toString(), "--identity", dir.resolve("id").toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("wrote " + out), r.out());
+        assertTrue(r.out().contains("encode text") && r.out().contains("sample") && r.out().contains("decode"), r.out());
+        assertTrue(r.err().contains("ETA"), r.err());
+        Video v = Mp4Reader.read(out);
+        assertEquals(48, v.width());
+        assertEquals(32, v.height());
+        assertEquals(8, v.frameCount());
+    }
+
+    @Test void sizesAndDurationsTheModelCannotMakeNameTheAllowedValues() {
+        var r = TesseraCliTest.run("generate", "a ball", "--model", model.toString(), "--size", "64x64", "--out", dir.resolve("x.mp4").toString());
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("allowed: 32x32, 48x32"), r.err());
+        r = TesseraCliTest.run("generate", "a ball", "--model", model.toString(), "--size", "32x32", "--seconds", "9");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("0.5 to 2 s"), r.err());
+        r = TesseraCliTest.run("generate", "a ball", "--model", model.toString(), "--size", "12 by 12");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("WxH"), r.err());
+        assertFalse(Files.exists(dir.resolve("x.mp4")));
+    }
+
+    @Test void aMissingOrBrokenModelFolderIsOneClearLine() throws Exception {
+        var r = TesseraCliTest.run("generate", "a ball", "--model", dir.resolve("none").toString());
+        assertEquals(3, r.code());
+        assertTrue(r.err().contains("does not exist"), r.err());
+        Path broken = dir.resolve("broken");
+        Files.createDirectories(broken);
+        Files.writeString(broken.resolve("model.json"), "{\"preset\": 3}");
+        r = TesseraCliTest.run("generate", "a ball", "--model", broken.toString());
+        assertEquals(3, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("bad model config"), r.err());
+    }
+}

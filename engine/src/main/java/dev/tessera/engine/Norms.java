@@ -1,0 +1,114 @@
+package dev.tessera.engine;
+
+/** LayerNorm, RMSNorm and GroupNorm: forward keeps the per-row mean and 1/std for the backward. */
+final class Norms {
+    private Norms() {}
+
+    /**
+     * Normalises each of {@code rows} groups of {@code n} elements; the affine weight/bias index is
+     * {@code channelOf(row, i)} — last-dim for LayerNorm, channel for GroupNorm.
+     */
+    private interface ChannelMap {
+        int channel(int row, int i);
+    }
+
+    private static Tensor normalize(Tensor x, Tensor w, Tensor b, float eps, int rows, int n, boolean rms, ChannelMap ch) {
+        float[] xd = x.data(), wd = w == null ? null : w.data(), bd = b == null ? null : b.data();
+        boolean grad = Grad.needed(x, w, b);
+        // x̂ and 1/σ are kept only for the backward: inference allocates just the output
+        float[] y = new float[xd.length], xhat = grad ? new float[xd.length] : null, rstd = new float[rows];
+        Pointwise.split(rows, n, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * n;
+                double mean = 0, sq = 0;
+                if (!rms) {
+                    for (int i = 0; i < n; i++) mean += xd[o + i];
+                    mean /= n;
+                }
+                for (int i = 0; i < n; i++) {
+                    double d = xd[o + i] - mean;
+                    sq += d * d;
+                }
+                float rs = (float) (1.0 / Math.sqrt(sq / n + eps));
+                rstd[r] = rs;
+                float m = (float) mean;
+                for (int i = 0; i < n; i++) {
+                    float h = (xd[o + i] - m) * rs;
+                    if (xhat != null) xhat[o + i] = h;
+                    int c = ch.channel(r, i);
+                    y[o + i] = h * (wd == null ? 1f : wd[c]) + (bd == null ? 0f : bd[c]);
+                }
+            }
+        });
+        if (!grad) return Tensor.result(y, x.shape.clone(), null);
+        return Tensor.result(y, x.shape.clone(), g -> {
+            float[] dx = x.requiresGrad ? new float[xd.length] : null;
+            boolean wantW = w != null && w.requiresGrad, wantB = b != null && b.requiresGrad;
+            int channels = wd != null ? wd.length : bd != null ? bd.length : 0;
+            // weight/bias sums: one partial per chunk, added in chunk order (deterministic per thread count)
+            int chunks = Math.max(1, Math.min(dev.tessera.engine.kernels.Parallel.threads(), rows));
+            float[][] pw = new float[chunks][], pb = new float[chunks][];
+            Pointwise.splitChunks(rows, n, (chunk, r0, r1) -> {
+                float[] dw = wantW ? new float[channels] : null, db = wantB ? new float[channels] : null;
+                for (int r = r0; r < r1; r++) {
+                    int o = r * n;
+                    double sumD = 0, sumDH = 0;
+                    for (int i = 0; i < n; i++) {
+                        int c = ch.channel(r, i);
+                        float dh = g[o + i] * (wd == null ? 1f : wd[c]);
+                        sumD += dh;
+                        sumDH += dh * xhat[o + i];
+                        if (dw != null) dw[c] += g[o + i] * xhat[o + i];
+                        if (db != null) db[c] += g[o + i];
+                    }
+                    if (dx == null) continue;
+                    float mD = rms ? 0f : (float) (sumD / n), mDH = (float) (sumDH / n);
+                    for (int i = 0; i < n; i++) {
+                        float dh = g[o + i] * (wd == null ? 1f : wd[ch.channel(r, i)]);
+                        dx[o + i] = rstd[r] * (dh - mD - xhat[o + i] * mDH);
+                    }
+                }
+                pw[chunk] = dw;
+                pb[chunk] = db;
+            });
+            if (dx != null) Tensor.addGrad(x, dx);
+            if (wantW) Tensor.addGrad(w, sumChunks(pw, channels));
+            if (wantB) Tensor.addGrad(b, sumChunks(pb, channels));
+        }, x, w, b);
+    }
+
+    private static float[] sumChunks(float[][] parts, int n) {
+        float[] out = new float[n];
+        for (float[] p : parts) if (p != null) for (int i = 0; i < n; i++) out[i] += p[i];
+        return out;
+    }
+
+    static Tensor layerNorm(Tensor x, Tensor w, Tensor b, float eps) {
+        int n = x.size(-1);
+        checkAffine("layerNorm", x, w, b, n);
+        return normalize(x, w, b, eps, x.numel() / Math.max(1, n), n, false, (r, i) -> i);
+    }
+
+    static Tensor rmsNorm(Tensor x, Tensor w, float eps) {
+        int n = x.size(-1);
+        checkAffine("rmsNorm", x, w, null, n);
+        return normalize(x, w, null, eps, x.numel() / Math.max(1, n), n, true, (r, i) -> i);
+    }
+
+    /** x [B, C, *spatial]; statistics over each group of C/groups channels and all spatial positions. */
+    static Tensor groupNorm(Tensor x, int groups, Tensor w, Tensor b, float eps) {
+        if (x.dim() < 2) throw new IllegalArgumentException("groupNorm needs [B, C, ...], got " + Shapes.str(x.shape));
+        int C = x.shape[1];
+        if (groups <= 0 || C % groups != 0) throw new IllegalArgumentException("groupNorm: " + C + " channels not divisible into " + groups + " groups");
+        checkAffine("groupNorm", x, w, b, C);
+        int spatial = x.numel() / (x.shape[0] * C);
+        int cpg = C / groups;
+        int n = cpg * spatial;
+        return normalize(x, w, b, eps, x.shape[0] * groups, n, false, (r, i) -> (r % groups) * cpg + i / spatial);
+    }
+
+    private static void checkAffine(String op, Tensor x, Tensor w, Tensor b, int n) {
+        if (w != null && (w.dim() != 1 || w.shape[0] != n)) throw new IllegalArgumentException(op + ": weight " + Shapes.str(w.shape) + " for input " + Shapes.str(x.shape));
+        if (b != null && (b.dim() != 1 || b.shape[0] != n)) throw new IllegalArgumentException(op + ": bias " + Shapes.str(b.shape) + " for input " + Shapes.str(x.shape));
+    }
+}

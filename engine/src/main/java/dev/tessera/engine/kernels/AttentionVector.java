@@ -1,0 +1,347 @@
+package dev.tessera.engine.kernels;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fast attention behind {@link Attention}: flash-style tiling over blocks of {@value #BLK} queries × {@value #BLK}
+ * keys with an online softmax, so nothing of size Nq × Nk is ever held. Every block product (Q·Kᵀ, P·V and the five
+ * of the backward) runs on the SGEMM register tile ({@link SgemmVector#micro}, 6 rows × 4 vectors) over operands
+ * packed per block with unit stride; exponentials are {@link VectorMath#exp} (bit-exact in and out of the JIT).
+ *
+ * <p>Forward: per (batch, head, query block), O accumulates P·V with the running max/sum rescaling; it writes O and
+ * lse = max + log(sum) per row. Backward (FlashAttention-2 order): per (batch, head), for each key block, loop over
+ * the query blocks, recompute Pᵀ = exp(scale·K·Qᵀ − lse), and accumulate dV += Pᵀ·dO, dK += dSᵀ·Q,
+ * dQ += dS·K with dS = P∘(dP − rowsum(dO∘O))·scale. dK and dV belong to one key block, so they need no reduction;
+ * dQ is reduced over key blocks in order. When there are fewer (batch, head) pairs than threads, the key blocks of a
+ * pair are split into contiguous ranges with private dQ partials that are summed in range order: the backward is
+ * then deterministic for a given thread count but not bit-identical across thread counts (the forward is).
+ *
+ * <p>Head dims that are not a multiple of 64 are zero-padded to one (Dh = 32 runs at half efficiency; the models
+ * here use 64).
+ */
+final class AttentionVector {
+    private AttentionVector() {}
+
+    private static final VectorSpecies<Float> S = SgemmVector.S;
+    private static final int L = SgemmVector.L;
+    private static final int MR = SgemmVector.MR;
+    /** Queries and keys per block: one register-tile panel wide. */
+    static final int BLK = SgemmVector.NR;
+    /** Block rows padded up to a whole number of register-tile strips. */
+    private static final int MP = (BLK + MR - 1) / MR * MR;
+
+    /** Per-thread scratch, grown on demand. */
+    private static final class Work {
+        float[] tile = new float[MR * BLK];
+        float[] a = new float[0], b = new float[0], c = new float[0], d = new float[0], e = new float[0];
+        float[] f = new float[0], g = new float[0], h = new float[0];
+        float[] qAll = new float[0], qT = new float[0], dOAll = new float[0], dOT = new float[0];
+        float[] delta = new float[0], lseFix = new float[0], dQ = new float[0];
+        float[] m = new float[BLK], l = new float[BLK], bias = new float[BLK], lanes = new float[L];
+        /** Kᵀ of one (b, h), packed [dp × nkp], valid for the call that owns {@code ktCall}. */
+        float[] kt = new float[0];
+        Object ktCall;
+        int ktB = -1, ktH = -1;
+
+        static float[] grow(float[] x, int n) {
+            return x.length >= n ? x : new float[Math.max(n, x.length + x.length / 2)];
+        }
+    }
+
+    private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
+
+    static int padDim(int d) {
+        return (d + BLK - 1) / BLK * BLK;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // forward
+
+    static void forward(AttentionShape s, float[] q, HeadLayout ql, float[] k, HeadLayout kl,
+                        float[] v, HeadLayout vl, boolean[] keyMask, float[] o, HeadLayout ol, float[] lse, int lseOff) {
+        int bh = s.batch() * s.heads(), nqb = (s.queries() + BLK - 1) / BLK;
+        if (bh == 0 || nqb == 0) return;
+        Object call = new Object();
+        Parallel.forRange(bh * nqb, (ch, u0, u1) -> {
+            Work w = WORK.get();
+            for (int u = u0; u < u1; u++)
+                forwardBlock(s, u / nqb / s.heads(), u / nqb % s.heads(), u % nqb, q, ql, k, kl, v, vl, keyMask,
+                        o, ol, lse, lseOff, w, call);
+            w.ktCall = null;
+        });
+    }
+
+    private static void forwardBlock(AttentionShape s, int b, int h, int qb, float[] q, HeadLayout ql, float[] k,
+                                     HeadLayout kl, float[] v, HeadLayout vl, boolean[] keyMask,
+                                     float[] o, HeadLayout ol, float[] lse, int lseOff, Work w, Object call) {
+        int D = s.headDim(), dp = padDim(D), panels = dp / BLK, nkAll = s.keys(), nkp = padDim(nkAll);
+        int qi0 = qb * BLK, nq = Math.min(BLK, s.queries() - qi0);
+        float scale = s.scale();
+        float[] qp = w.a = Work.grow(w.a, MP * dp);
+        // Kᵀ of this (b, h) is packed once per thread and call: a thread's static chunk holds consecutive query
+        // blocks of the same head, and repacking it per query block cost ~25% of the forward
+        if (w.ktCall != call || w.ktB != b || w.ktH != h) {
+            float[] t = w.kt = Work.grow(w.kt, dp * nkp);
+            Arrays.fill(t, 0, dp * nkp, 0f);
+            for (int j = 0; j < nkAll; j++) {
+                int src = (int) kl.at(b, h, j);
+                for (int d = 0; d < D; d++) t[d * nkp + j] = k[src + d];
+            }
+            w.ktCall = call; w.ktB = b; w.ktH = h;
+        }
+        float[] kt = w.kt;
+        float[] sc = w.c = Work.grow(w.c, MP * BLK), acc = w.d = Work.grow(w.d, MP * dp);
+        float[] vp = w.e = Work.grow(w.e, BLK * dp);
+        float[] m = w.m, l = w.l, bias = w.bias;
+        Arrays.fill(qp, 0, MP * dp, 0f);
+        for (int r = 0; r < nq; r++) {
+            int src = (int) ql.at(b, h, qi0 + r);
+            for (int d = 0; d < D; d++) qp[r * dp + d] = q[src + d] * scale;
+        }
+        Arrays.fill(acc, 0, MP * dp, 0f);
+        Arrays.fill(m, Float.NEGATIVE_INFINITY);
+        Arrays.fill(l, 0f);
+        int kEnd = s.causal() ? Math.min(nkAll, qi0 + nq) : nkAll;
+        boolean vInPlace = D == dp;
+        for (int kj0 = 0; kj0 < kEnd; kj0 += BLK) {
+            int nk = Math.min(BLK, kEnd - kj0);
+            gemm(MP, 1, dp, qp, 0, dp, kt, kj0, nkp, sc, 0, BLK, false, w.tile);
+            for (int j = 0; j < BLK; j++)
+                bias[j] = j < nk && (keyMask == null || keyMask[b * nkAll + kj0 + j]) ? 0f : Float.NEGATIVE_INFINITY;
+            for (int r = 0; r < MP; r++) {
+                if (r >= nq) { Arrays.fill(sc, r * BLK, (r + 1) * BLK, 0f); continue; }
+                int i = qi0 + r;
+                int hideFrom = s.causal() && kj0 + BLK - 1 > i ? Math.max(0, i - kj0 + 1) : BLK;
+                softmaxRow(sc, r, bias, hideFrom, m, l, acc, dp, w.lanes);
+            }
+            // O += P·V over the nk valid keys
+            if (vInPlace) {
+                gemm(MP, panels, nk, sc, 0, BLK, v, (int) vl.at(b, h, kj0), (int) vl.strideN(), acc, 0, dp, true, w.tile);
+            } else {
+                for (int j = 0; j < nk; j++) {
+                    int src = (int) vl.at(b, h, kj0 + j);
+                    System.arraycopy(v, src, vp, j * dp, D);
+                    Arrays.fill(vp, j * dp + D, (j + 1) * dp, 0f);
+                }
+                gemm(MP, panels, nk, sc, 0, BLK, vp, 0, dp, acc, 0, dp, true, w.tile);
+            }
+        }
+        for (int r = 0; r < nq; r++) {
+            int dst = (int) ol.at(b, h, qi0 + r);
+            float inv = l[r] == 0f ? 0f : 1f / l[r];
+            for (int d = 0; d < D; d++) o[dst + d] = acc[r * dp + d] * inv;
+            if (lse != null)
+                lse[lseOff + (b * s.heads() + h) * s.queries() + qi0 + r] =
+                        l[r] == 0f ? Float.NEGATIVE_INFINITY : m[r] + (float) Math.log(l[r]);
+        }
+    }
+
+    /**
+     * Online-softmax step for row r of the score block: masks (bias, and keys from {@code hideFrom} on), updates the
+     * running max m[r] and sum l[r], rescales the output accumulator row, and leaves P = exp(s - max) in place.
+     * Kept small on purpose: Vector API calls in a method past C2's inlining budget are not intrinsified and run on
+     * boxed vectors (exponentials measured 4× slower inside the big block method than here).
+     */
+    private static void softmaxRow(float[] sc, int r, float[] bias, int hideFrom, float[] m, float[] l,
+                                   float[] acc, int dp, float[] lanes) {
+        int row = r * BLK;
+        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int x = 0; x < BLK; x += L) {
+            FloatVector t = FloatVector.fromArray(S, sc, row + x).add(FloatVector.fromArray(S, bias, x));
+            t.intoArray(sc, row + x);
+        }
+        for (int j = hideFrom; j < BLK; j++) sc[row + j] = Float.NEGATIVE_INFINITY;
+        for (int x = 0; x < BLK; x += L) mx = mx.max(FloatVector.fromArray(S, sc, row + x));
+        float mNew = Math.max(m[r], mx.reduceLanes(VectorOperators.MAX));
+        if (mNew == Float.NEGATIVE_INFINITY) {
+            Arrays.fill(sc, row, row + BLK, 0f);
+            return;
+        }
+        float corr = VectorMath.exp(m[r] - mNew);
+        FloatVector sum = FloatVector.zero(S), mv = FloatVector.broadcast(S, mNew);
+        for (int x = 0; x < BLK; x += L) {
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(S, sc, row + x).sub(mv));
+            p.intoArray(sc, row + x);
+            sum = sum.add(p);
+        }
+        l[r] = l[r] * corr + VectorMath.sum(sum, lanes);
+        m[r] = mNew;
+        if (corr != 1f) {
+            FloatVector cv = FloatVector.broadcast(S, corr);
+            for (int x = 0; x < dp; x += L) FloatVector.fromArray(S, acc, r * dp + x).mul(cv).intoArray(acc, r * dp + x);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // backward
+
+    static void backward(AttentionShape s, float[] q, HeadLayout ql, float[] k, HeadLayout kl,
+                         float[] v, HeadLayout vl, boolean[] keyMask,
+                         float[] o, HeadLayout ol, float[] lse, int lseOff, float[] dO, HeadLayout dol,
+                         float[] dq, HeadLayout dql, float[] dk, HeadLayout dkl, float[] dv, HeadLayout dvl) {
+        int bh = s.batch() * s.heads(), D = s.headDim();
+        if (bh == 0) return;
+        int nkb = (s.keys() + BLK - 1) / BLK;
+        if (s.queries() == 0 || nkb == 0) {
+            // nothing to attend to or from: all gradients are zero
+            for (int b = 0; b < s.batch(); b++)
+                for (int h = 0; h < s.heads(); h++) {
+                    for (int i = 0; i < s.queries(); i++) { int x = (int) dql.at(b, h, i); Arrays.fill(dq, x, x + D, 0f); }
+                    for (int j = 0; j < s.keys(); j++) {
+                        int x = (int) dkl.at(b, h, j), y = (int) dvl.at(b, h, j);
+                        Arrays.fill(dk, x, x + D, 0f); Arrays.fill(dv, y, y + D, 0f);
+                    }
+                }
+            return;
+        }
+        int threads = Parallel.inTask() ? 1 : Parallel.threads();
+        int splits = bh >= threads ? 1 : Math.min(nkb, (threads + bh - 1) / bh);
+        int dp = padDim(D), nqp = padDim(s.queries()), dqSize = (nqp + MP) * dp;
+        float[][] partial = splits == 1 ? null : new float[bh * splits][];
+        Parallel.forRange(bh * splits, (ch, u0, u1) -> {
+            Work w = WORK.get();
+            for (int u = u0; u < u1; u++) {
+                int pair = u / splits, part = u % splits, b = pair / s.heads(), h = pair % s.heads();
+                int kb0 = Parallel.chunkStart(part, splits, nkb), kb1 = Parallel.chunkStart(part + 1, splits, nkb);
+                float[] dQacc = splits == 1 ? (w.dQ = Work.grow(w.dQ, dqSize)) : new float[dqSize];
+                backwardKeys(s, b, h, kb0, kb1, q, ql, k, kl, v, vl, keyMask, o, ol, lse, lseOff, dO, dol,
+                        dk, dkl, dv, dvl, dQacc, w);
+                if (splits == 1) writeRows(dQacc, dp, D, s.queries(), dq, dql, b, h);
+                else partial[u] = dQacc;
+            }
+        });
+        if (splits > 1) {
+            Parallel.forRange(bh, (ch, p0, p1) -> {
+                for (int pair = p0; pair < p1; pair++) {
+                    float[] sum = partial[pair * splits];
+                    for (int part = 1; part < splits; part++) {
+                        float[] x = partial[pair * splits + part];
+                        for (int i = 0; i < sum.length; i++) sum[i] += x[i];
+                    }
+                    writeRows(sum, dp, D, s.queries(), dq, dql, pair / s.heads(), pair % s.heads());
+                }
+            });
+        }
+    }
+
+    private static void writeRows(float[] src, int dp, int D, int rows, float[] dst, HeadLayout dl, int b, int h) {
+        for (int i = 0; i < rows; i++) System.arraycopy(src, i * dp, dst, (int) dl.at(b, h, i), D);
+    }
+
+    /** Key blocks [kb0, kb1) of one (b, h): writes their dK and dV, and accumulates into dQacc [nqp+MP, dp]. */
+    private static void backwardKeys(AttentionShape s, int b, int h, int kb0, int kb1, float[] q, HeadLayout ql,
+                                     float[] k, HeadLayout kl, float[] v, HeadLayout vl, boolean[] keyMask,
+                                     float[] o, HeadLayout ol, float[] lse, int lseOff, float[] dO, HeadLayout dol,
+                                     float[] dk, HeadLayout dkl, float[] dv, HeadLayout dvl, float[] dQacc, Work w) {
+        int D = s.headDim(), dp = padDim(D), panels = dp / BLK, nq = s.queries(), nqp = padDim(nq), nkAll = s.keys();
+        float scale = s.scale();
+        // per (b, h): Q and dO packed row-major [nqp × dp] and transposed [dp × nqp], rowsum(dO∘O), and lse with
+        // +inf for rows that saw no key (so exp(s - lse) = 0 there)
+        float[] qAll = w.qAll = Work.grow(w.qAll, nqp * dp), qT = w.qT = Work.grow(w.qT, dp * nqp);
+        float[] dOAll = w.dOAll = Work.grow(w.dOAll, nqp * dp), dOT = w.dOT = Work.grow(w.dOT, dp * nqp);
+        float[] delta = w.delta = Work.grow(w.delta, nqp), lseFix = w.lseFix = Work.grow(w.lseFix, nqp);
+        Arrays.fill(qAll, 0, nqp * dp, 0f); Arrays.fill(qT, 0, dp * nqp, 0f);
+        Arrays.fill(dOAll, 0, nqp * dp, 0f); Arrays.fill(dOT, 0, dp * nqp, 0f);
+        Arrays.fill(delta, 0, nqp, 0f); Arrays.fill(lseFix, 0, nqp, Float.POSITIVE_INFINITY);
+        for (int i = 0; i < nq; i++) {
+            int qs = (int) ql.at(b, h, i), gs = (int) dol.at(b, h, i), os = (int) ol.at(b, h, i);
+            float dsum = 0f;
+            for (int d = 0; d < D; d++) {
+                float qv = q[qs + d], gv = dO[gs + d];
+                qAll[i * dp + d] = qv; qT[d * nqp + i] = qv;
+                dOAll[i * dp + d] = gv; dOT[d * nqp + i] = gv;
+                dsum += gv * o[os + d];
+            }
+            delta[i] = dsum;
+            float x = lse[lseOff + (b * s.heads() + h) * nq + i];
+            lseFix[i] = x == Float.NEGATIVE_INFINITY ? Float.POSITIVE_INFINITY : x;
+        }
+        Arrays.fill(dQacc, 0, (nqp + MP) * dp, 0f);
+        float[] kp = w.a = Work.grow(w.a, MP * dp), vp = w.b = Work.grow(w.b, MP * dp);
+        float[] dKacc = w.c = Work.grow(w.c, MP * dp), dVacc = w.d = Work.grow(w.d, MP * dp);
+        float[] pT = w.e = Work.grow(w.e, MP * BLK), dpT = w.f = Work.grow(w.f, MP * BLK);
+        float[] dsT = w.g = Work.grow(w.g, MP * BLK), ds = w.h = Work.grow(w.h, MP * BLK);
+        for (int kb = kb0; kb < kb1; kb++) {
+            int kj0 = kb * BLK, nk = Math.min(BLK, nkAll - kj0);
+            Arrays.fill(kp, 0, MP * dp, 0f); Arrays.fill(vp, 0, MP * dp, 0f);
+            for (int j = 0; j < nk; j++) {
+                System.arraycopy(k, (int) kl.at(b, h, kj0 + j), kp, j * dp, D);
+                System.arraycopy(v, (int) vl.at(b, h, kj0 + j), vp, j * dp, D);
+            }
+            Arrays.fill(dKacc, 0, MP * dp, 0f); Arrays.fill(dVacc, 0, MP * dp, 0f);
+            int qbStart = s.causal() ? kj0 / BLK : 0;
+            for (int qb = qbStart; qb * BLK < nq; qb++) {
+                int qi0 = qb * BLK;
+                // Sᵀ = K·Qᵀ and dPᵀ = V·dOᵀ, [MP keys × BLK queries]
+                gemm(MP, 1, dp, kp, 0, dp, qT, qi0, nqp, pT, 0, BLK, false, w.tile);
+                gemm(MP, 1, dp, vp, 0, dp, dOT, qi0, nqp, dpT, 0, BLK, false, w.tile);
+                for (int j = 0; j < MP; j++) {
+                    boolean valid = j < nk && (keyMask == null || keyMask[b * nkAll + kj0 + j]);
+                    // causal: key kj0+j is hidden from queries qi0+i < kj0+j
+                    int hide = s.causal() ? Math.max(0, Math.min(BLK, kj0 + j - qi0)) : 0;
+                    gradRow(pT, dpT, dsT, j, valid, hide, lseFix, delta, qi0, scale);
+                }
+                gemm(MP, panels, BLK, pT, 0, BLK, dOAll, qi0 * dp, dp, dVacc, 0, dp, true, w.tile);
+                gemm(MP, panels, BLK, dsT, 0, BLK, qAll, qi0 * dp, dp, dKacc, 0, dp, true, w.tile);
+                for (int i = 0; i < BLK; i++)
+                    for (int j = 0; j < BLK; j++) ds[i * BLK + j] = dsT[j * BLK + i];
+                Arrays.fill(ds, BLK * BLK, MP * BLK, 0f);
+                gemm(MP, panels, BLK, ds, 0, BLK, kp, 0, dp, dQacc, qi0 * dp, dp, true, w.tile);
+            }
+            for (int j = 0; j < nk; j++) {
+                System.arraycopy(dKacc, j * dp, dk, (int) dkl.at(b, h, kj0 + j), D);
+                System.arraycopy(dVacc, j * dp, dv, (int) dvl.at(b, h, kj0 + j), D);
+            }
+        }
+    }
+
+    /**
+     * Row j of the backward block: Pᵀ = exp(scale·Sᵀ − lse) (zero for an invalid key and the first {@code hide}
+     * queries), then dSᵀ = Pᵀ∘(dPᵀ − delta)·scale. Small for the same inlining reason as {@link #softmaxRow}.
+     */
+    private static void gradRow(float[] pT, float[] dpT, float[] dsT, int j, boolean valid, int hide,
+                                float[] lseFix, float[] delta, int qi0, float scale) {
+        int row = j * BLK;
+        if (!valid) {
+            Arrays.fill(pT, row, row + BLK, 0f);
+            Arrays.fill(dsT, row, row + BLK, 0f);
+            return;
+        }
+        FloatVector sv = FloatVector.broadcast(S, scale);
+        for (int x = 0; x < BLK; x += L) {
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(S, pT, row + x).mul(sv)
+                    .sub(FloatVector.fromArray(S, lseFix, qi0 + x)));
+            p.intoArray(pT, row + x);
+        }
+        if (hide > 0) Arrays.fill(pT, row, row + hide, 0f);
+        for (int x = 0; x < BLK; x += L) {
+            FloatVector p = FloatVector.fromArray(S, pT, row + x);
+            FloatVector g = FloatVector.fromArray(S, dpT, row + x).sub(FloatVector.fromArray(S, delta, qi0 + x));
+            p.mul(g).mul(sv).intoArray(dsT, row + x);
+        }
+    }
+
+    /**
+     * c[0:m6, 0:BLK·panels] (+)= a[m6 × kc] · b[kc × BLK·panels] on the SGEMM register tile; m6 is a multiple of the
+     * tile height; a has row stride lda and unit stride along k, b row stride ldb, c row stride ldc.
+     */
+    static void gemm(int m6, int panels, int kc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, boolean accumulate, float[] tile) {
+        for (int st = 0; st < m6; st += MR)
+            for (int qp = 0; qp < panels; qp++) {
+                if (kc == 0) Arrays.fill(tile, 0f);
+                else SgemmVector.micro(kc, a, aOff + st * lda, lda, b, bOff + qp * BLK, ldb, tile);
+                for (int r = 0; r < MR; r++) {
+                    int row = cOff + (st + r) * ldc + qp * BLK;
+                    for (int x = 0; x < BLK; x += L) {
+                        FloatVector t = FloatVector.fromArray(S, tile, r * BLK + x);
+                        if (accumulate) t = t.add(FloatVector.fromArray(S, c, row + x));
+                        t.intoArray(c, row + x);
+                    }
+                }
+            }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.tessera.engine.optim;
+
+import dev.tessera.engine.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW (Loshchilov &amp; Hutter): Adam moments with bias correction and decoupled weight decay. Parameters are
+ * held by name so the moment buffers can be saved and restored bit-exactly ({@link #state()} / {@link #loadState}).
+ * Weight decay applies to tensors of rank ≥ 2 only (matrices, conv kernels), not to biases and norm gains.
+ */
+public final class AdamW {
+    private final LinkedHashMap<String, Tensor> params;
+    private final LinkedHashMap<String, float[]> m = new LinkedHashMap<>(), v = new LinkedHashMap<>();
+    private final float beta1, beta2, eps, weightDecay;
+    private double lr;
+    private long step;
+
+    public AdamW(Map<String, Tensor> params, double lr, float beta1, float beta2, float eps, float weightDecay) {
+        this.params = new LinkedHashMap<>(params);
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        for (var e : this.params.entrySet()) {
+            m.put(e.getKey(), new float[e.getValue().numel()]);
+            v.put(e.getKey(), new float[e.getValue().numel()]);
+        }
+    }
+
+    /** Defaults: betas (0.9, 0.999), eps 1e-8. */
+    public AdamW(Map<String, Tensor> params, double lr, float weightDecay) { this(params, lr, 0.9f, 0.999f, 1e-8f, weightDecay); }
+
+    public void setLr(double lr) { this.lr = lr; }
+
+    public double lr() { return lr; }
+
+    public long stepCount() { return step; }
+
+    /** One update from the accumulated gradients (parameters without a gradient are left alone). */
+    public void step() {
+        step++;
+        double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
+        float stepSize = (float) (lr / bc1);
+        float invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
+        for (var e : params.entrySet()) {
+            Tensor p = e.getValue();
+            if (p.grad() == null) continue;
+            float[] w = p.buffer(), g = p.grad().data(), mm = m.get(e.getKey()), vv = v.get(e.getKey());
+            float decay = p.dim() >= 2 ? (float) (1 - lr * weightDecay) : 1f;
+            for (int i = 0; i < w.length; i++) {
+                mm[i] = beta1 * mm[i] + (1 - beta1) * g[i];
+                vv[i] = beta2 * vv[i] + (1 - beta2) * g[i] * g[i];
+                w[i] = w[i] * decay - stepSize * mm[i] / ((float) Math.sqrt(vv[i]) * invSqrtBc2 + eps);
+            }
+        }
+    }
+
+    public void zeroGrad() { params.values().forEach(Tensor::zeroGrad); }
+
+    /** Moments as tensors named {@code <param>.exp_avg} / {@code <param>.exp_avg_sq}; pair with {@link #stepCount()}. */
+    public Map<String, Tensor> state() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        for (var e : params.entrySet()) {
+            int[] shape = e.getValue().shape();
+            out.put(e.getKey() + ".exp_avg", Tensor.of(m.get(e.getKey()).clone(), shape));
+            out.put(e.getKey() + ".exp_avg_sq", Tensor.of(v.get(e.getKey()).clone(), shape));
+        }
+        return out;
+    }
+
+    /** Metadata to save beside {@link #state()}: step count and hyper-parameters. */
+    public Map<String, String> stateMetadata() {
+        return Map.of("step", Long.toString(step), "lr", Double.toString(lr), "beta1", Float.toString(beta1),
+                "beta2", Float.toString(beta2), "eps", Float.toString(eps), "weight_decay", Float.toString(weightDecay));
+    }
+
+    /** Restores moments and step count saved by {@link #state()} / {@link #stateMetadata()}. */
+    public void loadState(Map<String, Tensor> state, Map<String, String> metadata) {
+        for (var e : params.entrySet()) {
+            for (String kind : new String[] {"exp_avg", "exp_avg_sq"}) {
+                Tensor t = state.get(e.getKey() + "." + kind);
+                if (t == null) throw new IllegalArgumentException("optimizer state lacks " + e.getKey() + "." + kind);
+                if (t.numel() != e.getValue().numel()) throw new IllegalArgumentException("optimizer state " + e.getKey() + "." + kind + " has " + t.numel() + " elements, parameter has " + e.getValue().numel());
+                System.arraycopy(t.data(), 0, (kind.equals("exp_avg") ? m : v).get(e.getKey()), 0, t.numel());
+            }
+        }
+        String s = metadata.get("step");
+        if (s == null) throw new IllegalArgumentException("optimizer metadata lacks 'step'");
+        step = Long.parseLong(s);
+        if (metadata.containsKey("lr")) lr = Double.parseDouble(metadata.get("lr"));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.tessera.engine.kernels;
+
+import static dev.tessera.engine.kernels.KernelTestSupport.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class SgemmTest {
+    /** Sizes around the tile edges: 6-row strips, 64-column panels, 128-deep k-blocks, and size-1 dimensions. */
+    private static final int[][] SHAPES = {
+            {1, 1, 1}, {1, 97, 33}, {7, 1, 5}, {5, 63, 17}, {6, 64, 128}, {13, 65, 129}, {37, 130, 7},
+            {61, 200, 257}, {245, 70, 40}, {250, 1030, 130}, {12, 1100, 3}, {3, 5, 300}};
+
+    @Test
+    void matchesReferenceForAllTransposesAndAwkwardShapes() {
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (int[] sh : SHAPES) {
+            int m = sh[0], n = sh[1], k = sh[2];
+            for (int t = 0; t < 4; t++) {
+                boolean tA = (t & 1) != 0, tB = (t & 2) != 0;
+                // padded leading dimensions and offsets: strided, non-contiguous operands
+                int lda = (tA ? m : k) + 3, ldb = (tB ? k : n) + 5, ldc = n + 2;
+                int aRows = tA ? k : m, bRows = tB ? n : k;
+                float[] a = random(rnd, 4 + aRows * lda), b = random(rnd, 7 + bRows * ldb);
+                float[] c0 = random(rnd, 1 + m * ldc);
+                float alpha = 0.75f, beta = t == 3 ? 0f : -0.5f;
+                float[] want = c0.clone(), got = c0.clone();
+                Sgemm.sgemmReference(tA, tB, m, n, k, alpha, a, 4, lda, b, 7, ldb, beta, want, 1, ldc);
+                withReference(false, () -> Sgemm.sgemm(tA, tB, m, n, k, alpha, a, 4, lda, b, 7, ldb, beta, got, 1, ldc));
+                assertClose("sgemm " + m + "x" + n + "x" + k + " tA=" + tA + " tB=" + tB, want, got, 2e-5 * Math.sqrt(k));
+                // untouched padding between rows of C stays as it was
+                for (int i = 0; i < m; i++)
+                    for (int j = n; j < ldc && 1 + i * ldc + j < got.length; j++)
+                        assertEquals(c0[1 + i * ldc + j], got[1 + i * ldc + j], "C padding overwritten");
+            }
+        }
+    }
+
+    @Test
+    void betaZeroIgnoresNaNInC() {
+        SplittableRandom rnd = new SplittableRandom(2);
+        int m = 20, n = 70, k = 9;
+        float[] a = random(rnd, m * k), b = random(rnd, k * n), c = new float[m * n];
+        java.util.Arrays.fill(c, Float.NaN);
+        withReference(false, () -> Sgemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n));
+        for (float v : c) assertFalse(Float.isNaN(v));
+    }
+
+    @Test
+    void batchedMatchesLoopOfSingles() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        int batch = 3, m = 19, n = 77, k = 45;
+        float[] a = random(rnd, batch * m * k), b = random(rnd, k * n); // B broadcast (stride 0)
+        float[] want = new float[batch * m * n], got = new float[batch * m * n];
+        for (int t = 0; t < batch; t++)
+            Sgemm.sgemmReference(false, false, m, n, k, 1f, a, t * m * k, k, b, 0, n, 0f, want, t * m * n, n);
+        withReference(false, () -> Sgemm.sgemmBatched(batch, false, false, m, n, k, 1f, a, 0, k, (long) m * k,
+                b, 0, n, 0, 0f, got, 0, n, (long) m * n));
+        assertClose("batched", want, got, 1e-4);
+    }
+
+    @Test
+    void identicalBitsForAnyThreadCount() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        int m = 301, n = 333, k = 290;
+        float[] a = random(rnd, m * k), b = random(rnd, n * k);
+        float[][] out = new float[3][];
+        int[] threads = {1, 2, 5};
+        for (int t = 0; t < 3; t++) {
+            float[] c = new float[m * n];
+            withThreads(threads[t], () -> withReference(false,
+                    () -> Sgemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c, 0, n)));
+            out[t] = c;
+        }
+        assertArrayEquals(out[0], out[1]);
+        assertArrayEquals(out[0], out[2]);
+    }
+
+    @Test
+    void referenceSwitchRoutesToTwin() {
+        // with the switch on, sgemm must give exactly the twin's bits
+        SplittableRandom rnd = new SplittableRandom(5);
+        int m = 30, n = 80, k = 200;
+        float[] a = random(rnd, m * k), b = random(rnd, k * n), want = new float[m * n], got = new float[m * n];
+        Sgemm.sgemmReference(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, want, 0, n);
+        withReference(true, () -> Sgemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, got, 0, n));
+        assertArrayEquals(want, got);
+    }
+
+    @Test
+    void rejectsOutOfBoundsOperands() {
+        float[] a = new float[10], b = new float[10], c = new float[10];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Sgemm.sgemm(false, false, 4, 4, 4, 1f, a, 0, 4, b, 0, 4, 0f, c, 0, 4));
+        assertTrue(e.getMessage().contains("sgemm A"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Sgemm.sgemm(false, false, 2, 2, 2, 1f, a, 0, 1, b, 0, 2, 0f, c, 0, 2));
+    }
+}

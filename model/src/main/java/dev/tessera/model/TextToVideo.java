@@ -1,0 +1,73 @@
+package dev.tessera.model;
+
+import dev.tessera.engine.Grad;
+import dev.tessera.engine.Tensor;
+import dev.tessera.media.Video;
+import dev.tessera.model.sample.Sampler;
+import dev.tessera.model.text.TextContext;
+
+/**
+ * The text→video pipeline: prompt → text context (and the empty prompt's, for guidance) → sampled latent (flow ODE
+ * with classifier-free guidance) → VAE decode → {@link Video}. Stage times are measured and returned.
+ */
+public final class TextToVideo {
+    private final TesseraModel model;
+
+    public TextToVideo(TesseraModel model) { this.model = model; }
+
+    /**
+     * @param prompt   English or Chinese text
+     * @param size     output W×H; must be one the model was trained for
+     * @param fps      frames per second
+     * @param seconds  duration
+     * @param steps    ODE steps
+     * @param guidance classifier-free guidance scale (1 = none)
+     * @param seed     noise seed: same seed, same video bytes
+     * @param solver   Euler or Heun
+     */
+    public record Request(String prompt, Capabilities.Size size, int fps, double seconds, int steps, double guidance,
+                          long seed, Sampler.Solver solver) {
+        public Request {
+            if (prompt == null) throw new IllegalArgumentException("prompt is missing");
+            if (steps < 1 || steps > 1000) throw new IllegalArgumentException("steps must be in 1..1000, got " + steps);
+            if (!(guidance >= 0 && guidance <= 50)) throw new IllegalArgumentException("guidance must be in 0..50, got " + guidance);
+        }
+    }
+
+    /** Milliseconds per stage. */
+    public record Timings(long textMs, long sampleMs, long decodeMs) {
+        public long totalMs() { return textMs + sampleMs + decodeMs; }
+    }
+
+    public record Result(Video video, Timings timings, VideoShape shape) {}
+
+    /** Checks the request against the model's capabilities first (clear error naming the allowed values). */
+    public Result generate(Request r, Sampler.Progress progress) {
+        VideoShape shape = model.config.capabilities().check(r.size(), r.fps(), r.seconds());
+        return generate(r, shape, progress);
+    }
+
+    /**
+     * Generates any shape the networks accept (multiples of 16 pixels), bypassing the trained-capabilities check;
+     * for tests and experiments.
+     */
+    public Result generate(Request r, VideoShape shape, Sampler.Progress progress) {
+        if (shape.height() % 16 != 0 || shape.width() % 16 != 0)
+            throw new IllegalArgumentException("size " + shape.width() + "x" + shape.height() + " is not a multiple of 16");
+        try (var g = Grad.off()) {
+            long t0 = System.nanoTime();
+            TextContext cond = model.text.encode(r.prompt());
+            TextContext uncond = model.text.encode("");
+            long t1 = System.nanoTime();
+            int[] latent = {1, model.config.vae().latentChannels(), shape.latentFrames(), shape.latentHeight(), shape.latentWidth()};
+            int tokens = shape.tokens(model.config.dit().patchT(), model.config.dit().patchS());
+            Tensor z = Sampler.sample(model.dit, cond, uncond, latent, tokens, model.config.timeShift(),
+                    new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed()), progress);
+            long t2 = System.nanoTime();
+            Tensor pixels = model.vae.decode(model.denormaliseLatent(z)); // [1, 3, 1 + 4(f−1), H, W]
+            Video video = VideoTensors.toVideo(pixels, 0, shape.frames(), r.fps());
+            long t3 = System.nanoTime();
+            return new Result(video, new Timings((t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000), shape);
+        }
+    }
+}

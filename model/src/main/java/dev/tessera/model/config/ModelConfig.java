@@ -1,0 +1,76 @@
+package dev.tessera.model.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tessera.model.Capabilities;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The whole model's configuration, saved as {@code model.json} in a model folder and in every safetensors file's
+ * {@code __metadata__["config"]}.
+ *
+ * @param preset       the preset name it was built from (informational)
+ * @param vae          compression network
+ * @param text         text encoder
+ * @param dit          diffusion transformer
+ * @param capabilities sizes, frame rates and durations the model was trained for
+ * @param shiftBaseMu  time shift at 256 tokens (Flux: 0.5)
+ * @param shiftMaxMu   time shift at 4096 tokens (Flux: 1.15)
+ */
+public record ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConfig dit, Capabilities capabilities,
+                          double shiftBaseMu, double shiftMaxMu) {
+    public static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+
+    public ModelConfig {
+        if (vae == null || text == null || dit == null || capabilities == null)
+            throw new IllegalArgumentException("model config needs vae, text, dit and capabilities");
+        if (dit.latentChannels() != vae.latentChannels())
+            throw new IllegalArgumentException("dit latentChannels " + dit.latentChannels() + " != vae latentChannels " + vae.latentChannels());
+        if (dit.contextDim() != text.dim())
+            throw new IllegalArgumentException("dit contextDim " + dit.contextDim() + " != text dim " + text.dim());
+    }
+
+    public static ModelConfig preset(String name) {
+        VaeConfig v = VaeConfig.preset(name);
+        TextConfig t = TextConfig.preset(name);
+        return new ModelConfig(name, v, t, DitConfig.preset(name, v.latentChannels(), t.dim()), Capabilities.DEFAULT, 0.5, 1.15);
+    }
+
+    public dev.tessera.model.flow.TimeShift timeShift() {
+        return new dev.tessera.model.flow.TimeShift(256, shiftBaseMu, 4096, shiftMaxMu);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses and validates; any missing, unknown or invalid field is one clear message. */
+    public static ModelConfig fromJson(String json) {
+        try {
+            return JSON.readValue(json, ModelConfig.class);
+        } catch (IOException e) {
+            Throwable c = e;
+            while (c.getCause() != null && !(c instanceof IllegalArgumentException)) c = c.getCause();
+            String msg = c instanceof IllegalArgumentException ? c.getMessage()
+                    : e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new IllegalArgumentException("bad model config: " + msg, e);
+        }
+    }
+
+    @Override public String toString() {
+        return "model " + preset + ": dit " + dit.dim() + "d x" + dit.depth() + " (" + dit.heads() + " heads, patch "
+                + dit.patchT() + "x" + dit.patchS() + "x" + dit.patchS() + "), text " + text.dim() + "d x" + text.depth()
+                + ", vae " + vae.baseChannels() + "ch " + vae.mult() + " -> " + vae.latentChannels() + " latent channels";
+    }
+}
