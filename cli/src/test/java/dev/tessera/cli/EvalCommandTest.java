@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.eval.Perturb;
 import dev.tessera.eval.WorldPrompts;
 import dev.tessera.media.Mp4Writer;
+import dev.tessera.engine.DType;
 import dev.tessera.media.Video;
+import dev.tessera.model.Capabilities;
+import dev.tessera.model.TesseraModel;
+import dev.tessera.model.config.ModelConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -68,6 +72,25 @@ class EvalCommandTest {
         assertTrue(ps.get(2).get("scores").get("motion_direction").asDouble() <= 0.2, ps.get(2).get("scores").toString());
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("data:image/png;base64,") && html.contains("motion_direction"));
+    }
+
+    @Test void generateScoresTheModelsOwnVideos(@TempDir Path dir) throws Exception {
+        // an untrained tiny model: the wiring is under test here, not the model (its scores are whatever it earns)
+        ModelConfig p = ModelConfig.preset("tiny");
+        TesseraModel m = TesseraModel.create(new ModelConfig("tiny", p.vae(), p.text(), p.dit(),
+                new Capabilities(List.of(new Capabilities.Size(32, 32)), List.of(8), 0.125, 2), 0.5, 1.15), 3);
+        Path model = dir.resolve("model");
+        m.save(model, DType.BF16);
+        Path prompts = dir.resolve("prompts.txt");
+        Files.writeString(prompts, "a red ball rolls from left to right on the grass\n");
+        Path out = dir.resolve("out");
+        Result r = run("eval", "--prompts", prompts.toString(), "--generate", "--model", model.toString(), "--seconds", "1",
+                "--steps", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        JsonNode p0 = report.get("prompts").get(0);
+        assertFalse(p0.has("error"), p0.toString());
+        assertTrue(p0.get("scores").has("presence"), p0.toString());
     }
 
     @Test void badInputIsOneClearLine(@TempDir Path dir) throws Exception {
