@@ -7,6 +7,10 @@ import dev.tessera.eval.SimBench;
 import dev.tessera.eval.WorldPrompts;
 import dev.tessera.media.Mp4Reader;
 import dev.tessera.media.Video;
+import dev.tessera.model.Capabilities;
+import dev.tessera.model.TesseraModel;
+import dev.tessera.model.TextToVideo;
+import dev.tessera.model.sample.Sampler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,8 +42,10 @@ public final class EvalCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1") Source source;
 
     @Option(names = "--model", paramLabel = "DIR", description = "model folder for --generate (default models/default)") Path model;
-    @Option(names = "--size", defaultValue = "96x96", description = "WxH for --truth/--generate (default ${DEFAULT-VALUE})") String size;
-    @Option(names = "--fps", defaultValue = "12", description = "frames per second for --truth/--generate (default ${DEFAULT-VALUE})") double fps;
+    @Option(names = "--size", description = "WxH for --truth/--generate (default 96x96 for --truth, the model's first trained size for --generate)") String size;
+    @Option(names = "--fps", description = "frames per second for --truth/--generate (default 12 for --truth, the model's first trained rate for --generate)") Double fps;
+    @Option(names = "--steps", defaultValue = "20", description = "sampling steps for --generate (default ${DEFAULT-VALUE})") int steps;
+    @Option(names = "--guidance", defaultValue = "4", description = "classifier-free guidance for --generate (default ${DEFAULT-VALUE})") double guidance;
     @Option(names = "--seconds", defaultValue = "4", description = "clip length for --truth/--generate (default ${DEFAULT-VALUE})") double seconds;
     @Option(names = "--seed", defaultValue = "1", description = "render/generation seed (default ${DEFAULT-VALUE})") long seed;
 
@@ -53,11 +59,13 @@ public final class EvalCommand implements Callable<Integer> {
         }
         if (lines.stream().allMatch(l -> l.isBlank() || l.strip().startsWith("#")))
             throw new ExitCodeException(2, "prompt file has no prompts: " + prompts);
-        int[] wh = parseSize(size);
-        if (!(fps >= 1 && fps <= 120)) throw new ExitCodeException(2, "--fps must be between 1 and 120, got " + fps);
+        if (fps != null && !(fps >= 1 && fps <= 120)) throw new ExitCodeException(2, "--fps must be between 1 and 120, got " + fps);
         if (!(seconds > 0 && seconds <= 60)) throw new ExitCodeException(2, "--seconds must be in (0, 60], got " + seconds);
         SimBench.VideoSource src;
-        if (source.truth) src = WorldPrompts.truthSource(wh[0], wh[1], fps, seconds, seed);
+        if (source.truth) {
+            int[] wh = parseSize(size == null ? "96x96" : size);
+            src = WorldPrompts.truthSource(wh[0], wh[1], fps == null ? 12 : fps, seconds, seed);
+        }
         else if (source.videos != null) {
             Path dir = source.videos;
             if (!Files.isDirectory(dir)) throw new ExitCodeException(2, "--videos folder not found: " + dir);
@@ -70,7 +78,7 @@ public final class EvalCommand implements Callable<Integer> {
                 @Override public String describe(int line) { return file(line).toString(); }
                 Path file(int line) { return dir.resolve(String.format("%04d.mp4", line)); }
             };
-        } else src = generateSource(wh[0], wh[1]);
+        } else src = generateSource();
         Report r = SimBench.run(lines, new WorldPrompts(), src, Calibration.load(), System.err::println);
         Files.createDirectories(out);
         r.writeJson(out.resolve("report.json"));
@@ -80,10 +88,28 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code --generate}: a video per prompt from the model. */
-    SimBench.VideoSource generateSource(int width, int height) {
-        throw new ExitCodeException(3, "'eval --generate' needs the model pipeline, which is not in this build yet; "
-                + "generate videos with ./tessera generate and score them with --videos DIR");
+    /** {@code --generate}: a video per prompt from the model (loaded once), at a size and rate it was trained for. */
+    SimBench.VideoSource generateSource() {
+        Path dir = model != null ? model : GenerateCommand.defaultModel();
+        TesseraModel m;
+        try {
+            m = TesseraModel.load(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new ExitCodeException(3, "cannot load model " + dir + ": " + e.getMessage());
+        }
+        Capabilities caps = m.config.capabilities();
+        Capabilities.Size sz;
+        if (size == null) sz = caps.sizes().getFirst();
+        else {
+            int[] wh = parseSize(size);
+            sz = new Capabilities.Size(wh[0], wh[1]);
+        }
+        int rate = fps == null ? caps.fps().getFirst() : (int) Math.round(fps);
+        TextToVideo t2v = new TextToVideo(m);
+        System.err.println("generating with " + dir + " at " + sz.width() + "x" + sz.height() + ", " + rate + " fps, " + seconds + " s, "
+                + steps + " steps, guidance " + guidance + ", seed " + seed);
+        return (line, prompt, facts) -> t2v.generate(new TextToVideo.Request(prompt, sz, rate, seconds, steps, guidance, seed,
+                Sampler.Solver.EULER), Sampler.Progress.NONE).video();
     }
 
     static int[] parseSize(String s) {

@@ -41,6 +41,7 @@ public final class Observation {
             ColourModel.labels(video.get(t).rgb(), labels[t]);
             luma[t] = GlobalMotion.luma(video.get(t));
             blobs.add(Blobs.find(labels[t], width, height, minArea));
+            computeBands(t);
         }
         steps = new GlobalMotion.Step[Math.max(0, frames - 1)];
         for (int t = 0; t + 1 < frames; t++) steps[t] = step(t, t + 1, thingColours, anchorColours);
@@ -95,9 +96,51 @@ public final class Observation {
      */
     public List<Blob> things(int t, int colour) {
         List<Blob> out = new ArrayList<>();
-        for (Blob b : blobs.get(t)) if (!b.background() && sameColour(b.label(), colour)) out.add(b);
+        for (Blob b : blobs.get(t)) if (!b.background() && sameColour(b.label(), colour) && thingLike(b) && !inBand(t, b)) out.add(b);
         out.sort((a, b) -> Double.compare(weight(b), weight(a)));
         return out;
+    }
+
+    /**
+     * Rendered things are solid silhouettes standing below the top edge; scraps of sky and of ground texture that
+     * share a palette colour are ragged (low fill of their box) or hang from the top edge.
+     */
+    static boolean thingLike(Blob b) {
+        if ((b.borders() & 4) != 0 && b.borderCount() >= 2) return false;
+        // a strip across the whole frame (the sea, a far tree line) is scenery
+        if ((b.borders() & 3) == 3 || (b.borders() & 12) == 12) return false;
+        // a horizon band (the sea, far hills), even where things in front cut it into pieces; a lying plank or bar
+        // seen from the side is as long, which this can miss
+        if (b.w() > 0.25 * b.width() && b.h() * 4 < b.w()) return false;
+        if (b.area() >= 12 && (b.fill() < 0.3 || b.compactness() < 0.18)) return false;
+        return true;
+    }
+
+    /**
+     * Rows where one colour covers over 40% of the width are a band of scenery (sea, sky glow, a lawn's far edge),
+     * even where waves or things break it into pieces; a component lying mostly in such rows of its own colour is
+     * part of the band, not a thing.
+     */
+    boolean inBand(int t, Blob b) {
+        int[] share = bandRows.get(t).get((int) b.label());
+        if (share == null) return false;
+        int rows = 0, band = 0;
+        for (int y = b.y0(); y <= b.y1(); y++) { rows++; if (share[y] * 10 > width * 4) band++; }
+        return band * 2 > rows;
+    }
+
+    private final List<Map<Integer, int[]>> bandRows = new ArrayList<>();
+
+    private void computeBands(int t) {
+        Map<Integer, int[]> m = new HashMap<>();
+        byte[] l = labels[t];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++) {
+                int lab = l[y * width + x];
+                if (lab < 0) continue;
+                m.computeIfAbsent(lab, k -> new int[height])[y]++;
+            }
+        bandRows.add(m);
     }
 
     static double weight(Blob b) { return b.area() * (b.borders() == 0 ? 1 : 0.3); }

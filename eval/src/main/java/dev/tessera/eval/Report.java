@@ -155,6 +155,9 @@ public final class Report {
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
         try {
             Files.write(tmp, bytes);
+            // temp files are created owner-only; a report is meant to be opened and shared like any written file
+            try { Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--")); }
+            catch (UnsupportedOperationException e) { /* not a POSIX file system: keep the default */ }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally { Files.deleteIfExists(tmp); }
     }
