@@ -125,8 +125,11 @@ final class MatMul {
             }
             if (bias != null && bias.requiresGrad) {
                 float[] db = new float[out];
-                for (int i = 0; i < M; i++)
-                    for (int j = 0; j < out; j++) db[j] += g[i * out + j];
+                // column blocks over the pool; each db[j] still sums its rows in order (thread-count independent)
+                Pointwise.split(out, M, (j0, j1) -> {
+                    for (int i = 0; i < M; i++)
+                        for (int j = j0, r = i * out; j < j1; j++) db[j] += g[r + j];
+                });
                 Tensor.addGrad(bias, db);
             }
         }, x, w, bias);

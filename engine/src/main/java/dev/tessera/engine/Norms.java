@@ -14,7 +14,9 @@ final class Norms {
 
     private static Tensor normalize(Tensor x, Tensor w, Tensor b, float eps, int rows, int n, boolean rms, ChannelMap ch) {
         float[] xd = x.data(), wd = w == null ? null : w.data(), bd = b == null ? null : b.data();
-        float[] y = new float[xd.length], xhat = new float[xd.length], rstd = new float[rows];
+        boolean grad = Grad.needed(x, w, b);
+        // x̂ and 1/σ are kept only for the backward: inference allocates just the output
+        float[] y = new float[xd.length], xhat = grad ? new float[xd.length] : null, rstd = new float[rows];
         Pointwise.split(rows, n, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int o = r * n;
@@ -32,13 +34,13 @@ final class Norms {
                 float m = (float) mean;
                 for (int i = 0; i < n; i++) {
                     float h = (xd[o + i] - m) * rs;
-                    xhat[o + i] = h;
+                    if (xhat != null) xhat[o + i] = h;
                     int c = ch.channel(r, i);
                     y[o + i] = h * (wd == null ? 1f : wd[c]) + (bd == null ? 0f : bd[c]);
                 }
             }
         });
-        if (!Grad.needed(x, w, b)) return Tensor.result(y, x.shape.clone(), null);
+        if (!grad) return Tensor.result(y, x.shape.clone(), null);
         return Tensor.result(y, x.shape.clone(), g -> {
             float[] dx = x.requiresGrad ? new float[xd.length] : null;
             boolean wantW = w != null && w.requiresGrad, wantB = b != null && b.requiresGrad;

@@ -262,6 +262,7 @@ public final class Tensor {
     /** Back-propagates a given output gradient (contiguous, this tensor's shape). */
     public void backward(float[] seed) {
         if (!requiresGrad) throw new IllegalStateException("backward() on a tensor that does not require grad (no input requires grad, or the tape was off)");
+        if (seed.length != numel()) throw new IllegalArgumentException("backward seed has " + seed.length + " values for a tensor of shape " + Shapes.str(shape));
         List<Tensor> order = topoOrder();
         IdentityHashMap<Tensor, float[]> grads = new IdentityHashMap<>();
         grads.put(this, seed.clone());
@@ -277,9 +278,8 @@ public final class Tensor {
                 Node n = t.node;
                 // Inputs' contributions go to the map, not the leaves' grad fields, so intermediate gradients
                 // are freed as soon as their node has run.
-                Tensor[] saved = n.inputs;
                 Acc outer = ACC.get(); // non-null when this backward runs inside another (gradient checkpointing)
-                ACC.set(new Acc(saved, grads));
+                ACC.set(new Acc(grads));
                 try {
                     n.backward.apply(gt);
                 } finally {
@@ -291,7 +291,8 @@ public final class Tensor {
         }
     }
 
-    private record Acc(Tensor[] inputs, IdentityHashMap<Tensor, float[]> grads) {}
+    /** The pending gradients of one backward() call, keyed by tensor identity. */
+    private record Acc(IdentityHashMap<Tensor, float[]> grads) {}
 
     private static final ThreadLocal<Acc> ACC = new ThreadLocal<>();
 

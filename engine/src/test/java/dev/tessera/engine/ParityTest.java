@@ -131,6 +131,27 @@ class ParityTest {
         }
     }
 
+    /** Elementwise ops and the linear bias gradient do not even depend on the thread count (bit for bit). */
+    @Test
+    void threadCountIndependentOps() {
+        Tensor x0 = rn(1, 1200, 97), w0 = rn(2, 64, 97), b0 = rn(3, 64);
+        float[][] first = null;
+        int old = dev.tessera.engine.kernels.Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                dev.tessera.engine.kernels.Parallel.setThreads(threads);
+                Tensor x = x0.copy().requiresGrad(true), b = b0.copy().requiresGrad(true);
+                Tensor y = F.gelu(F.silu(x).mul(x.sigmoid()).add(x.exp().mul(0.1f)));
+                F.linear(y, w0, b).square().sum().backward();
+                float[][] r = {y.data(), b.grad().data()};
+                if (first == null) first = r;
+                else for (int i = 0; i < r.length; i++) assertArrayEquals(first[i], r[i], 0f, threads + " threads, part " + i);
+            }
+        } finally {
+            dev.tessera.engine.kernels.Parallel.setThreads(old);
+        }
+    }
+
     @Test
     void broadcastAndViewsAgainstIndexFormulas() {
         Tensor a = rn(1, 4, 3, 5).permute(1, 0, 2);   // [3, 4, 5] non-contiguous

@@ -8,7 +8,7 @@ import dev.tessera.engine.Tensor;
 public final class Embedding extends Module {
     public final Tensor weight;
 
-    public Embedding(int vocab, int dim, Rng rng) { weight = param("weight", dev.tessera.engine.nn.Init.normal(rng, 0.02f, vocab, dim)); }
+    public Embedding(int vocab, int dim, Rng rng) { weight = param("weight", Init.normal(rng, 0.02f, vocab, dim)); }
 
     /** ids laid out as idShape → [*idShape, D]. */
     public Tensor forward(int[] ids, int... idShape) { return F.embedding(weight, ids, idShape); }
