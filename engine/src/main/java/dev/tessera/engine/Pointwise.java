@@ -97,29 +97,71 @@ final class Pointwise {
     }
 
     private static void apply(int op, float[] a, int oa, int sa, float[] b, int ob, int sb, float[] o, int oo, int n) {
-        switch (op) {
-            case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] + b[ob + i * sb]; }
-            case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] - b[ob + i * sb]; }
-            case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] * b[ob + i * sb]; }
-            case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] / b[ob + i * sb]; }
-            case MAXIMUM -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(a[oa + i * sa], b[ob + i * sb]); }
-            default -> throw new IllegalStateException();
+        // the common stride patterns get loops with constant strides, which the JIT vectorises
+        if (sa == 1 && sb == 1) {
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] + b[ob + i]; }
+                case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] - b[ob + i]; }
+                case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] * b[ob + i]; }
+                case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] / b[ob + i]; }
+                default -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(a[oa + i], b[ob + i]); }
+            }
+        } else if (sa == 1 && sb == 0) {
+            float y = b[ob];
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] + y; }
+                case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] - y; }
+                case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] * y; }
+                case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] / y; }
+                default -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(a[oa + i], y); }
+            }
+        } else if (sa == 0 && sb == 1) {
+            float x = a[oa];
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = x + b[ob + i]; }
+                case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = x - b[ob + i]; }
+                case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = x * b[ob + i]; }
+                case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = x / b[ob + i]; }
+                default -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(x, b[ob + i]); }
+            }
+        } else {
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] + b[ob + i * sb]; }
+                case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] - b[ob + i * sb]; }
+                case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] * b[ob + i * sb]; }
+                case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] / b[ob + i * sb]; }
+                default -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(a[oa + i * sa], b[ob + i * sb]); }
+            }
         }
     }
+
 
     static float[] expandTo(float[] x, int[] shape, int[] out) {
         if (Arrays.equals(shape, out)) return x;
         return Shapes.gather(new Storage.Heap(x), 0, out, Shapes.broadcastStrides(shape, out));
     }
 
-    /** mode 1: g*x ; mode 2: g/x ; mode 3: -g*o/x (x broadcast from xShape to out). */
+    /**
+     * mode 1: g·x ; mode 2: g/x ; mode 3: -g·o/x, with x read through its broadcast strides (no expanded copy) and
+     * rows split over the pool.
+     */
     private static float[] mulBroadcast(float[] g, int[] out, float[] x, int[] xShape, int mode, float[] o) {
-        float[] xe = expandTo(x, xShape, out);
         float[] r = new float[g.length];
-        switch (mode) {
-            case 1 -> { for (int i = 0; i < r.length; i++) r[i] = g[i] * xe[i]; }
-            case 2 -> { for (int i = 0; i < r.length; i++) r[i] = g[i] / xe[i]; }
-            default -> { for (int i = 0; i < r.length; i++) r[i] = -g[i] * o[i] / xe[i]; }
+        if (r.length == 0) return r;
+        float[] lhs = g;
+        if (mode == 3) {
+            lhs = new float[g.length];
+            float[] l = lhs;
+            split(g.length, 1, (s0, e0) -> { for (int i = s0; i < e0; i++) l[i] = -g[i] * o[i]; });
+        }
+        int opc = mode == 1 ? MUL : DIV;
+        float[] left = lhs;
+        if (Arrays.equals(xShape, out)) {
+            split(r.length, 1, (s0, e0) -> apply(opc, left, s0, 1, x, s0, 1, r, s0, e0 - s0));
+        } else {
+            int[] sl = Shapes.contiguousStrides(out), sx = Shapes.broadcastStrides(xShape, out);
+            int inner = out[out.length - 1];
+            split(r.length / inner, inner, (r0, r1) -> broadcastRows(opc, left, sl, x, sx, out, r, r0, r1));
         }
         return r;
     }
