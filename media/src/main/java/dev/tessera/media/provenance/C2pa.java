@@ -273,7 +273,7 @@ public final class C2pa {
                          String digitalSourceType, String manifestLabel) {
         public String summary() {
             return switch (status) {
-                case VALID -> "valid (signed by " + signer + ")";
+                case VALID -> "valid (signed by " + signer + "; no trust list checked)";
                 case MISSING -> "missing (" + String.join("; ", problems) + ")";
                 case INVALID -> "invalid (" + String.join("; ", problems) + ")";
             };
@@ -356,7 +356,8 @@ public final class C2pa {
             if (!Long.valueOf(COSE_ALG_ES256).equals(ph.get(1L))) throw new IOException("unsupported COSE algorithm " + ph.get(1L) + " (ES256 expected)");
             List<X509Certificate> chain = certificates(ph.get((long) COSE_X5CHAIN));
             X509Certificate leaf = chain.getFirst();
-            signer = leaf.getSubjectX500Principal().getName();
+            signer = commonName(leaf.getSubjectX500Principal().getName())
+                    + (chain.size() > 1 ? ", issued by " + commonName(chain.get(1).getSubjectX500Principal().getName()) : "");
             Signature v = Signature.getInstance("SHA256withECDSAinP1363Format");
             v.initVerify(leaf.getPublicKey());
             v.update(sigStructure(prot, claimBytes));
@@ -379,6 +380,11 @@ public final class C2pa {
             problems.add("unreadable manifest: " + e.getMessage());
         }
         return new Report(problems.isEmpty() ? Status.VALID : Status.INVALID, List.copyOf(problems), view, signer, dst, label);
+    }
+
+    private static String commonName(String dn) {
+        for (String part : dn.split(",")) if (part.strip().startsWith("CN=")) return part.strip().substring(3);
+        return dn;
     }
 
     private static String str(Object o) { return o == null ? null : o.toString(); }

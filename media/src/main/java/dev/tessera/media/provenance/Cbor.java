@@ -114,6 +114,8 @@ public final class Cbor {
         Object read(int depth) throws IOException {
             if (depth > 64) throw new IOException("CBOR: nested too deep");
             int b = u8(), major = b >>> 5, info = b & 31;
+            if (major <= 5 && info == 27 && pos + 8 <= d.length && d[pos] < 0)
+                throw new IOException("CBOR: integer or length beyond 2^63 at byte " + (pos - 1));
             switch (major) {
                 case 0: return arg(info);
                 case 1: return -1 - arg(info);

@@ -76,8 +76,9 @@ public record SigningIdentity(ECPrivateKey key, List<X509Certificate> chain) {
             PrivateKey key;
             try (PEMParser p = new PEMParser(new StringReader(Files.readString(dir.resolve(KEY_FILE))))) {
                 Object o = p.readObject();
-                if (!(o instanceof PrivateKeyInfo info)) throw new IOException(dir.resolve(KEY_FILE) + ": not a PKCS#8 private key");
-                key = new JcaPEMKeyConverter().getPrivateKey(info);
+                if (o instanceof PrivateKeyInfo info) key = new JcaPEMKeyConverter().getPrivateKey(info);
+                else if (o instanceof org.bouncycastle.openssl.PEMKeyPair kp) key = new JcaPEMKeyConverter().getKeyPair(kp).getPrivate();
+                else throw new IOException(dir.resolve(KEY_FILE) + ": not a PEM private key");
             }
             if (!(key instanceof ECPrivateKey ec)) throw new IOException(dir.resolve(KEY_FILE) + ": not an EC (P-256) key");
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -136,9 +137,13 @@ public record SigningIdentity(ECPrivateKey key, List<X509Certificate> chain) {
     }
 
     private static String pem(Object o) throws IOException {
+        if (o instanceof PrivateKey k) { // PKCS#8, the format openssl and most tools read
+            String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).encodeToString(k.getEncoded());
+            return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n";
+        }
         StringWriter w = new StringWriter();
         try (JcaPEMWriter p = new JcaPEMWriter(w)) {
-            p.writeObject(o instanceof PrivateKey k ? PrivateKeyInfo.getInstance(k.getEncoded()) : o);
+            p.writeObject(o);
         }
         return w.toString();
     }
