@@ -1,0 +1,4 @@
+package dev.tessera.world;
+
+/** Caption / prompt language. */
+public enum Lang { EN, ZH }
