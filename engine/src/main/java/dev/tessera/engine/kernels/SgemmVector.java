@@ -34,7 +34,9 @@ final class SgemmVector {
     /** Columns per packed B block (a multiple of NR): KC × NC floats stay in L2. */
     static final int NC = 16 * NR;
 
-    private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[KC * NC]);
+    /** Cap on one thread's packed B block (k × column block), 16 MB. */
+    static final int B_LIMIT = 1 << 22;
+    private static final ThreadLocal<float[][]> PACK = ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC]});
     private static final ThreadLocal<float[]> APACK = ThreadLocal.withInitial(() -> new float[KC * MC]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
@@ -98,24 +100,32 @@ final class SgemmVector {
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
         scaleC(c, cOff, ldc, i0, i1, j0, j1, beta);
-        float[] bp = PACK.get();
+        // all k-blocks of a B column block are packed once and reused by every row block (repacking per row block
+        // cost ~10% of a transformer linear layer, whose B = Wᵀ needs a transposing pack); wide-k products get
+        // narrower column blocks so the packed block stays under B_LIMIT floats
+        int ncMax = Math.max(NR, Math.min(NC, B_LIMIT / Math.max(1, k) / NR * NR));
+        float[][] holder = PACK.get();
+        if (holder[0].length < k * ncMax) holder[0] = new float[k * ncMax];
+        float[] bp = holder[0];
         float[] ap = APACK.get();
         float[] tile = TILE.get();
-        for (int ic = i0; ic < i1; ic += MC) {
-            int mc = Math.min(MC, i1 - ic), ns = (mc + MR - 1) / MR;
-            for (int jc = j0; jc < j1; jc += NC) {
-                int nc = Math.min(NC, j1 - jc), np = (nc + NR - 1) / NR;
+        for (int jc = j0; jc < j1; jc += ncMax) {
+            int nc = Math.min(ncMax, j1 - jc), np = (nc + NR - 1) / NR;
+            for (int pc = 0; pc < k; pc += KC)
+                packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), jc, nc, bp, pc * np * NR);
+            for (int ic = i0; ic < i1; ic += MC) {
+                int mc = Math.min(MC, i1 - ic), ns = (mc + MR - 1) / MR;
+                boolean packedA = transA || mc % MR != 0;
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
-                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
-                    if (transA || mc % MR != 0)
+                    if (packedA)
                         for (int st = 0; st < ns; st++)
                             packA(transA, a, aOff, lda, ic + st * MR, Math.min(MR, mc - st * MR), pc, kc, ap, st * kc * MR);
                     for (int q = 0; q < np; q++) {
-                        int j = jc + q * NR, cols = Math.min(NR, jc + nc - j), pb = q * kc * NR;
+                        int j = jc + q * NR, cols = Math.min(NR, jc + nc - j), pb = pc * np * NR + q * kc * NR;
                         for (int st = 0; st < ns; st++) {
                             int i = ic + st * MR, rows = Math.min(MR, mc - st * MR);
-                            if (transA || mc % MR != 0) micro(kc, ap, st * kc * MR, kc, bp, pb, NR, tile);
+                            if (packedA) micro(kc, ap, st * kc * MR, kc, bp, pb, NR, tile);
                             else micro(kc, a, aOff + i * lda + pc, lda, bp, pb, NR, tile);
                             addTile(tile, rows, cols, alpha, c, cOff + i * ldc + j, ldc);
                         }
@@ -146,12 +156,13 @@ final class SgemmVector {
 
     /**
      * Packs op(B)[pc:pc+kc, jc:jc+nc] into panels of NR columns: panel q holds kc rows of NR floats (zero-padded past
-     * nc), at bp[q*kc*NR + p*NR + x].
+     * nc), at bp[at + q*kc*NR + p*NR + x].
      */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
+                              int at) {
         int np = (nc + NR - 1) / NR;
         for (int q = 0; q < np; q++) {
-            int j = jc + q * NR, cols = Math.min(NR, jc + nc - j), base = q * kc * NR;
+            int j = jc + q * NR, cols = Math.min(NR, jc + nc - j), base = at + q * kc * NR;
             if (!transB) {
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + (pc + p) * ldb + j, dst = base + p * NR;
