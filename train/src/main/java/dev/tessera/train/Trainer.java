@@ -302,7 +302,7 @@ public final class Trainer {
         java.util.function.UnaryOperator<Tensor> enc = cfg.kind() == TrainKind.DIT
                 ? px -> model.normaliseLatent(model.vae.encode(px).mean()) : null;
         var buckets = cfg.kind() == TrainKind.TEXT ? smallestImageBucket() : cfg.buckets();
-        return new BatchPlan(source, buckets, batch, cfg.zhFraction(), cfg.seed(), enc);
+        return new BatchPlan(source, buckets, batch, cfg.zhFraction(), cfg.seed(), enc, cfg.clips(), cfg.latentCache());
     }
 
     /** Text pre-training needs only captions: draw them with the cheapest bucket (one frame, smallest size). */
