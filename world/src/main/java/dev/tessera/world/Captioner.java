@@ -32,6 +32,8 @@ public final class Captioner {
     }
 
     public static String caption(SceneSpec spec, Lang lang, Random rnd, Length length) {
+        if (spec.setting() == null || spec.camera() == null)
+            throw new IllegalArgumentException("caption a resolved scene (SceneSpec.resolve(seed)): setting or camera is unspecified");
         return lang == Lang.EN ? new En(spec, rnd, length).build() : new Zh(spec, rnd, length).build();
     }
 

@@ -35,10 +35,16 @@ public final class World {
 
     /** {@code cull = false} renders with the plain every-primitive-at-every-sample reference (benchmarks only). */
     public static Truth render(SceneSpec spec, RenderOptions o, FrameSink sink, String prompt, boolean cull) {
+        return render(spec, o, sink, prompt, cull, true);
+    }
+
+    /** {@code adaptive = false} casts every anti-aliasing sample instead of only those on edges (benchmarks only). */
+    public static Truth render(SceneSpec spec, RenderOptions o, FrameSink sink, String prompt, boolean cull, boolean adaptive) {
         SceneSpec s = spec.resolve(o.seed());
         Stage stage = new Stage(s, o.seed(), o.seconds(), o.width(), o.height());
         Renderer renderer = new Renderer(o.width(), o.height(), o.antialias(), Math.max(1, stage.actors.size()));
         renderer.cull = cull;
+        renderer.adaptive = adaptive;
         Truth truth = header(s, o, stage, prompt);
         int n = o.frameCount();
         for (int f = 0; f < n; f++) {

@@ -39,18 +39,22 @@ public final class WorldBench implements Callable<Integer> {
     }
 
     /** Renders scenes [from, from+count) at size; returns frames rendered. */
-    long render(int size, long from, int count, boolean cull) {
+    long render(int size, long from, int count, boolean cull) { return render(size, from, count, cull, true); }
+
+    long render(int size, long from, int count, boolean cull, boolean adaptive) {
         Counter c = new Counter();
         for (long s = from; s < from + count; s++) {
             SceneSpec spec = SceneSampler.sample(s);
-            World.render(spec, new RenderOptions(size, size, 8, frames / 8.0, s, 2), c, null, cull);
+            World.render(spec, new RenderOptions(size, size, 8, frames / 8.0, s, 2), c, null, cull, adaptive);
         }
         return c.n;
     }
 
-    double fps1(int size, boolean cull) {
+    double fps1(int size, boolean cull) { return fps1(size, cull, true); }
+
+    double fps1(int size, boolean cull, boolean adaptive) {
         long t0 = System.nanoTime();
-        long n = render(size, 1000, scenes, cull);
+        long n = render(size, 1000, scenes, cull, adaptive);
         return n / ((System.nanoTime() - t0) / 1e9);
     }
 
@@ -111,6 +115,8 @@ public final class WorldBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "render 128² 1 thread: %.1f frames/s%n", f128);
         double f128naive = med(() -> fps1(128, false));
         System.out.printf(Locale.ROOT, "render 128² 1 thread, plain reference (no screen-rect culling): %.1f frames/s -> culling is %.1fx%n", f128naive, f128 / f128naive);
+        double f128full = med(() -> fps1(128, true, false));
+        System.out.printf(Locale.ROOT, "render 128² 1 thread, every AA sample cast (adaptive AA off): %.1f frames/s -> adaptive AA is %.2fx%n", f128full, f128 / f128full);
         double f128all = med(() -> fpsAll(128, cores));
         System.out.printf(Locale.ROOT, "render 128² %d threads: %.1f frames/s (%.2fx one thread)%n", cores, f128all, f128all / f128);
         double f256 = med(() -> fps1(256, true));
@@ -123,8 +129,9 @@ public final class WorldBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "dataset 64x64x16 samples, 1 thread: %.1f samples/s (render + truth + captions)%n", ds);
         if (json)
             System.out.printf(Locale.ROOT, "{\"render_fps_128_1t\": %.1f, \"render_fps_128_all\": %.1f, \"render_fps_256_1t\": %.1f, \"render_fps_64_1t\": %.1f, "
-                    + "\"render_fps_128_1t_reference_no_cull\": %.1f, \"cull_speedup\": %.2f, \"physics_steps_per_s\": %.0f, \"dataset_samples_per_s_64_1t\": %.1f, \"cores\": %d}%n",
-                    f128, f128all, f256, f64, f128naive, f128 / f128naive, phys, ds, cores);
+                    + "\"render_fps_128_1t_reference_no_cull\": %.1f, \"cull_speedup\": %.2f, \"render_fps_128_1t_full_aa\": %.1f, \"adaptive_aa_speedup\": %.2f, "
+                    + "\"physics_steps_per_s\": %.0f, \"dataset_samples_per_s_64_1t\": %.1f, \"cores\": %d}%n",
+                    f128, f128all, f256, f64, f128naive, f128 / f128naive, f128full, f128 / f128full, phys, ds, cores);
         return 0;
     }
 }

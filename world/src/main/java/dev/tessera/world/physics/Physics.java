@@ -236,12 +236,12 @@ public final class Physics {
         double maxF = c.friction * c.jn;
         double vt = relVel(c, c.t1x, c.t1y, c.t1z);
         double o1 = c.jt1;
-        c.jt1 = Math.clamp(o1 - c.massT1 * vt, -maxF, maxF);
+        c.jt1 = Math.max(-maxF, Math.min(maxF, o1 - c.massT1 * vt));
         double d1 = c.jt1 - o1;
         applyImpulse(c, c.t1x * d1, c.t1y * d1, c.t1z * d1);
         vt = relVel(c, c.t2x, c.t2y, c.t2z);
         double o2 = c.jt2;
-        c.jt2 = Math.clamp(o2 - c.massT2 * vt, -maxF, maxF);
+        c.jt2 = Math.max(-maxF, Math.min(maxF, o2 - c.massT2 * vt));
         double d2 = c.jt2 - o2;
         applyImpulse(c, c.t2x * d2, c.t2y * d2, c.t2z * d2);
     }

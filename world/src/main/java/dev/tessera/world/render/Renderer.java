@@ -34,6 +34,16 @@ public final class Renderer {
      */
     public boolean cull = true;
 
+    /**
+     * Adaptive anti-aliasing (on by default): cast one ray per pixel first, then the other ss x ss - 1 samples only
+     * where neighbouring pixels see different surfaces. Off, every sample is cast: the plain reference that the
+     * parity test compares against.
+     */
+    public boolean adaptive = true;
+    private boolean[] edge = new boolean[0], mixed = new boolean[0];
+    private boolean useEdges;
+    private static final int ALL = 0, CENTRE = 1, REST = 2;
+
     public Renderer(int width, int height, int ss, int maxIds) {
         if (width <= 0 || height <= 0 || width > 8192 || height > 8192) throw new IllegalArgumentException("bad size " + width + "x" + height);
         if (ss < 1 || ss > 4) throw new IllegalArgumentException("anti-aliasing factor must be 1..4: " + ss);
@@ -73,7 +83,13 @@ public final class Renderer {
         // stamps are (frame base + object id + 1): no clearing between frames; an object's primitives are contiguous
         if (stampBase > Integer.MAX_VALUE - 2 * (maxIds + 2)) { java.util.Arrays.fill(covStamp, 0); stampBase = 0; }
         stampBase += maxIds + 2;
-        for (int i = 0; i < prims.length; i++) splat(prims[i], i, false);
+        useEdges = adaptive && ss > 1;
+        if (useEdges) {
+            for (int i = 0; i < prims.length; i++) splat(prims[i], i, false, CENTRE);
+            findEdges();
+            for (int i = 0; i < prims.length; i++) splat(prims[i], i, false, REST);
+        } else
+            for (int i = 0; i < prims.length; i++) splat(prims[i], i, false, ALL);
         double w = 1.0 / (ss * ss);
         for (int k = 0; k < maxIds; k++) unoccluded[k] *= w;
         boolean reflect = v.reflectivity > 0 && camY > 0;
@@ -83,7 +99,7 @@ public final class Renderer {
             java.util.Arrays.fill(rprim, -1);
             for (int i = 0; i < prims.length; i++) {
                 mirror[i] = prims[i].mirrored();
-                if (prims[i].material != Prim.GLASS) splat(mirror[i], i, true);
+                if (prims[i].material != Prim.GLASS) splat(mirror[i], i, true, ALL);
             }
         }
         shadeAll(reflect);
@@ -92,7 +108,27 @@ public final class Renderer {
     }
 
     // ---- coverage ----------------------------------------------------------------------------------------------
-    private void splat(Prim p, int index, boolean mirrored) {
+    /** Marks pixels whose centre sample sees another surface (primitive or glass in front) than a neighbour's. */
+    private void findEdges() {
+        if (edge.length != width * height) { edge = new boolean[width * height]; mixed = new boolean[width * height]; }
+        java.util.Arrays.fill(edge, false);
+        java.util.Arrays.fill(mixed, false);
+        int c = ss / 2;
+        for (int py = 0; py < height; py++)
+            for (int px = 0; px < width; px++) {
+                int i = (py * ss + c) * sw + px * ss + c, k = prim[i], t = front(i);
+                if (px + 1 < width) {
+                    int j = i + ss;
+                    if (prim[j] != k || front(j) != t) { edge[py * width + px] = true; edge[py * width + px + 1] = true; }
+                }
+                if (py + 1 < height) {
+                    int j = i + ss * sw;
+                    if (prim[j] != k || front(j) != t) { edge[py * width + px] = true; edge[(py + 1) * width + px] = true; }
+                }
+            }
+    }
+
+    private void splat(Prim p, int index, boolean mirrored, int mode) {
         double r = p.radius;
         double minU = Double.MAX_VALUE, maxU = -Double.MAX_VALUE, minV = Double.MAX_VALUE, maxV = -Double.MAX_VALUE;
         boolean full = !cull;
@@ -130,18 +166,28 @@ public final class Renderer {
         int[] pBuf = mirrored ? rprim : glass ? tprim : prim;
         double inv = 1 / focal;
         int oid = p.objectId;
-        boolean count = !mirrored && oid >= 0 && oid < maxIds;
+        boolean count = !mirrored && oid >= 0 && oid < maxIds && mode != REST;
+        double unit = mode == CENTRE ? ss * ss : 1; // a centre sample stands for its whole pixel
         int stamp = stampBase + oid + 1;
+        int c = ss / 2;
+        int xStart = x0, xStep = 1;
+        if (mode == CENTRE) { xStart = x0 + Math.floorMod(c - x0, ss); xStep = ss; }
         for (int y = y0; y <= y1; y++) {
+            int sy = y % ss;
+            if (mode == CENTRE && sy != c) continue;
             double v = (y + 0.5 - pcy) * inv;
             double bx = lfx - v * lux, by = lfy - v * luy, bz = lfz - v * luz;
-            int row = y * sw;
-            for (int x = x0; x <= x1; x++) {
+            int row = y * sw, erow = (y / ss) * width;
+            for (int x = xStart; x <= x1; x += xStep) {
+                if (mode == REST) {
+                    int px = x / ss;
+                    if (!edge[erow + px] || (sy == c && x - px * ss == c)) continue;
+                }
                 double u = (x + 0.5 - pcx) * inv;
                 double dx = bx + u * lrx, dy = by + u * lry, dz = bz + u * lrz;
                 if (!intersect(p, lox, loy, loz, dx, dy, dz)) continue;
                 int i = row + x;
-                if (count && covStamp[i] != stamp) { covStamp[i] = stamp; unoccluded[oid]++; }
+                if (count && covStamp[i] != stamp) { covStamp[i] = stamp; unoccluded[oid] += unit; }
                 // hitT is the ray parameter along the (unnormalised) camera ray, so it compares as depth along forward
                 if (hitT < dBuf[i]) {
                     if (mirrored) {
@@ -251,6 +297,15 @@ public final class Renderer {
         for (int py = 0; py < height; py++)
             for (int px = 0; px < width; px++) {
                 int i0 = (py * ss) * sw + px * ss;
+                if (useEdges && !edge[py * width + px]) {
+                    // only the centre sample was cast: shade it and fill the pixel (depth too, for the particles' test)
+                    int c = ss / 2, ic = i0 + c * sw + c;
+                    shadeSample(px * ss + c, py * ss + c, ic, reflect);
+                    float r = (float) col[0], g = (float) col[1], b = (float) col[2], d = depth[ic];
+                    for (int sy = 0; sy < ss; sy++)
+                        for (int sx = 0; sx < ss; sx++) { int i = i0 + sy * sw + sx; cr[i] = r; cg[i] = g; cb[i] = b; depth[i] = d; }
+                    continue;
+                }
                 boolean uniform = true;
                 int p0 = prim[i0], t0 = front(i0), r0 = reflect && p0 < 0 ? rprim[i0] : -2;
                 for (int sy = 0; sy < ss && uniform; sy++)
@@ -533,6 +588,7 @@ public final class Renderer {
                 cr[i] = (float) (cr[i] * (1 - alpha) + r * alpha);
                 cg[i] = (float) (cg[i] * (1 - alpha) + g * alpha);
                 cb[i] = (float) (cb[i] * (1 - alpha) + b * alpha);
+                if (useEdges) mixed[(y / ss) * width + x / ss] = true; // no longer one flat colour: resolve averages it
             }
     }
 
@@ -547,11 +603,30 @@ public final class Renderer {
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++) {
                 double r = 0, g = 0, b = 0;
+                boolean whole = useEdges && !edge[y * width + x];
+                if (whole) {
+                    int c = ss / 2, ic = (y * ss + c) * sw + x * ss + c;
+                    int tp = tprim[ic], pp = prim[ic];
+                    int id = tp >= 0 && tdepth[ic] < depth[ic] ? objOf[tp] : pp >= 0 ? objOf[pp] : -1;
+                    if (id >= 0) {
+                        pixels[id] += 1;
+                        int k = 4 * id;
+                        if (x < bbox[k]) bbox[k] = x;
+                        if (y < bbox[k + 1]) bbox[k + 1] = y;
+                        if (x > bbox[k + 2]) bbox[k + 2] = x;
+                        if (y > bbox[k + 3]) bbox[k + 3] = y;
+                    }
+                    if (!mixed[y * width + x]) {
+                        out[y * width + x] = (toByte(cr[ic]) << 16) | (toByte(cg[ic]) << 8) | toByte(cb[ic]);
+                        continue;
+                    }
+                }
                 for (int sy = 0; sy < ss; sy++) {
                     int row = (y * ss + sy) * sw + x * ss;
                     for (int sx = 0; sx < ss; sx++) {
                         int i = row + sx;
                         r += cr[i]; g += cg[i]; b += cb[i];
+                        if (whole) continue;
                         int tp = tprim[i], pp = prim[i];
                         int id = tp >= 0 && tdepth[i] < depth[i] ? objOf[tp] : pp >= 0 ? objOf[pp] : -1;
                         if (id >= 0) {
