@@ -93,6 +93,20 @@ class Mp4RoundTripTest {
         assertTrue(e.getMessage().contains("not a readable image"), e.getMessage());
     }
 
+    @Test void resizeAveragesAndInterpolates() {
+        int[] px = new int[4 * 2];
+        for (int i = 0; i < px.length; i++) px[i] = (i % 2 == 0) ? 0xFFFFFF : 0x000000;
+        Frame half = Images.resize(new Frame(4, 2, px), 2, 1);
+        for (int p : half.rgb()) assertEquals(128, p & 255, 1); // black/white stripes average to grey
+        Frame up = Images.resize(new Frame(2, 1, new int[] {0x000000, 0xFF0000}), 4, 1);
+        assertEquals(0, up.get(0, 0) >> 16);
+        assertEquals(255, up.get(3, 0) >> 16);
+        assertTrue((up.get(1, 0) >> 16) > 0 && (up.get(1, 0) >> 16) < (up.get(2, 0) >> 16));
+        Frame f = TestSupport.moving(64, 48, 1, 1, 9).frames().getFirst();
+        assertTrue(TestSupport.psnr(f, Images.resize(Images.resize(f, 128, 96), 64, 48)) > 30);
+        assertThrows(IllegalArgumentException.class, () -> Images.resize(f, 0, 10));
+    }
+
     /** libx264 High profile with B-frames (from Debian ffmpeg): frames must come back in display order. */
     @Test void bFrameFileDecodesInDisplayOrder() throws Exception {
         Tools.require("ffmpeg");

@@ -35,7 +35,7 @@ public final class Provenance {
         public PublishOptions {
             Objects.requireNonNull(watermarkKey, "watermarkKey");
             Objects.requireNonNull(mp4, "mp4");
-            if (!(watermarkAlpha > 0) || watermarkAlpha > 16) throw new IllegalArgumentException("watermark alpha must be in (0, 16]: " + watermarkAlpha);
+            if (!(watermarkAlpha >= 0.5) || watermarkAlpha > 16) throw new IllegalArgumentException("watermark alpha must be in [0.5, 16] grey levels: " + watermarkAlpha);
         }
 
         public static PublishOptions defaults() {

@@ -20,6 +20,8 @@ public final class Verifier {
     private Verifier() {}
 
     public static final int MAX_FRAMES = 240;
+    /** The whole file is hashed in memory; generated clips are far smaller than this. */
+    public static final long MAX_BYTES = 1L << 30;
 
     /**
      * {@code fileProblem} is set when the input is not a readable video (empty, not a video, truncated): the CLI
@@ -70,6 +72,8 @@ public final class Verifier {
 
     public static Verification verify(Path file, Watermark.Key key) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        if (Files.size(file) > MAX_BYTES)
+            throw new IOException(file + ": " + Files.size(file) / (1 << 20) + " MiB is more than verify reads (" + MAX_BYTES / (1 << 20) + " MiB)");
         byte[] bytes = Files.readAllBytes(file);
         if (bytes.length == 0) {
             return new Verification(file, new C2pa.Report(C2pa.Status.MISSING, List.of("empty file"), null, null, null, null), null, "empty file, not a video");

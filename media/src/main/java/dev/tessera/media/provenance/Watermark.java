@@ -15,31 +15,34 @@ import java.util.SplittableRandom;
  * Invisible watermark: a keyed spread-spectrum pattern added to luma, carrying a 64-bit payload (plus a 16-bit CRC).
  *
  * <p>Layout. A tile of 32 x 32 cells repeats over the whole frame; a cell is {@code min(width, height) / 64} pixels
- * wide (a real number, so the pattern keeps its size relative to the frame when the video is rescaled). Each cell
- * adds {@code +alpha} or {@code -alpha} to R, G and B alike (so luma moves by alpha and chroma not at all), the same
- * in every frame. Of the 1024 cells, 384 carry a key-derived sync pattern and 640 carry the 80 payload+CRC bits, 8
- * cells each, at key-derived positions and signs.
+ * wide but at least 4 (a real number, so the pattern keeps its size relative to the frame when the video is
+ * rescaled; the floor keeps small clips' cells big enough for H.264). Each cell adds {@code +alpha} or
+ * {@code -alpha} (whole grey levels, default 3) to R, G and B alike, so luma moves by alpha and chroma not at all,
+ * the same in every frame. Of the 1024 cells, 304 carry a key-derived sync pattern and 720 carry the 80 payload+CRC
+ * bits, 9 cells each, at key-derived positions and signs.
  *
- * <p>Why this survives the attacks. Low spatial frequency (cells of 4 px at 256²) and averaging over frames keep it
- * through H.264 at CRF 28; a local-mean high-pass removes brightness offsets; the tile repeats, so a crop only shifts
- * it cyclically (found by correlating at every shift through an FFT); a rescale changes the cell size, which the
- * detector searches over a narrow range around {@code min(w, h) / 64} (crops up to ~15% a side keep it in range).
+ * <p>Why this survives the attacks. Low spatial frequency and averaging over frames keep it through H.264 at CRF 28;
+ * a local-mean high-pass removes brightness offsets; the tile repeats, so a crop only shifts it cyclically (found by
+ * correlating at every shift through an FFT); a rescale changes the cell size, which the detector searches around
+ * {@code min(w, h) / 64} (crops up to ~15% a side keep it in range) and, for clips that used the 4 px floor, over
+ * 0.45..1.2 times 4 px.
  *
  * <p>Detection. Average luma over up to 48 frames, subtract a local mean, fold the residual onto one tile at each
  * candidate cell size, correlate with the sync pattern at all 64 x 64 half-cell shifts and take the best z-score
  * ((peak - mean) / std over shifts). The mark is reported only if z >= {@link #Z_THRESHOLD} and the CRC of the
  * decoded payload matches (trying flips of up to two of the six least reliable bits), so a claimed detection comes
- * with exactly recovered bits (a wrong read passes with probability about 22 / 2^16). Limits: a rotation, a non-uniform stretch, a crop of more than ~15% a side, or a rescale
- * to cells under ~1.5 px defeat it; alpha is fixed, not adapted to local texture.
+ * with exactly recovered bits (a wrong read passes with probability about 22 / 2^16). Limits (measured, see
+ * docs/media.md): rotation, non-uniform stretch, crops over ~15% a side, results under ~100 px, and downscaling
+ * combined with CRF 28 defeat it; alpha is fixed, not adapted to local texture.
  */
 public final class Watermark {
     public static final int TILE = 32, CELLS = TILE * TILE, PAYLOAD_BITS = 64, CRC_BITS = 16,
-            CODED_BITS = PAYLOAD_BITS + CRC_BITS, REPEAT = 8, SYNC_CELLS = CELLS - CODED_BITS * REPEAT;
+            CODED_BITS = PAYLOAD_BITS + CRC_BITS, REPEAT = 9, SYNC_CELLS = CELLS - CODED_BITS * REPEAT;
     /** Cells per min(width, height): the pattern's size relative to the frame. */
     public static final double CELLS_PER_SIDE = 64;
-    /** Null z-scores (best of ~200k shifts and scales) measured at mean 4.4, max 5.7 over 200 clips; marked clips score 13+. */
+    /** Null z-scores (best over all shifts and scales) measured at mean 4.4, max 5.2 over 200 clips; marked ones 9.7+. */
     public static final double Z_THRESHOLD = 7.0;
-    public static final double DEFAULT_ALPHA = 2.5;
+    public static final double DEFAULT_ALPHA = 3.0;
     private static final int Q = 2, BINS = TILE * Q, MAX_FRAMES = 48, CHASE = 6;
 
     /** The watermark key. Anyone holding it can detect and forge the mark: deployments set their own. */
@@ -98,7 +101,10 @@ public final class Watermark {
         }
     }
 
-    public static double cellSize(int width, int height) { return Math.min(width, height) / CELLS_PER_SIDE; }
+    /** Cells are never smaller than this many pixels: below it H.264 at small sizes wipes the payload out. */
+    public static final double MIN_CELL = 4;
+
+    public static double cellSize(int width, int height) { return Math.max(MIN_CELL, Math.min(width, height) / CELLS_PER_SIDE); }
 
     /** Per-pixel luma offsets (in units of alpha: -1 or +1) for a frame size and payload. */
     public int[] pattern(int width, int height, long payload) {
@@ -120,9 +126,10 @@ public final class Watermark {
     /** Adds the mark to one frame (returns a new frame). */
     public Frame embed(Frame f, int[] pattern, double alpha) {
         int[] src = f.rgb(), out = new int[src.length];
-        int a = (int) Math.round(alpha * 16); // fixed point, so results do not depend on floating-point rounding
+        int a = (int) Math.round(alpha); // pixels are whole grey levels: alpha acts rounded to an integer
+        if (a < 1) throw new IllegalArgumentException("watermark alpha rounds to 0: " + alpha);
         for (int i = 0; i < src.length; i++) {
-            int d = (pattern[i] * a + (pattern[i] > 0 ? 8 : -8)) / 16;
+            int d = pattern[i] * a;
             int p = src[i];
             out[i] = (clamp(((p >> 16) & 255) + d) << 16) | (clamp(((p >> 8) & 255) + d) << 8) | clamp((p & 255) + d);
         }
@@ -172,36 +179,32 @@ public final class Watermark {
     public Detection detect(List<Frame> frames) {
         if (frames.isEmpty()) throw new IllegalArgumentException("no frames to look for a watermark in");
         int w = frames.getFirst().width(), h = frames.getFirst().height();
-        double[] residual = residual(frames, w, h);
+        // Candidate cell sizes: (a) the mark kept its size relative to the frame (rescaled, or cropped by up to ~17% a
+        // side): 0.95..1.2 x min(w, h)/64; (b) the original was small enough to use the 4 px floor and was then
+        // rescaled by s in 0.45..1.2: cell 4s, and since that original had min side <= 256, 4s >= min(w, h)/64.
+        double relative = Math.min(w, h) / CELLS_PER_SIDE;
+        double lo = Math.max(MIN_CELL * 0.45, relative * 0.95);
+        double hi = lo <= MIN_CELL * 1.2 ? Math.max(relative * 1.2, MIN_CELL * 1.2) : relative * 1.2;
+        List<double[]> ranges = List.of(new double[] {Math.min(lo, relative * 0.95), hi});
         double nominal = cellSize(w, h);
-        // Crops of up to ~17% a side (cells look bigger relative to the frame) down to a 5% stretch the other way.
-        double lo = nominal * 0.95, hi = nominal * 1.2;
-        double step = 0.25 / (Math.max(w, h) / nominal); // relative step: misalignment at the far edge <= 1/8 cell
-        double bestZ = Double.NEGATIVE_INFINITY, bestCs = nominal;
-        int bestShift = 0;
-        double[] bestBins = null;
-        for (double cs = lo; cs <= hi; cs *= 1 + step) {
-            double[] bins = fold(residual, w, h, cs);
-            double[] re = bins.clone(), im = new double[bins.length];
-            fft.transform(re, im, false);
-            for (int i = 0; i < re.length; i++) { // multiply by conj(template)
-                double a = re[i], b = im[i], c = templRe[i], d = -templIm[i];
-                re[i] = a * c - b * d;
-                im[i] = a * d + b * c;
+        double[] residual = residual(frames, w, h, nominal);
+        // Coarse pass (fold off by <= 0.6 cell at the far edge), then a fine pass around the three best.
+        int maxDim = Math.max(w, h);
+        List<double[]> coarse = new ArrayList<>(); // {cs, z}
+        for (double[] range : ranges)
+            for (double cs = range[0]; cs <= range[1]; cs *= 1 + 0.6 * cs / maxDim) coarse.add(new double[] {cs, correlate(residual, w, h, cs).z});
+        coarse.sort((x, y) -> Double.compare(y[1], x[1]));
+        Peak best = null;
+        for (int k = 0; k < Math.min(3, coarse.size()); k++) {
+            double c0 = coarse.get(k)[0];
+            for (int j = -4; j <= 4; j++) {
+                Peak p = correlate(residual, w, h, c0 * (1 + j * 0.15 * c0 / maxDim));
+                if (best == null || p.z > best.z) best = p;
             }
-            fft.transform(re, im, true);
-            double sum = 0, sum2 = 0, max = Double.NEGATIVE_INFINITY;
-            int arg = 0;
-            for (int i = 0; i < re.length; i++) {
-                double c = re[i];
-                sum += c;
-                sum2 += c * c;
-                if (c > max) { max = c; arg = i; }
-            }
-            double mean = sum / re.length, sd = Math.sqrt(Math.max(1e-30, sum2 / re.length - mean * mean));
-            double z = (max - mean) / sd;
-            if (z > bestZ) { bestZ = z; bestCs = cs; bestShift = arg; bestBins = bins; }
         }
+        double bestZ = best.z, bestCs = best.cs;
+        int bestShift = best.shift;
+        double[] bestBins = best.bins;
         // corr[s] = sum_b T[b] * B[b + s]: template bin b sits on data bin b + s.
         int sy = bestShift / BINS, sx = bestShift % BINS;
         double[] soft = new double[CODED_BITS];
@@ -249,8 +252,33 @@ public final class Watermark {
         return c;
     }
 
+    private record Peak(double cs, double z, int shift, double[] bins) {}
+
+    /** Folds at cell size {@code cs} and correlates with the sync template at every shift (one FFT round trip). */
+    private Peak correlate(double[] residual, int w, int h, double cs) {
+        double[] bins = fold(residual, w, h, cs);
+        double[] re = bins.clone(), im = new double[bins.length];
+        fft.transform(re, im, false);
+        for (int i = 0; i < re.length; i++) { // multiply by conj(template)
+            double a = re[i], b = im[i], c = templRe[i], d = -templIm[i];
+            re[i] = a * c - b * d;
+            im[i] = a * d + b * c;
+        }
+        fft.transform(re, im, true);
+        double sum = 0, sum2 = 0, max = Double.NEGATIVE_INFINITY;
+        int arg = 0;
+        for (int i = 0; i < re.length; i++) {
+            double c = re[i];
+            sum += c;
+            sum2 += c * c;
+            if (c > max) { max = c; arg = i; }
+        }
+        double mean = sum / re.length, sd = Math.sqrt(Math.max(1e-30, sum2 / re.length - mean * mean));
+        return new Peak(cs, (max - mean) / sd, arg, bins);
+    }
+
     /** Mean luma over (up to 48 evenly spaced) frames minus its local mean, clipped so edges do not dominate. */
-    static double[] residual(List<Frame> frames, int w, int h) {
+    static double[] residual(List<Frame> frames, int w, int h, double cellSize) {
         double[] avg = new double[w * h];
         int n = Math.min(frames.size(), MAX_FRAMES);
         for (int k = 0; k < n; k++) {
@@ -263,7 +291,7 @@ public final class Watermark {
             }
         }
         for (int i = 0; i < avg.length; i++) avg[i] /= n;
-        int r = Math.max(1, (int) Math.round(cellSize(w, h)));
+        int r = Math.max(1, (int) Math.round(cellSize));
         double[] blur = boxBlur(avg, w, h, r);
         double[] res = new double[w * h];
         for (int i = 0; i < res.length; i++) res[i] = Math.max(-6, Math.min(6, avg[i] - blur[i]));

@@ -65,6 +65,23 @@ class WatermarkTest {
         assertRecovered(check("half-scale", dir.resolve("half.mp4")));
     }
 
+    /**
+     * Small and wide frames, one second of video (cells at the 4 px floor): own encode, CRF 28, and half size where
+     * the result is not tiny (192x128 halved to 96x64 is below what the mark survives: measured z 6.7, CRC fails).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"320,180,true", "192,128,false"})
+    void smallFramesSurviveToo(int w, int h, boolean half) throws Exception {
+        TestSupport.requireTool("ffmpeg");
+        Path d = dir.resolve(w + "x" + h);
+        java.nio.file.Files.createDirectories(d);
+        Mp4Writer.write(WM.embed(TestSupport.moving(w, h, 24, 24, 5), PAYLOAD, Watermark.DEFAULT_ALPHA), d.resolve("m.mp4"));
+        TestSupport.ffmpeg(d, "-i", "m.mp4", "-c:v", "libx264", "-crf", "28", "-pix_fmt", "yuv420p", "c.mp4");
+        if (half) TestSupport.ffmpeg(d, "-i", "m.mp4", "-vf", "scale=" + w / 2 + ":" + h / 2, "-c:v", "libx264", "-pix_fmt", "yuv420p", "h.mp4");
+        for (String f : half ? new String[] {"m.mp4", "c.mp4", "h.mp4"} : new String[] {"m.mp4", "c.mp4"})
+            assertRecovered(check(w + "x" + h + " " + f, d.resolve(f)));
+    }
+
     /** Not required by the issue; measured to know the margin: half size and CRF 28 together. */
     @Test void combinedHalfScaleAndCrf28() throws Exception {
         TestSupport.requireTool("ffmpeg");
