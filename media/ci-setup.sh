@@ -19,5 +19,7 @@ command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
 if [ ! -f c2pa-validator/node_modules/@contentauth/c2pa-wasm/package.json ] \
    || [ ! -f c2pa-validator/node_modules/@trustnxt/c2pa-ts/package.json ]; then
-  (cd c2pa-validator && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  # npm ci rejects this lock file (npm 11 records cbor-extract's optional platform packages without versions);
+  # npm install honours the same lock.
+  (cd c2pa-validator && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 fi
