@@ -306,8 +306,7 @@ public final class EngineBench implements Callable<Integer> {
     private static double median(int reps, DoubleSupplier f) {
         double[] v = new double[reps];
         for (int i = 0; i < reps; i++) v[i] = f.getAsDouble();
-        Arrays.sort(v);
-        return reps % 2 == 1 ? v[reps / 2] : (v[reps / 2 - 1] + v[reps / 2]) / 2;
+        return Stats.median(v);
     }
 
     private void progress(String what) {

@@ -90,12 +90,7 @@ public final class EvalBench implements Callable<Integer> {
         return 0;
     }
 
-    static double median(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        s.sort(null);
-        int n = s.size();
-        return n == 0 ? 0 : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    }
+    static double median(List<Double> v) { return Stats.median(v); }
 
     static double r4(double v) { return Math.round(v * 10000) / 10000.0; }
 }

@@ -223,15 +223,13 @@ public final class GenerateBench implements Callable<Integer> {
     }
 
     static double median(int reps, Runnable r) {
-        r.run(); // warm-up (JIT, buffers)
-        double[] t = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            r.run();
-            t[i] = (System.nanoTime() - t0) / 1e9;
+        try {
+            return Stats.seconds(reps, true, r::run);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        Arrays.sort(t);
-        return t[reps / 2];
     }
 
     static long peakRssMb() {

@@ -15,7 +15,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,18 +118,7 @@ public final class MediaBench implements Callable<Integer> {
         return 0;
     }
 
-    interface Task { void run() throws Exception; }
-
-    private static double median(int n, Task t) throws Exception {
-        double[] s = new double[n];
-        for (int i = 0; i < n; i++) {
-            long t0 = System.nanoTime();
-            t.run();
-            s[i] = (System.nanoTime() - t0) / 1e9;
-        }
-        Arrays.sort(s);
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
+    private static double median(int n, Stats.Task t) throws Exception { return Stats.seconds(n, false, t); }
 
     /** Mean PSNR (dB) over all frames and RGB channels. */
     static double psnr(Video a, Video b) {

@@ -11,7 +11,6 @@ import dev.tessera.world.World;
 import dev.tessera.world.physics.Body;
 import dev.tessera.world.physics.Physics;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -97,7 +96,7 @@ public final class WorldBench implements Callable<Integer> {
         return n / ((System.nanoTime() - t0) / 1e9);
     }
 
-    static double median(double[] v) { double[] c = v.clone(); Arrays.sort(c); return c[c.length / 2]; }
+    static double median(double[] v) { return Stats.median(v); }
 
     interface M { double run() throws Exception; }
 
