@@ -104,7 +104,17 @@ public final class Watermark {
     /** Cells are never smaller than this many pixels: below it H.264 at small sizes wipes the payload out. */
     public static final double MIN_CELL = 4;
 
-    public static double cellSize(int width, int height) { return Math.max(MIN_CELL, Math.min(width, height) / CELLS_PER_SIDE); }
+    /**
+     * Below 128 px on the short side the 4 px floor would make the 32-cell tile taller (or wider) than the frame, so a
+     * quarter of the cells (and some payload bits almost entirely) would be missing at 160 x 96; there the cell
+     * shrinks to fit one whole tile (3 px at 96), down to 3 px.
+     */
+    public static double cellSize(int width, int height) {
+        int m = Math.min(width, height);
+        return m >= TILE * MIN_CELL ? Math.max(MIN_CELL, m / CELLS_PER_SIDE) : Math.max(MIN_CELL_SMALL, m / (double) TILE);
+    }
+
+    public static final double MIN_CELL_SMALL = 3;
 
     /** Per-pixel luma offsets (in units of alpha: -1 or +1) for a frame size and payload. */
     public int[] pattern(int width, int height, long payload) {
@@ -123,23 +133,60 @@ public final class Watermark {
         return p;
     }
 
-    /** Adds the mark to one frame (returns a new frame). */
-    public Frame embed(Frame f, int[] pattern, double alpha) {
+    /**
+     * Texture masking. Each pixel's offset is {@code alpha * min(MAX_GAIN, 1 + sd / TEXTURE_SD)} grey levels, where
+     * {@code sd} is the luma standard deviation in the pixel's 5 x 5 neighbourhood (of this frame). Flat and smooth
+     * areas get exactly alpha, as before; busy texture, where the eye cannot see a few grey levels and where the
+     * content itself drowns a faint mark, gets up to MAX_GAIN times more. Why: at 128 x 128 the whole frame is one
+     * 32 x 32-cell tile, so there is no spatial repetition to average over, and the untrained model's noisy output
+     * (static high-frequency colour noise, residual sd ~19 grey levels) buried alpha = 3 (z 6.6, CRC failed).
+     */
+    public static final double MAX_GAIN = 2, TEXTURE_SD = 10;
+
+    /** Adds the mark to one frame (returns a new frame), texture-masked (see {@link #MAX_GAIN}). */
+    public Frame embed(Frame f, int[] pattern, double alpha) { return embed(f, pattern, alpha, true); }
+
+    /**
+     * Small frames carry proportionally stronger marks: detection evidence grows with the number of marked pixels, so
+     * a frame with a quarter of 256 x 256's pixels needs twice the amplitude for the same z. Gain
+     * sqrt(256^2 / (w h)), clamped to [1, MAX_SIZE_GAIN]: 1 at 256 x 256 and above, 2 at 128 x 128.
+     */
+    public static double sizeGain(int width, int height) {
+        return Math.max(1, Math.min(MAX_SIZE_GAIN, Math.sqrt(256.0 * 256.0 / ((double) width * height))));
+    }
+
+    public static final double MAX_SIZE_GAIN = 1.75;
+
+    /** {@code adaptive} false gives the old uniform mark (kept to measure the masking and size gain against it). */
+    Frame embed(Frame f, int[] pattern, double alpha, boolean adaptive) {
         int[] src = f.rgb(), out = new int[src.length];
-        int a = (int) Math.round(alpha); // pixels are whole grey levels: alpha acts rounded to an integer
-        if (a < 1) throw new IllegalArgumentException("watermark alpha rounds to 0: " + alpha);
+        if (Math.round(alpha) < 1) throw new IllegalArgumentException("watermark alpha rounds to 0: " + alpha);
+        int w = f.width(), h = f.height();
+        double maxGain = adaptive ? MAX_GAIN : 1, base = Math.round(alpha) * (adaptive ? sizeGain(w, h) : 1);
+        double[] y = new double[src.length], y2 = new double[src.length];
         for (int i = 0; i < src.length; i++) {
+            int q = src[i];
+            y[i] = 0.299 * ((q >> 16) & 255) + 0.587 * ((q >> 8) & 255) + 0.114 * (q & 255);
+            y2[i] = y[i] * y[i];
+        }
+        double[] m = boxBlur(y, w, h, 2), m2 = boxBlur(y2, w, h, 2);
+        for (int i = 0; i < src.length; i++) {
+            double sd = Math.sqrt(Math.max(0, m2[i] - m[i] * m[i]));
+            // Pixels are whole grey levels: the offset acts rounded to an integer (alpha itself rounds to >= 1).
+            int a = (int) Math.round(base * Math.min(maxGain, 1 + sd / TEXTURE_SD));
             int d = pattern[i] * a;
             int p = src[i];
             out[i] = (clamp(((p >> 16) & 255) + d) << 16) | (clamp(((p >> 8) & 255) + d) << 8) | clamp((p & 255) + d);
         }
-        return new Frame(f.width(), f.height(), out);
+        return new Frame(w, h, out);
     }
 
-    public Video embed(Video v, long payload, double alpha) {
+    public Video embed(Video v, long payload, double alpha) { return embed(v, payload, alpha, true); }
+
+    Video embed(Video v, long payload, double alpha, boolean adaptive) {
         int[] pat = pattern(v.width(), v.height(), payload);
         List<Frame> frames = new ArrayList<>(v.frameCount());
-        for (Frame f : v.frames()) frames.add(embed(f, pat, alpha));
+        for (Frame f : v.frames()) frames.add(embed(f, pat, alpha, adaptive));
         return new Video(v.width(), v.height(), v.fps(), frames);
     }
 
@@ -294,7 +341,13 @@ public final class Watermark {
         int r = Math.max(1, (int) Math.round(cellSize));
         double[] blur = boxBlur(avg, w, h, r);
         double[] res = new double[w * h];
-        for (int i = 0; i < res.length; i++) res[i] = Math.max(-6, Math.min(6, avg[i] - blur[i]));
+        // Local whitening: divide by the residual's local rms (over ~4 cells), so that strong static structure (the
+        // visible label's glyph edges, object outlines) does not outvote the mark in flat areas, then clip outliers.
+        // The floor (2 grey levels, below any mark's amplitude) keeps flat, unmarked areas from being blown up.
+        double[] sq = new double[w * h];
+        for (int i = 0; i < res.length; i++) { res[i] = avg[i] - blur[i]; sq[i] = res[i] * res[i]; }
+        double[] energy = boxBlur(sq, w, h, 2 * r);
+        for (int i = 0; i < res.length; i++) res[i] = Math.max(-3, Math.min(3, res[i] / Math.sqrt(energy[i] + 4)));
         return res;
     }
 
