@@ -227,10 +227,11 @@ public final class Watermark {
         if (frames.isEmpty()) throw new IllegalArgumentException("no frames to look for a watermark in");
         int w = frames.getFirst().width(), h = frames.getFirst().height();
         // Candidate cell sizes: (a) the mark kept its size relative to the frame (rescaled, or cropped by up to ~17% a
-        // side): 0.95..1.2 x min(w, h)/64; (b) the original was small enough to use the 4 px floor and was then
-        // rescaled by s in 0.45..1.2: cell 4s, and since that original had min side <= 256, 4s >= min(w, h)/64.
+        // side): 0.95..1.2 x min(w, h)/64; (b) the original was small enough to use the 4 px floor (or, under 128 px,
+        // a 3..4 px cell) and was then rescaled by s in 0.45..1.2: cell 3s..4s, and since that original had min side
+        // <= 256, its cell >= min(w, h)/64.
         double relative = Math.min(w, h) / CELLS_PER_SIDE;
-        double lo = Math.max(MIN_CELL * 0.45, relative * 0.95);
+        double lo = Math.max(MIN_CELL_SMALL * 0.45, relative * 0.95);
         double hi = lo <= MIN_CELL * 1.2 ? Math.max(relative * 1.2, MIN_CELL * 1.2) : relative * 1.2;
         List<double[]> ranges = List.of(new double[] {Math.min(lo, relative * 0.95), hi});
         double nominal = cellSize(w, h);
