@@ -42,7 +42,7 @@ public final class Vocab {
         GLASS(Category.PROP, "glass|drinking glass|tumbler", "玻璃杯|杯子"),
         BALLOON(Category.PROP, "balloon", "气球"),
         LAMP(Category.PROP, "lamp|desk lamp", "台灯|灯"),
-        DOMINO(Category.PROP, "row of dominoes|line of dominoes|dominoes|domino", "多米诺骨牌|骨牌"),
+        DOMINO(Category.PROP, "row of dominoes|line of dominoes|chain of dominoes|domino chain|dominoes|domino", "多米诺骨牌|骨牌"),
         TOWER(Category.PROP, "block tower|tower of blocks|tower", "积木塔|塔"),
         SHIP(Category.PROP, "pirate ship|ship|boat", "海盗船|船"),
         PAINT_STROKE(Category.PROP, "paint stroke|stroke of paint|stroke", "笔触|油漆笔触"),
