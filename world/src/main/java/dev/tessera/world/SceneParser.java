@@ -510,6 +510,8 @@ public final class SceneParser {
             if (subject < 0) throw new ParseException("event \"" + e.word(Lang.EN) + "\" needs " + needs(e) + " in the same clause");
             int agent = -1;
             if (e == EventKind.KNOCK) for (int id : clause) if (id != subject && agent < 0) agent = id;
+            // "the ball pushes the dominoes": a shape in the clause starts the chain by rolling into it
+            if (e == EventKind.DOMINO_CHAIN) for (int id : clause) if (id != subject && agent < 0 && things.get(id).kind.isShape()) agent = id;
             for (Event ev : events) if (ev.kind() == e && ev.subject() == subject) return;
             events.add(new Event(e, subject, agent));
         }

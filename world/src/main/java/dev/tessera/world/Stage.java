@@ -380,10 +380,25 @@ final class Stage {
                 body.kinematic = true;
                 kinematicRoll = false; spin = false;
             }
+            if (agentOf != null && agentOf.event.kind() == EventKind.DOMINO_CHAIN && actorOf(agentOf.event.subject()) instanceof DominoRow row) {
+                // the ball waits on the ground left of the first domino until its event starts
+                Body first = row.d.getFirst();
+                body.at(first.x - 0.8, body.shape == Body.Shape.SPHERE ? body.r : body.y, first.z);
+                body.velocity(0, 0, 0).spin(0, 0, 0);
+                body.kinematic = true;
+                kinematicRoll = false; spin = false;
+            }
         }
 
         @Override void script(double t) {
             EventRun agentOf = eventAsAgent(thing);
+            if (agentOf != null && agentOf.event.kind() == EventKind.DOMINO_CHAIN && body.kinematic && t >= agentOf.start) {
+                // rolled along the ground into the first domino
+                body.kinematic = false;
+                body.wake();
+                body.velocity(3.0, 0, 0);
+                if (body.shape == Body.Shape.SPHERE) body.spin(0, 0, -3.0 / body.r);
+            }
             if (agentOf != null && body.kinematic && t >= agentOf.start) {
                 body.kinematic = false;
                 body.wake();
@@ -573,6 +588,7 @@ final class Stage {
     final class DominoRow extends Actor implements Placed {
         final List<Body> d = new ArrayList<>();
         double[] fell;
+        boolean contact;
         DominoRow(Thing t, int k) { super(t, k); }
         public void place(double by) {
             int n = 8;
@@ -591,7 +607,10 @@ final class Stage {
         @Override void script(double t) {
             EventRun e = eventFor(thing, EventKind.DOMINO_CHAIN);
             if (e == null) return;
-            if (t >= e.start && t < e.start + DT * 1.5 && d.getFirst().tilt() < 0.01) { d.getFirst().wake(); d.getFirst().spin(0, 0, -PUSH_SPIN).velocity(PUSH_SPIN * 0.3, 0.075, 0); }
+            if (e.event.agent() >= 0) {
+                // pushed by a ball: the logged start is its contact with the first domino (it wakes it), as for knock
+                if (!contact && !d.getFirst().sleeping && t >= e.start) { contact = true; e.start = Math.floor((t - DT) * 1000) / 1000; }
+            } else if (t >= e.start && t < e.start + DT * 1.5 && d.getFirst().tilt() < 0.01) { d.getFirst().wake(); d.getFirst().spin(0, 0, -PUSH_SPIN).velocity(PUSH_SPIN * 0.3, 0.075, 0); }
             for (int i = 0; i < d.size(); i++)
                 if (fell[i] < 0 && d.get(i).tilt() > Math.toRadians(60)) {
                     fell[i] = t;
@@ -904,7 +923,7 @@ final class Stage {
             case FOOTPRINTS -> 0.6;
             case PAINT -> paintTime(seconds);
             case KNOCK -> 1.8;
-            case DOMINO_CHAIN -> 1.6; // push to last domino down measured 1.51 s
+            case DOMINO_CHAIN -> 1.7; // push to last domino down measured 1.51 s; a ball's roll to the first domino ~0.13
         };
     }
 

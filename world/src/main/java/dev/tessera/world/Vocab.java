@@ -159,7 +159,7 @@ public final class Vocab {
         LAMP_ON("switches on|turns on|lights up|is switched on", "亮了起来|亮起|亮了|打开"),
         PAINT("is painted on the wall|is painted|appears on the wall", "被画在墙上|画在墙上|出现在墙上"),
         FOOTPRINTS("leaves footprints in the snow|leaves footprints", "在雪地上留下脚印|留下脚印|留下足迹"),
-        DOMINO_CHAIN("fall in a chain|fall one after another|topple one after another", "依次倒下|接连倒下|连锁倒下"),
+        DOMINO_CHAIN("fall in a chain|fall one after another|topple one after another|pushes over|pushes|push over|push", "依次倒下|接连倒下|连锁倒下|推倒了|推倒"),
         KNOCK("knocks over|knocks down|knocks", "撞倒了|撞倒|撞翻");
         private final List<String> en, zh;
         EventKind(String en, String zh) { this.en = split(en); this.zh = split(zh); }
