@@ -39,6 +39,7 @@ class WorldCommandTest {
                 {"world", "a ball", "--size", "65x64", "--out", mp4.toString()},
                 {"world", "a ball", "--size", "big", "--out", mp4.toString()},
                 {"world", "a ball", "--seconds", "61", "--out", mp4.toString()},
+                {"world", "the red ball pushes the dominoes", "--seconds", "1", "--size", "32x32", "--out", mp4.toString()},
                 {"world", "--out", mp4.toString()},
                 {"world", "--sample", "0", "--out", dir.resolve("s").toString()},
                 {"world", "--sample", "2", "--split", "nope", "--out", dir.resolve("s").toString()}}) {
@@ -49,6 +50,7 @@ class WorldCommandTest {
             assertFalse(Files.exists(mp4), "nothing half-written");
         }
         assertTrue(run("world", "a red flibber rolls", "--out", mp4.toString()).err().contains("flibber"));
+        assertTrue(run("world", "the dominoes fall", "--seconds", "1", "--size", "32x32", "--out", mp4.toString()).err().contains("needs at least 1.9 s"));
     }
 
     @Test void writesShards(@TempDir Path dir) throws Exception {

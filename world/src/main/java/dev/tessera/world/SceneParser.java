@@ -459,6 +459,13 @@ public final class SceneParser {
 
         void addMotion(int s, Motion m) {
             B b = things.get(s);
+            if (m == Motion.FALL && b.kind == Kind.DOMINO) {
+                // "the dominoes fall": a row of dominoes falls only as a chain (the stage has no other fall for it),
+                // so this is the chain event, never a motion the clip would not show
+                for (Event ev : events) if (ev.kind() == EventKind.DOMINO_CHAIN && ev.subject() == s) return;
+                events.add(new Event(EventKind.DOMINO_CHAIN, s, -1));
+                return;
+            }
             if (!b.motions.contains(m)) b.motions.add(m);
             lastMotion = m; lastMotionSubject = s;
             if (pendingDir != null) { b.direction = pendingDir; pendingDir = null; }
@@ -503,6 +510,8 @@ public final class SceneParser {
             if (subject < 0) throw new ParseException("event \"" + e.word(Lang.EN) + "\" needs " + needs(e) + " in the same clause");
             int agent = -1;
             if (e == EventKind.KNOCK) for (int id : clause) if (id != subject && agent < 0) agent = id;
+            // "the ball pushes the dominoes": a shape in the clause starts the chain by rolling into it
+            if (e == EventKind.DOMINO_CHAIN) for (int id : clause) if (id != subject && agent < 0 && things.get(id).kind.isShape()) agent = id;
             for (Event ev : events) if (ev.kind() == e && ev.subject() == subject) return;
             events.add(new Event(e, subject, agent));
         }

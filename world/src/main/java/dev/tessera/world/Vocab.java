@@ -42,7 +42,7 @@ public final class Vocab {
         GLASS(Category.PROP, "glass|drinking glass|tumbler", "玻璃杯|杯子"),
         BALLOON(Category.PROP, "balloon", "气球"),
         LAMP(Category.PROP, "lamp|desk lamp", "台灯|灯"),
-        DOMINO(Category.PROP, "row of dominoes|line of dominoes|dominoes|domino", "多米诺骨牌|骨牌"),
+        DOMINO(Category.PROP, "row of dominoes|line of dominoes|chain of dominoes|domino chain|dominoes|domino", "多米诺骨牌|骨牌"),
         TOWER(Category.PROP, "block tower|tower of blocks|tower", "积木塔|塔"),
         SHIP(Category.PROP, "pirate ship|ship|boat", "海盗船|船"),
         PAINT_STROKE(Category.PROP, "paint stroke|stroke of paint|stroke", "笔触|油漆笔触"),
@@ -159,7 +159,7 @@ public final class Vocab {
         LAMP_ON("switches on|turns on|lights up|is switched on", "亮了起来|亮起|亮了|打开"),
         PAINT("is painted on the wall|is painted|appears on the wall", "被画在墙上|画在墙上|出现在墙上"),
         FOOTPRINTS("leaves footprints in the snow|leaves footprints", "在雪地上留下脚印|留下脚印|留下足迹"),
-        DOMINO_CHAIN("fall in a chain|fall one after another|topple one after another", "依次倒下|接连倒下|连锁倒下"),
+        DOMINO_CHAIN("fall in a chain|fall one after another|topple one after another|pushes over|pushes|push over|push", "依次倒下|接连倒下|连锁倒下|推倒了|推倒"),
         KNOCK("knocks over|knocks down|knocks", "撞倒了|撞倒|撞翻");
         private final List<String> en, zh;
         EventKind(String en, String zh) { this.en = split(en); this.zh = split(zh); }

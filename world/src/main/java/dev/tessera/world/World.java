@@ -41,6 +41,11 @@ public final class World {
     /** {@code adaptive = false} casts every anti-aliasing sample instead of only those on edges (benchmarks only). */
     public static Truth render(SceneSpec spec, RenderOptions o, FrameSink sink, String prompt, boolean cull, boolean adaptive) {
         SceneSpec s = spec.resolve(o.seed());
+        // a clip must show every event its text states, to the end: refuse a length too short for them
+        if (!Stage.eventsFit(s, o.seconds()))
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%s s is too short to show the scene's events (%s) to their end: it needs at least %s s",
+                    fmt(o.seconds()), s.events().stream().map(e -> e.kind().id()).collect(java.util.stream.Collectors.joining(", ")), fmt(Stage.minSeconds(s))));
         Stage stage = new Stage(s, o.seed(), o.seconds(), o.width(), o.height());
         Renderer renderer = new Renderer(o.width(), o.height(), o.antialias(), Math.max(1, stage.actors.size()));
         renderer.cull = cull;
@@ -62,6 +67,11 @@ public final class World {
         }
         return truth;
     }
+
+    private static String fmt(double v) { return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString(); }
+
+    /** Shortest clip, in seconds (a multiple of 0.1), long enough to show every event of the scene to its end. */
+    public static double minSeconds(SceneSpec spec) { return Stage.minSeconds(spec); }
 
     private static Truth header(SceneSpec s, RenderOptions o, Stage stage, String prompt) {
         Truth t = new Truth();

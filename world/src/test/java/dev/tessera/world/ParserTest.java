@@ -27,6 +27,25 @@ class ParserTest {
         assertEquals(2, SceneParser.parse("a red ball rolls. a blue ball bounces.", 1).things().size());
     }
 
+    @Test void fallingDominoesAreTheChainEventNotAMotionTheClipWouldNotShow() {
+        for (String p : new String[] {"a domino chain falls", "the dominoes fall", "the black dominoes fall one after another", "多米诺骨牌落下"}) {
+            SceneFacts f = SceneFacts.of(SceneParser.parse(p, 1));
+            assertEquals(1, f.events().size(), p);
+            assertEquals("domino_chain", f.events().getFirst().event(), p);
+            assertTrue(f.motions().isEmpty(), p + " " + f.motions());
+        }
+    }
+
+    @Test void aBallPushingTheDominoesIsTheChainsAgent() {
+        for (String p : new String[] {"the ball pushes the dominoes", "the red ball pushes over the dominoes", "红球推倒了多米诺骨牌"}) {
+            SceneFacts f = SceneFacts.of(SceneParser.parse(p, 1));
+            assertEquals("domino_chain", f.events().getFirst().event(), p);
+            assertNotNull(f.events().getFirst().agent(), p);
+            assertTrue(f.events().getFirst().agent().endsWith("ball"), p + " " + f.events());
+        }
+        assertEquals("dolly_in", SceneFacts.of(SceneParser.parse("a red ball. the camera pushes in", 1)).camera());
+    }
+
     @Test void eventsAreOrderedByFirstThenInBothLanguages() {
         var en = facts("First the balloon pops, then the lamp switches on.").events();
         var zh = facts("首先气球爆了，然后台灯亮了。").events();
