@@ -42,7 +42,7 @@ class CalibrationTest {
     static final Map<Integer, Video> truth = new HashMap<>();
     static final Map<Integer, Double> firstEvent = new HashMap<>();
     static final WorldPrompts PROMPTS = new WorldPrompts();
-    static Report ceiling, mirrored, reversed, frozen, still, shuffled, flicker, mismatched;
+    static Report penetrated, ceiling, mirrored, reversed, frozen, still, shuffled, flicker, mismatched;
     static final Map<String, Object> numbers = new LinkedHashMap<>();
 
     @BeforeAll static void run() throws Exception {
@@ -97,10 +97,31 @@ class CalibrationTest {
             assertTrue(partner.containsKey(keys.get(k)), "no colour-disjoint partner for line " + keys.get(k));
         }
         mismatched = SimBench.run(lines, PROMPTS, (line, p, f) -> truth.get(partner.get(line)), null, null);
+        // interpenetration: on prompts with a pair the check judges, the smaller thing is moved into the larger one
+        // (even lines) or a copy of it pasted there (odd lines); other prompts keep their video
+        penetrated = SimBench.run(lines, PROMPTS, (line, p, f) -> {
+            Video v = truth.get(line);
+            Observation o = new Observation(v, Checks.maskColours(f), Checks.anchorColours(f));
+            List<Checks.Subject> ss = Checks.subjects(f, o);
+            for (Check c : Checks.interpenetration(f, o, ss, List.of())) {
+                String[] refs = c.name().substring(0, c.name().length() - " no interpenetration".length()).split(" and ");
+                Observation.Track a = Checks.subject(ss, refs[0]).track(), b = Checks.subject(ss, refs[1]).track();
+                boolean aSmaller = median(a.area()) < median(b.area());
+                return Perturb.moveInto(v, aSmaller ? a : b, aSmaller ? b : a, line % 2 == 0);
+            }
+            return v;
+        }, null, null);
         writeNumbers();
     }
 
     interface Attack { Video apply(Video v); }
+
+    static double median(double[] v) {
+        double[] s = java.util.Arrays.stream(v).filter(x -> x > 0).sorted().toArray();
+        return s.length == 0 ? 0 : s[s.length / 2];
+    }
+
+    static final Predicate<String> INTERPENETRATION = n -> n.endsWith("no interpenetration");
 
     static Report judge(Attack a) {
         return SimBench.run(lines, PROMPTS, (line, p, f) -> a.apply(truth.get(line)), null, null);
@@ -198,9 +219,11 @@ class CalibrationTest {
         fl.put("mismatch_overall", Report.r4(mismatched.overall));
         fl.put("reverse_physics", Report.r4(mean(reversed, Dimension.PHYSICS, null)));
         fl.put("reverse_bounce_gravity", Report.r4(mean(reversed, Dimension.PHYSICS, n -> n.endsWith("gravity"))));
+        fl.put("interpenetration_ceiling", Report.r4(mean(ceiling, Dimension.PHYSICS, INTERPENETRATION)));
+        fl.put("move_into_interpenetration", Report.r4(mean(penetrated, Dimension.PHYSICS, INTERPENETRATION)));
         fl.put("shuffle_permanence", Report.r4(mean(shuffled, Dimension.PERMANENCE, null)));
         fl.put("language_floor", Report.r4(languageFloor()));
-        for (Map.Entry<String, Report> e : Map.of("ceiling", ceiling, "mirrored", mirrored, "reversed", reversed, "frozen", frozen,
+        for (Map.Entry<String, Report> e : Map.of("penetrated", penetrated, "ceiling", ceiling, "mirrored", mirrored, "reversed", reversed, "frozen", frozen,
                 "still", still, "shuffled", shuffled, "flicker", flicker, "mismatched", mismatched).entrySet())
             e.getValue().writeJson(Path.of("target", "calibration-" + e.getKey() + ".json"));
         Path out = Path.of("target", "simbench-calibration.json");
@@ -239,6 +262,12 @@ class CalibrationTest {
 
     @Test void timeReversedBouncesFailTheGravityAndBounceDecayCheck() {
         assertTrue(mean(reversed, Dimension.PHYSICS, n -> n.endsWith("gravity")) <= 0.2);
+    }
+
+    @Test void thingsMovedOrPastedIntoOneAnotherFailInterpenetration() {
+        assertTrue(mean(ceiling, Dimension.PHYSICS, INTERPENETRATION) >= 0.95, "world renders");
+        double attacked = mean(penetrated, Dimension.PHYSICS, INTERPENETRATION);
+        assertTrue(attacked <= 0.2, "moved/pasted into another thing: " + attacked);
     }
 
     @Test void aStillFrameFailsMotionAmount() {
