@@ -796,7 +796,8 @@ public final class Checks {
             }
             out.add(new Check(Dimension.CAUSE_EFFECT, tr.event().subject() + " " + tr.event().event(), r3(score),
                     ev("signal_before", r3(tr.before()), "signal_after", r3(tr.after()), "onset_frame", tr.onset(),
-                            "onset_s", tr.onset() < 0 ? null : r3(tr.onset() / o.fps), "reason", tr.reason(),
+                            "onset_s", tr.onset() < 0 ? null : r3(tr.onset() / o.fps),
+                            "start_s", tr.start() < 0 ? null : r3(tr.start() / o.fps), "reason", tr.reason(),
                             "signal_per_frame", roundSig(tr.signal()))));
         }
         return out;
@@ -823,9 +824,19 @@ public final class Checks {
                 if (first.onset() >= 0 && second.onset() >= 0 && first.onset() < second.onset()) concordant++;
             }
         if (pairs == 0) return out;
-        // onset error: the later event should follow by at least one frame; report the gap between stated neighbours
+        // the prompt states no times, so no onset error against it can be computed; what can be reported is each
+        // detected onset and the gap from one stated step to the next (negative: the order is broken). The
+        // calibration test compares these onsets with the world's logged event times.
+        List<EventTrace> byOrder = new ArrayList<>(traces);
+        byOrder.sort(java.util.Comparator.comparingInt(t -> t.event().order()));
+        List<Object> gaps = new ArrayList<>();
+        for (int i = 0; i + 1 < byOrder.size(); i++) {
+            EventTrace a = byOrder.get(i), b = byOrder.get(i + 1);
+            if (a.event().order() == b.event().order()) continue;
+            gaps.add(a.onset() < 0 || b.onset() < 0 ? null : r3((b.onset() - a.onset()) / o.fps));
+        }
         out.add(new Check(Dimension.EVENT_ORDER, "event order", r3(concordant / (double) pairs),
-                ev("onsets_s_in_prompt_order", onsets, "pairs", pairs, "concordant", concordant,
+                ev("onsets_s_in_prompt_order", onsets, "onset_gaps_s", gaps, "pairs", pairs, "concordant", concordant,
                         "rank_agreement", r3(2.0 * concordant / pairs - 1))));
         return out;
     }
