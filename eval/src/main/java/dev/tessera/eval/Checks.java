@@ -843,6 +843,15 @@ public final class Checks {
 
     // ---- 9. camera ----------------------------------------------------------------------------------------------
 
+    /**
+     * 1 when an expansion is a magnification (horizontal and vertical expansion agree: x/y ≥ 0.8), 0 when it is a
+     * dolly's parallax (x/y ≤ 0.6), linear between.
+     */
+    static double zoomLike(double na, double nd) {
+        if (Math.abs(nd) < 1e-6) return 1;
+        return clamp01((na / nd - 0.6) / 0.2);
+    }
+
     /** Clip total of a per-step quantity: a 20%-trimmed mean times the step count, so a few bad steps cannot fake a move. */
     static double robustTotal(double[] v) {
         if (v.length == 0) return 0;
@@ -883,16 +892,23 @@ public final class Checks {
             // an orbit keeps its subject centred, so the scenery drifts less than in a pan: a lower bar
             case "orbit_left" -> score = clamp01((CameraMoves.ORBIT_SIGN * nx - 0.02) / 0.035) * (mx >= my ? 1 : 0.3);
             case "orbit_right" -> score = clamp01((-CameraMoves.ORBIT_SIGN * nx - 0.02) / 0.035) * (mx >= my ? 1 : 0.3);
-            case "tilt_up" -> score = dominant(ny, my, mx, 0, 1);
-            case "tilt_down" -> score = dominant(-ny, my, mx, 0, 1);
-            // zoom and dolly expand the picture both ways (a and d); they are not told apart (no reliable parallax cue)
-            // over a ground plane a dolly's expansion is mostly vertical (near ground rushes out), so the mean is judged
-            case "zoom_in", "dolly_in" -> score = clamp01((ns - 0.03) / 0.07) * (na > -0.03 ? 1 : 0.3);
-            case "zoom_out", "dolly_out" -> score = clamp01((-ns - 0.03) / 0.07) * (na < 0.03 ? 1 : 0.3);
-            // a crane translates the camera vertically: the near ground slides vertically while widths barely change
+            case "tilt_up" -> score = dominant(ny, my, mx, 0, 1) * clamp01((0.2 - Math.abs(nd)) / 0.1);
+            case "tilt_down" -> score = dominant(-ny, my, mx, 0, 1) * clamp01((0.2 - Math.abs(nd)) / 0.1);
+            // zoom and dolly both expand (or shrink) the picture; they differ by parallax. A zoom magnifies everything
+            // about the centre alike, so the horizontal and vertical expansion agree (measured x/y 0.93-1.01 on world
+            // renders); a dolly over a ground plane makes the near ground (low in the frame) rush out faster than the
+            // far scenery, which the affine fit shows as vertical expansion well above horizontal (x/y 0.29-0.51)
+            case "zoom_in", "dolly_in" -> score = clamp01((ns - 0.03) / 0.07) * (na > -0.03 ? 1 : 0.3)
+                    * (expected.equals("zoom_in") ? zoomLike(na, nd) : 1 - zoomLike(na, nd));
+            case "zoom_out", "dolly_out" -> score = clamp01((-ns - 0.03) / 0.07) * (na < 0.03 ? 1 : 0.3)
+                    * (expected.equals("zoom_out") ? zoomLike(na, nd) : 1 - zoomLike(na, nd));
+            // a crane translates the camera vertically: the near ground slides further than the far scenery
+            // (parallax), so the vertical flow stretches with height in the frame (vertical expansion 0.36-0.52 in
+            // the move's sign on world renders), while a tilt turns the camera: a uniform shift (|expansion_y| <= 0.07)
             case "crane_up", "crane_down" -> {
-                double sv = expected.equals("crane_up") ? CameraMoves.CRANE_SIGN * nv : -CameraMoves.CRANE_SIGN * nv;
-                score = clamp01((sv - 0.015) / 0.02) * (mx < Math.max(0.03, Math.abs(nv)) ? 1 : 0.3);
+                double sign = expected.equals("crane_up") ? CameraMoves.CRANE_SIGN : -CameraMoves.CRANE_SIGN;
+                score = clamp01((sign * nv - 0.015) / 0.02) * (mx < Math.max(0.03, Math.abs(nv)) ? 1 : 0.3)
+                        * clamp01((sign * nd - 0.1) / 0.1);
             }
             case "tracking" -> {
                 // the followed thing stays put in the frame while the background slides past

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * SimBench calibration on the fixed set simbench/calibration.txt (14 scenes, each in English and Chinese), rendered
+ * SimBench calibration on the fixed set simbench/calibration.txt (17 scenes, each in English and Chinese), rendered
  * by the world at 96x96, 12 fps, 3 s. Ceiling: the world's own renders score >= 0.95 on every dimension. Floors:
  * each attack scores <= 0.2 on the dimension it attacks (mirror: left/right relations, left/right directions and
  * pans/orbits; time reversal: cause->effect and event order; effect frames replaced by the last pre-event frame:
@@ -329,6 +329,31 @@ class CalibrationTest {
         System.out.println("SimBench onset errors (max " + worst + " s, knocks " + worstTopple + " s):" + sb);
         assertTrue(worst <= 0.5, "onset error above 0.5 s:" + sb);
         assertTrue(worstTopple <= 1.5, "knock onset lag above 1.5 s:" + sb);
+    }
+
+    /** The line holding the first prompt that states this camera move. */
+    static int lineWithCamera(String move) {
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).strip();
+            if (l.isEmpty() || l.startsWith("#")) continue;
+            if (move.equals(PROMPTS.facts(l).camera())) return i + 1;
+        }
+        throw new AssertionError("no calibration prompt with camera " + move);
+    }
+
+    @Test void zoomIsToldFromDollyAndTiltFromCrane() {
+        // the world's render of one move judged against the prompt of the move it is confused with
+        String[][] confusable = {{"zoom_in", "dolly_in"}, {"dolly_in", "zoom_in"}, {"tilt_up", "crane_up"}, {"crane_up", "tilt_up"}};
+        for (String[] pair : confusable) {
+            int shown = lineWithCamera(pair[0]), asked = lineWithCamera(pair[1]);
+            double own = SimBench.judge(PROMPTS.facts(lines.get(shown - 1)), truth.get(shown)).stream()
+                    .filter(c -> c.dimension() == Dimension.CAMERA).mapToDouble(Check::score).min().orElseThrow();
+            double other = SimBench.judge(PROMPTS.facts(lines.get(asked - 1)), truth.get(shown)).stream()
+                    .filter(c -> c.dimension() == Dimension.CAMERA).mapToDouble(Check::score).max().orElseThrow();
+            System.out.println("SimBench camera: " + pair[0] + " render judged as " + pair[0] + " " + own + ", as " + pair[1] + " " + other);
+            assertTrue(own >= 0.95, pair[0] + " render as " + pair[0] + ": " + own);
+            assertTrue(other <= 0.2, pair[0] + " render judged as " + pair[1] + ": " + other);
+        }
     }
 
     @Test void aStillFrameFailsMotionAmount() {
