@@ -401,6 +401,7 @@ public final class Checks {
             out.add(new Check(Dimension.PHYSICS, s.obj().ref() + " no teleport", r3(clamp01(1 - jumps / 2.0)),
                     ev("max_step_px", r3(maxStep), "limit_px", r3(limit), "jumps", jumps)));
         }
+        out.addAll(interpenetration(f, o, ss, traces));
         for (Facts.Motion m : f.motions()) {
             if (!m.motion().equals("bounce") && !m.motion().equals("fall")) continue;
             Subject s = subject(ss, m.ref());
@@ -410,11 +411,130 @@ public final class Checks {
         return out;
     }
 
+    /** Motions that lift a thing off the ground, so its lowest pixel no longer tells its depth. */
+    static boolean airborne(Facts f, String ref) {
+        for (Facts.Motion m : f.motions())
+            if (m.ref().equals(ref) && switch (m.motion()) { case "bounce", "fall", "jump", "fly", "float", "hover", "throw" -> true; default -> false; })
+                return true;
+        return false;
+    }
+
     /**
-     * Gravity from the tracked path: each flight arc between ground contacts is fitted with h(t) = c + b t - g/2 t^2;
-     * a plausible path has g > 0 (it accelerates downward) with a good fit, and successive bounce apexes are lower
-     * (restitution < 1). A falling thing's drop must accelerate (g > 0) rather than move at constant speed.
+     * No interpenetration between two solid things that stand on the ground. Depth is not recovered from pixels in
+     * general, but on a ground plane the lower ground contact (bottom row) is the nearer thing, and a nearer thing
+     * hides a farther one. So pixels of one thing lying inside the other's silhouette (pixels of the other's colour
+     * on both sides in the same row, or above and below in the same column) are only possible when the first is
+     * the nearer of the two; if it is farther or as near, one thing is inside the other. The other's silhouette is
+     * the union of all pieces of its colour around the first (a thing pushed into another splits it, and a ring
+     * around an intruder is no longer thing-like, so its tracked component alone would miss it); the first is any
+     * sizeable thing-like piece of its colour (≥ 30% of its usual tracked area), so a pasted second copy counts.
+     * Pairs with a grey, silver, white or black thing are left out (highlights, shading and studio floors are
+     * full of those colours, so pieces of them surround anything). Pairs the prompt stacks (on_top_of) or lifts (bounce, fall, jump, fly) are left out, since their ground
+     * contacts do not order depth; groups and multi-part things (towers, dominoes) too, and frames after an event
+     * changed either thing. A frame violates when more than 15% of a piece is enclosed (a tolerance for
+     * anti-aliased rims and shadows); the pair scores 0 once a fifth of the judged frames violate.
      */
+    static List<Check> interpenetration(Facts f, Observation o, List<Subject> ss, List<EventTrace> traces) {
+        List<Check> out = new ArrayList<>();
+        for (int i = 0; i < ss.size(); i++)
+            for (int j = i + 1; j < ss.size(); j++) {
+                Subject a = ss.get(i), b = ss.get(j);
+                if (Observation.sameColour(a.colour(), b.colour()) || a.obj().count() != 1 || b.obj().count() != 1) continue;
+                if (multipart(a.obj().kind()) || multipart(b.obj().kind())) continue;
+                if (airborne(f, a.obj().ref()) || airborne(f, b.obj().ref())) continue;
+                boolean stacked = false;
+                for (Facts.Relation r : f.relations())
+                    if (r.relation().equals("on_top_of") && (r.a().equals(a.obj().ref()) && r.b().equals(b.obj().ref())
+                            || r.a().equals(b.obj().ref()) && r.b().equals(a.obj().ref()))) stacked = true;
+                if (stacked) continue;
+                if (achromatic(a.colour()) || achromatic(b.colour())) continue;
+                // a thing never tracked (a ring around an intruder is not thing-like) takes all its pieces
+                double sizeA = typicalArea(a.track()), sizeB = typicalArea(b.track());
+                int until = Math.min(stableUntil(f, a.obj().ref(), o.frames, traces), stableUntil(f, b.obj().ref(), o.frames, traces));
+                int judged = 0, bad = 0;
+                double worst = 0;
+                for (int t = 0; t < until; t++) {
+                    if (!a.track().present()[t] && !b.track().present()[t]) continue;
+                    List<Blob> pa = o.pieces(t, a.colour()), pb = o.pieces(t, b.colour());
+                    if (pa.isEmpty() || pb.isEmpty()) continue;
+                    judged++;
+                    double v = 0;
+                    for (Blob x : o.things(t, a.colour())) if (x.area() >= 0.3 * sizeA) v = Math.max(v, enclosedShare(x, pb, 0.05 * sizeB, o.height));
+                    for (Blob x : o.things(t, b.colour())) if (x.area() >= 0.3 * sizeB) v = Math.max(v, enclosedShare(x, pa, 0.05 * sizeA, o.height));
+                    worst = Math.max(worst, v);
+                    if (v > 0.15) bad++;
+                }
+                if (judged == 0) continue;
+                double score = clamp01(1 - bad / (0.2 * judged));
+                out.add(new Check(Dimension.PHYSICS, a.obj().ref() + " and " + b.obj().ref() + " no interpenetration", r3(score),
+                        ev("frames_judged", judged, "frames_inside", bad, "worst_enclosed_share", r3(worst))));
+            }
+        return out;
+    }
+
+    /** Grey, silver, white and black: highlights, shading and studio floors are full of them. */
+    static boolean achromatic(int colour) {
+        String id = ColourModel.PALETTE[colour].id();
+        return id.equals("grey") || id.equals("silver") || id.equals("white") || id.equals("black");
+    }
+
+    /** Median tracked area over the frames the thing is seen; 0 if never seen. */
+    static double typicalArea(Track tr) {
+        List<Double> v = new ArrayList<>();
+        for (int t = 0; t < tr.present().length; t++) if (tr.present()[t]) v.add(tr.area()[t]);
+        v.sort(null);
+        return v.isEmpty() ? 0 : v.get(v.size() / 2);
+    }
+
+    /**
+     * Share of {@code in}'s pixels enclosed by the pieces of {@code around} near it (within its own size, each at
+     * least {@code minPiece} pixels): pieces' pixels on both sides in its row or above and below in its column, or,
+     * when those pieces are two or more (the other thing split or all but covered by this one), inside their joint
+     * box. 0 when {@code in} is the nearer thing: its bottom row is lower than the lowest row of those pieces by
+     * more than max(2% of the frame height, a quarter of their mean half-width) — two solid things whose
+     * silhouettes overlap near their middles are at least their radii apart on the ground, which shows as that
+     * much difference in ground contact at any camera looking down more than ~15 degrees.
+     */
+    static double enclosedShare(Blob in, List<Blob> around, double minPiece, int frameHeight) {
+        int mx = in.w(), my = in.h();
+        List<Blob> near = new ArrayList<>();
+        int bottom = -1, ux0 = Integer.MAX_VALUE, uy0 = Integer.MAX_VALUE, ux1 = -1, uy1 = -1;
+        for (Blob b : around)
+            if (b != in && b.area() >= minPiece && b.x1() >= in.x0() - mx && b.x0() <= in.x1() + mx && b.y1() >= in.y0() - my && b.y0() <= in.y1() + my) {
+                near.add(b); bottom = Math.max(bottom, b.y1());
+                ux0 = Math.min(ux0, b.x0()); uy0 = Math.min(uy0, b.y0()); ux1 = Math.max(ux1, b.x1()); uy1 = Math.max(uy1, b.y1());
+            }
+        if (near.isEmpty()) return 0;
+        double margin = Math.max(0.02 * frameHeight, 0.25 * (in.w() + (ux1 - ux0 + 1)) / 2.0);
+        if (in.y1() > bottom + margin) return 0;
+        int w = in.width(), x0 = in.x0() - mx, y0 = in.y0() - my, bw = in.w() + 2 * mx, bh = in.h() + 2 * my;
+        int[] rowMin = new int[bh], rowMax = new int[bh], colMin = new int[bw], colMax = new int[bw];
+        java.util.Arrays.fill(rowMin, Integer.MAX_VALUE); java.util.Arrays.fill(rowMax, Integer.MIN_VALUE);
+        java.util.Arrays.fill(colMin, Integer.MAX_VALUE); java.util.Arrays.fill(colMax, Integer.MIN_VALUE);
+        for (Blob b : near)
+            for (int p : b.pixels()) {
+                int x = p % w, y = p / w;
+                if (x < x0 || x >= x0 + bw || y < y0 || y >= y0 + bh) continue;
+                rowMin[y - y0] = Math.min(rowMin[y - y0], x); rowMax[y - y0] = Math.max(rowMax[y - y0], x);
+                colMin[x - x0] = Math.min(colMin[x - x0], y); colMax[x - x0] = Math.max(colMax[x - x0], y);
+            }
+        boolean split = near.size() >= 2;
+        int inside = 0;
+        for (int p : in.pixels()) {
+            int x = p % w, y = p / w, ry = y - y0, cx = x - x0;
+            if (rowMin[ry] < x && x < rowMax[ry] || colMin[cx] < y && y < colMax[cx]
+                    || split && ux0 <= x && x <= ux1 && uy0 <= y && y <= uy1) inside++;
+        }
+        return inside / (double) in.area();
+    }
+
+    /**
+     * Plausible fitted gravity in the thing's own apparent sizes per s^2: 9.8 m/s^2 over sizes from ~2.5 m to
+     * ~5 cm. A far thing looks small but its path shrinks with it, so the ratio does not depend on distance; a clip
+     * played at half speed divides it by 4, at double speed multiplies it by 4.
+     */
+    static final double G_MIN = 4.0, G_MAX = 200.0;
+
     static Check ballistic(Subject s, Observation o, String motion) {
         double[] h = height(s.track(), o);
         List<Integer> ap = apexes(h, 0.03 * o.height);
@@ -424,6 +544,12 @@ public final class Checks {
         for (int a : ap) heights.add(r3(h[a] - ground));
         double fitOk = 0;
         int arcs = 0;
+        // the thing's apparent size: median silhouette height, the ruler for the fitted acceleration
+        List<Double> hs = new ArrayList<>();
+        for (int t = 0; t < h.length; t++) if (s.track().present()[t]) hs.add(s.track().bottom()[t] - s.track().top()[t] + 1);
+        hs.sort(null);
+        double size = hs.isEmpty() ? 1 : Math.max(1, hs.get(hs.size() / 2));
+        List<Double> gRel = new ArrayList<>();
         List<int[]> segments = new ArrayList<>();
         if (motion.equals("fall")) {
             // the drop: from the highest point in the first half to the first time it stops descending
@@ -449,7 +575,9 @@ public final class Checks {
             double[] fit = parabola(h, seg[0], seg[1], o.fps);
             arcs++;
             gs.add(r3(fit[0]));
-            if (fit[0] > 0 && fit[1] > 0.8) fitOk++;
+            double rel = fit[0] / size;
+            gRel.add(r3(rel));
+            if (fit[0] > 0 && fit[1] > 0.8) fitOk += rel >= G_MIN && rel <= G_MAX ? 1 : 0;
         }
         double decay = 1;
         int rises = 0;
@@ -457,7 +585,8 @@ public final class Checks {
         if (heights.size() >= 2) decay = 1 - rises / (double) (heights.size() - 1);
         double score = arcs == 0 ? 0 : (fitOk / arcs) * (motion.equals("bounce") ? decay : 1);
         return new Check(Dimension.PHYSICS, s.obj().ref() + " " + motion + " gravity", r3(clamp01(score)),
-                ev("arcs", arcs, "fitted_g_px_per_s2", gs, "apex_heights_px", heights, "bounce_decay_ok", r3(decay),
+                ev("arcs", arcs, "fitted_g_px_per_s2", gs, "g_sizes_per_s2", gRel, "size_px", r3(size),
+                        "plausible_g_sizes_per_s2", List.of(G_MIN, G_MAX), "apex_heights_px", heights, "bounce_decay_ok", r3(decay),
                         "height_per_frame", round(h, null)));
     }
 
@@ -667,7 +796,8 @@ public final class Checks {
             }
             out.add(new Check(Dimension.CAUSE_EFFECT, tr.event().subject() + " " + tr.event().event(), r3(score),
                     ev("signal_before", r3(tr.before()), "signal_after", r3(tr.after()), "onset_frame", tr.onset(),
-                            "onset_s", tr.onset() < 0 ? null : r3(tr.onset() / o.fps), "reason", tr.reason(),
+                            "onset_s", tr.onset() < 0 ? null : r3(tr.onset() / o.fps),
+                            "start_s", tr.start() < 0 ? null : r3(tr.start() / o.fps), "reason", tr.reason(),
                             "signal_per_frame", roundSig(tr.signal()))));
         }
         return out;
@@ -694,14 +824,33 @@ public final class Checks {
                 if (first.onset() >= 0 && second.onset() >= 0 && first.onset() < second.onset()) concordant++;
             }
         if (pairs == 0) return out;
-        // onset error: the later event should follow by at least one frame; report the gap between stated neighbours
+        // the prompt states no times, so no onset error against it can be computed; what can be reported is each
+        // detected onset and the gap from one stated step to the next (negative: the order is broken). The
+        // calibration test compares these onsets with the world's logged event times.
+        List<EventTrace> byOrder = new ArrayList<>(traces);
+        byOrder.sort(java.util.Comparator.comparingInt(t -> t.event().order()));
+        List<Object> gaps = new ArrayList<>();
+        for (int i = 0; i + 1 < byOrder.size(); i++) {
+            EventTrace a = byOrder.get(i), b = byOrder.get(i + 1);
+            if (a.event().order() == b.event().order()) continue;
+            gaps.add(a.onset() < 0 || b.onset() < 0 ? null : r3((b.onset() - a.onset()) / o.fps));
+        }
         out.add(new Check(Dimension.EVENT_ORDER, "event order", r3(concordant / (double) pairs),
-                ev("onsets_s_in_prompt_order", onsets, "pairs", pairs, "concordant", concordant,
+                ev("onsets_s_in_prompt_order", onsets, "onset_gaps_s", gaps, "pairs", pairs, "concordant", concordant,
                         "rank_agreement", r3(2.0 * concordant / pairs - 1))));
         return out;
     }
 
     // ---- 9. camera ----------------------------------------------------------------------------------------------
+
+    /**
+     * 1 when an expansion is a magnification (horizontal and vertical expansion agree: x/y ≥ 0.8), 0 when it is a
+     * dolly's parallax (x/y ≤ 0.6), linear between.
+     */
+    static double zoomLike(double na, double nd) {
+        if (Math.abs(nd) < 1e-6) return 1;
+        return clamp01((na / nd - 0.6) / 0.2);
+    }
 
     /** Clip total of a per-step quantity: a 20%-trimmed mean times the step count, so a few bad steps cannot fake a move. */
     static double robustTotal(double[] v) {
@@ -743,16 +892,23 @@ public final class Checks {
             // an orbit keeps its subject centred, so the scenery drifts less than in a pan: a lower bar
             case "orbit_left" -> score = clamp01((CameraMoves.ORBIT_SIGN * nx - 0.02) / 0.035) * (mx >= my ? 1 : 0.3);
             case "orbit_right" -> score = clamp01((-CameraMoves.ORBIT_SIGN * nx - 0.02) / 0.035) * (mx >= my ? 1 : 0.3);
-            case "tilt_up" -> score = dominant(ny, my, mx, 0, 1);
-            case "tilt_down" -> score = dominant(-ny, my, mx, 0, 1);
-            // zoom and dolly expand the picture both ways (a and d); they are not told apart (no reliable parallax cue)
-            // over a ground plane a dolly's expansion is mostly vertical (near ground rushes out), so the mean is judged
-            case "zoom_in", "dolly_in" -> score = clamp01((ns - 0.03) / 0.07) * (na > -0.03 ? 1 : 0.3);
-            case "zoom_out", "dolly_out" -> score = clamp01((-ns - 0.03) / 0.07) * (na < 0.03 ? 1 : 0.3);
-            // a crane translates the camera vertically: the near ground slides vertically while widths barely change
+            case "tilt_up" -> score = dominant(ny, my, mx, 0, 1) * clamp01((0.2 - Math.abs(nd)) / 0.1);
+            case "tilt_down" -> score = dominant(-ny, my, mx, 0, 1) * clamp01((0.2 - Math.abs(nd)) / 0.1);
+            // zoom and dolly both expand (or shrink) the picture; they differ by parallax. A zoom magnifies everything
+            // about the centre alike, so the horizontal and vertical expansion agree (measured x/y 0.93-1.01 on world
+            // renders); a dolly over a ground plane makes the near ground (low in the frame) rush out faster than the
+            // far scenery, which the affine fit shows as vertical expansion well above horizontal (x/y 0.29-0.51)
+            case "zoom_in", "dolly_in" -> score = clamp01((ns - 0.03) / 0.07) * (na > -0.03 ? 1 : 0.3)
+                    * (expected.equals("zoom_in") ? zoomLike(na, nd) : 1 - zoomLike(na, nd));
+            case "zoom_out", "dolly_out" -> score = clamp01((-ns - 0.03) / 0.07) * (na < 0.03 ? 1 : 0.3)
+                    * (expected.equals("zoom_out") ? zoomLike(na, nd) : 1 - zoomLike(na, nd));
+            // a crane translates the camera vertically: the near ground slides further than the far scenery
+            // (parallax), so the vertical flow stretches with height in the frame (vertical expansion 0.36-0.52 in
+            // the move's sign on world renders), while a tilt turns the camera: a uniform shift (|expansion_y| <= 0.07)
             case "crane_up", "crane_down" -> {
-                double sv = expected.equals("crane_up") ? CameraMoves.CRANE_SIGN * nv : -CameraMoves.CRANE_SIGN * nv;
-                score = clamp01((sv - 0.015) / 0.02) * (mx < Math.max(0.03, Math.abs(nv)) ? 1 : 0.3);
+                double sign = expected.equals("crane_up") ? CameraMoves.CRANE_SIGN : -CameraMoves.CRANE_SIGN;
+                score = clamp01((sign * nv - 0.015) / 0.02) * (mx < Math.max(0.03, Math.abs(nv)) ? 1 : 0.3)
+                        * clamp01((sign * nd - 0.1) / 0.1);
             }
             case "tracking" -> {
                 // the followed thing stays put in the frame while the background slides past

@@ -94,6 +94,13 @@ public final class Observation {
      * (ground texture patches that happen to share the colour tend to be small or to run off the edge); colours that
      * shading and coding blur together are accepted for one another ({@link #sameColour}).
      */
+    /** Every non-background component of the colour in frame t, thing-like or not (scraps, rings, split halves). */
+    public List<Blob> pieces(int t, int colour) {
+        List<Blob> out = new ArrayList<>();
+        for (Blob b : blobs.get(t)) if (!b.background() && sameColour(b.label(), colour)) out.add(b);
+        return out;
+    }
+
     public List<Blob> things(int t, int colour) {
         List<Blob> out = new ArrayList<>();
         for (Blob b : blobs.get(t)) if (!b.background() && sameColour(b.label(), colour) && thingLike(b) && !inBand(t, b)) out.add(b);

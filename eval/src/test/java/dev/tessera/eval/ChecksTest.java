@@ -76,8 +76,11 @@ class ChecksTest {
     }
 
     /** A ball dropped from height bouncing with restitution 0.7, 12 fps. */
-    static Video bouncing() {
-        double g = 180, e = 0.7; // px/s^2
+    static Video bouncing() { return bouncing(180); }
+
+    /** The same bounce under gravity {@code g} px/s^2 (the ball is 11 px tall: 180 px/s^2 is ~16 sizes/s^2). */
+    static Video bouncing(double g) {
+        double e = 0.7;
         List<Double> ys = new ArrayList<>();
         double y = 10, v = 0, ground = 54, dt = 1 / 12.0;
         for (int i = 0; i < 48; i++) {
@@ -99,6 +102,54 @@ class ChecksTest {
         List<Check> checks = SimBench.judge(f, Perturb.reverse(bouncing()));
         double gravity = checks.stream().filter(c -> c.name().endsWith("gravity")).findFirst().orElseThrow().score();
         assertTrue(gravity <= 0.2, "reversed bounce gravity check " + gravity + " " + r);
+    }
+
+    @Test void gravityMustHaveAPlausibleValueNotOnlyASign() {
+        Facts f = Synth.facts(List.of(BALL), List.of(new Facts.Motion("red ball", "bounce", null)), List.of(), List.of(), null);
+        Check ok = SimBench.judge(f, bouncing()).stream().filter(c -> c.name().endsWith("gravity")).findFirst().orElseThrow();
+        assertTrue(ok.score() >= 0.95, ok.toString());
+        // a slow-motion bounce: a clean parabola with decaying apexes, but ~2 sizes/s^2 (a moon-like float)
+        Check slow = SimBench.judge(f, bouncing(24)).stream().filter(c -> c.name().endsWith("gravity")).findFirst().orElseThrow();
+        assertTrue(slow.score() <= 0.2, slow.toString());
+        @SuppressWarnings("unchecked") List<Double> rel = (List<Double>) slow.evidence().get("g_sizes_per_s2");
+        assertFalse(rel.isEmpty());
+        assertTrue(rel.getFirst() > 0 && rel.getFirst() < Checks.G_MIN, "fitted " + rel);
+    }
+
+    static final Facts FRONT = Synth.facts(List.of(BALL, Synth.obj("blue", "cube")), List.of(), List.of(), List.of(), null);
+
+    /** Per frame a big blue cube and a small red ball at (bx(t), by(t)) drawn over it. */
+    static Video ballOverCube(java.util.function.IntToDoubleFunction bx, java.util.function.IntToDoubleFunction by) {
+        return Synth.video(64, 64, 12, 24, 4, t -> new Synth.Scene(0, 0, 1, List.of(
+                new Synth.Shape("cube", Colour.BLUE.rgb, 40, 34, 12), new Synth.Shape("ball", Colour.RED.rgb, bx.applyAsDouble(t), by.applyAsDouble(t), 4))));
+    }
+
+    static Check penetration(Video v) {
+        return SimBench.judge(FRONT, v).stream().filter(c -> c.name().endsWith("no interpenetration")).findFirst().orElseThrow();
+    }
+
+    @Test void aNearerThingMayCoverAFartherOneButNotSitInsideIt() {
+        // the ball stands nearer (its ground contact 5 px lower than the cube's) and covers the cube's lower corner
+        Check front = penetration(ballOverCube(t -> 34, t -> 46));
+        assertTrue(front.score() >= 0.95, front.toString());
+        // side by side, apart
+        Check apart = penetration(ballOverCube(t -> 12, t -> 42));
+        assertTrue(apart.score() >= 0.95, apart.toString());
+        // the ball's pixels inside the cube's silhouette while its ground contact says it is farther: inside it
+        Check inside = penetration(ballOverCube(t -> 40, t -> 34));
+        assertTrue(inside.score() <= 0.2, inside.toString());
+        // the ball rolls from beside the cube into its middle and stays there
+        Check rollsIn = penetration(ballOverCube(t -> Math.min(40, 12 + 4 * t), t -> 36));
+        assertTrue(rollsIn.score() <= 0.2, rollsIn.toString());
+    }
+
+    @Test void pastingOneThingIntoAnotherFailsInterpenetration() {
+        Video v = ballOverCube(t -> 12, t -> 42);
+        Observation o = new Observation(v, Checks.maskColours(FRONT), Checks.anchorColours(FRONT));
+        List<Checks.Subject> ss = Checks.subjects(FRONT, o);
+        Observation.Track ball = Checks.subject(ss, "red ball").track(), cube = Checks.subject(ss, "blue cube").track();
+        assertTrue(penetration(Perturb.moveInto(v, ball, cube, false)).score() <= 0.2, "pasted copy");
+        assertTrue(penetration(Perturb.moveInto(v, ball, cube, true)).score() <= 0.2, "moved");
     }
 
     @Test void stillVideoFailsMotionAmount() {
