@@ -100,7 +100,7 @@ final class Figures {
 
     /** A four-legged animal (dog, horse or mammoth) at (x, z) facing yaw, gait phase. */
     static void animal(List<Prim> out, int id, Vocab.Kind kind, double x, double z, double yaw, double scale, double phase, int rgb, boolean walking) {
-        double s = scale * switch (kind) { case DOG -> 0.45; case HORSE -> 1.0; default -> 1.6; };
+        double s = scale * switch (kind) { case DOG -> 0.45; case CAT -> 0.3; case HORSE -> 1.0; default -> 1.6; };
         double fx = Math.cos(yaw), fz = -Math.sin(yaw), sx = Math.sin(yaw), sz = Math.cos(yaw);
         double legH = kind == Vocab.Kind.MAMMOTH ? 0.75 * s : 0.8 * s, bodyY = legH + 0.35 * s;
         double bl = kind == Vocab.Kind.HORSE ? 0.75 * s : 0.7 * s, bw = kind == Vocab.Kind.MAMMOTH ? 0.5 * s : 0.3 * s;

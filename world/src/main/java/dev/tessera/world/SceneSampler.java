@@ -157,7 +157,7 @@ public final class SceneSampler {
     }
 
     static Thing character(Random r, int id, Setting setting, Set<String> used) {
-        Kind k = pickW(r, new Kind[] {Kind.WOMAN, Kind.MAN, Kind.PERSON, Kind.DOG, Kind.HORSE, Kind.MAMMOTH, Kind.DRAGON}, new int[] {3, 3, 1, 2, 1, 1, 1});
+        Kind k = pickW(r, new Kind[] {Kind.WOMAN, Kind.MAN, Kind.PERSON, Kind.DOG, Kind.CAT, Kind.HORSE, Kind.MAMMOTH, Kind.DRAGON}, new int[] {3, 3, 1, 2, 1, 1, 1, 1});
         Motion m;
         Direction d = null;
         if (k == Kind.DRAGON) { m = Motion.DANCE; d = dir(r, false); }
@@ -166,7 +166,7 @@ public final class SceneSampler {
             m = pickW(r, new Motion[] {Motion.WALK, Motion.RUN, Motion.JUMP, Motion.WAVE, Motion.TURN}, new int[] {4, 2, 1, 1, 1});
             if (m == Motion.WALK || m == Motion.RUN) d = dir(r, true);
         }
-        Colour c = switch (k) { case DOG, HORSE -> pick(r, new Colour[] {Colour.BROWN, Colour.BLACK, Colour.WHITE, Colour.GREY}); case MAMMOTH -> Colour.BROWN;
+        Colour c = switch (k) { case DOG, CAT, HORSE -> pick(r, new Colour[] {Colour.BROWN, Colour.BLACK, Colour.WHITE, Colour.GREY}); case MAMMOTH -> Colour.BROWN;
             case DRAGON -> pick(r, new Colour[] {Colour.RED, Colour.GOLD, Colour.GREEN}); default -> null; };
         List<Worn> clothes = new ArrayList<>();
         if (k.category == Vocab.Category.PERSON) {

@@ -104,7 +104,7 @@ public record SceneSpec(Setting setting, TimeOfDay time, List<Thing> things, Lis
         return switch (k) {
             case COOKIE -> Colour.BROWN; case APPLE -> Colour.RED; case GLASS -> Colour.WHITE; case DOMINO -> Colour.BLACK;
             case SHIP -> Colour.BROWN; case MAMMOTH -> Colour.BROWN; case DRAGON -> Colour.RED; case LAMP -> Colour.SILVER;
-            case PERSON, WOMAN, MAN, PEDESTRIAN -> null; case DOG -> Colour.BROWN; case HORSE -> Colour.BROWN;
+            case PERSON, WOMAN, MAN, PEDESTRIAN -> null; case DOG -> Colour.BROWN; case HORSE -> Colour.BROWN; case CAT -> Colour.GREY;
             default -> pick(rnd, Colour.values());
         };
     }

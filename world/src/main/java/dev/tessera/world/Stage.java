@@ -776,7 +776,7 @@ final class Stage {
             for (double[] f : prints) v.decals.add(new double[] {f[0], f[1], 0.14, 0.07, -f[2], 0x7a8498, 0.7});
             if (thing.kind().category == Category.ANIMAL) {
                 Figures.animal(v.prims, truthIndex, thing.kind(), p[0], p[1], p[2], scale(), ph, rgb(), motion() != Motion.STILL);
-                double s = thing.kind() == Kind.MAMMOTH ? 1.6 : thing.kind() == Kind.DOG ? 0.45 : 1;
+                double s = thing.kind() == Kind.MAMMOTH ? 1.6 : thing.kind() == Kind.DOG ? 0.45 : thing.kind() == Kind.CAT ? 0.3 : 1;
                 v.blob(p[0], p[1], 1.1 * s * scale(), 0.45);
             } else {
                 Figures.person(v.prims, truthIndex, p[0], p[1], p[2], scale(), motion(), ph, t, look);
@@ -786,7 +786,8 @@ final class Stage {
 
         @Override double[] centre(double t) {
             double[] p = pos(t);
-            double h = thing.kind() == Kind.MAMMOTH ? 1.8 * scale() : thing.kind() == Kind.DOG ? 0.4 : thing.kind() == Kind.HORSE ? 1.2 : 0.9 * scale();
+            double h = thing.kind() == Kind.MAMMOTH ? 1.8 * scale() : thing.kind() == Kind.DOG ? 0.4 : thing.kind() == Kind.CAT ? 0.27
+                    : thing.kind() == Kind.HORSE ? 1.2 : 0.9 * scale();
             if (motion() == Motion.JUMP && thing.kind().category != Category.ANIMAL) h += Math.max(0, Math.sin(phase(t))) * 0.45 * scale();
             return new double[] {p[0], h, p[1]};
         }

@@ -49,7 +49,8 @@ public final class Vocab {
         PERSON(Category.PERSON, "person|child|dancer", "人|孩子"),
         WOMAN(Category.PERSON, "woman|lady|girl", "女性|女人|女子|女士|女孩"),
         MAN(Category.PERSON, "man|boy|guy", "男人|男子|男士|男孩"),
-        DOG(Category.ANIMAL, "dog", "狗"),
+        DOG(Category.ANIMAL, "dog|puppy", "狗|小狗"),
+        CAT(Category.ANIMAL, "cat|kitten", "猫|小猫"),
         HORSE(Category.ANIMAL, "horse", "马"),
         MAMMOTH(Category.ANIMAL, "woolly mammoth|wooly mammoth|mammoth|mammal", "猛犸象|长毛猛犸象"),
         DRAGON(Category.DRAGON, "dance dragon|dragon dance|dragon", "舞龙|龙"),
@@ -67,7 +68,7 @@ public final class Vocab {
         /** Chinese measure word used with this kind (一个球, 一只狗, 一艘船...). */
         public String measure() {
             return switch (this) {
-                case SHIP -> "艘"; case DOG, HORSE, BALLOON -> "只"; case MAMMOTH -> "头"; case DRAGON -> "条";
+                case SHIP -> "艘"; case DOG, CAT, HORSE, BALLOON -> "只"; case MAMMOTH -> "头"; case DRAGON -> "条";
                 case PERSON, WOMAN, MAN, PEDESTRIAN -> "位"; case LAMP -> "盏"; case COOKIE -> "块"; case PAINT_STROKE -> "道";
                 case TOWER -> "座"; case APPLE, BALL -> "颗"; default -> "个";
             };

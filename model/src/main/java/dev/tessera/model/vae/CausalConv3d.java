@@ -1,7 +1,6 @@
 package dev.tessera.model.vae;
 
 import dev.tessera.engine.F;
-import dev.tessera.engine.Grad;
 import dev.tessera.engine.Rng;
 import dev.tessera.engine.Tensor;
 import dev.tessera.engine.nn.Init;
@@ -31,9 +30,6 @@ public final class CausalConv3d extends Module {
 
     public CausalConv3d(int in, int out, Rng rng) { this(in, out, 3, 1, 1, rng); }
 
-    /** Inference through {@link Vol2ColConv} (fast SGEMM); {@code -Dtessera.model.vol2col=false} uses the engine's conv. */
-    static final boolean FAST_INFERENCE = !"false".equals(System.getProperty("tessera.model.vol2col"));
-
     /** x [B, Cin, T, H, W] → [B, Cout, (T−1)/strideT + 1, H/strideS, W/strideS] (H, W multiples of the stride). */
     public Tensor forward(Tensor x) {
         if (x.dim() != 5 || x.size(1) != in)
@@ -45,7 +41,6 @@ public final class CausalConv3d extends Module {
             parts[k - 1] = x;
             x = F.concat(2, parts);
         }
-        if (!Grad.enabled() && FAST_INFERENCE) return Vol2ColConv.forward(x, weight, bias, strideT, strideS, k / 2);
         return F.conv3d(x, weight, bias, strideT, strideS, 0, 0, k / 2);
     }
 }
