@@ -48,6 +48,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sample-steps", description = "sampler steps of the dit previews (default 20)") Integer sampleSteps;
     @Option(names = "--guidance", description = "CFG scale of the dit previews (default 4)") Double guidance;
     @Option(names = "--ae-warmup", description = "vae: steps that decode the posterior mean before sampling it (default 200)") Integer aeWarmup;
+    @Option(names = "--clips", description = "0: endless new clips (default); N: a fixed set of N clips, seen for many epochs (dit: each encoded once, see --latent-cache)") Long clips;
+    @Option(names = "--latent-cache", description = "dit: encoded latents kept in memory by (clip, bucket) (default 4096)") Integer latentCache;
     @Option(names = "--no-progress", description = "no progress bar on stderr") boolean noProgress;
 
     @Override public Integer call() throws Exception {
@@ -68,6 +70,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (sizes != null) ignored.add("--sizes");
             if (frames != null) ignored.add("--frames");
             if (vae != null) ignored.add("--vae");
+            if (clips != null) ignored.add("--clips");
             if (!ignored.isEmpty())
                 System.err.println("note: resuming keeps the run's own settings; ignoring " + String.join(", ", ignored));
             if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize()))
@@ -104,6 +107,8 @@ public final class TrainCommand implements Callable<Integer> {
             if (sampleSteps != null) b.sampleSteps(sampleSteps);
             if (guidance != null) b.guidance(guidance);
             if (aeWarmup != null) b.aeWarmup(aeWarmup);
+            if (clips != null) b.clips(clips);
+            if (latentCache != null) b.latentCache(latentCache);
             TrainConfig cfg = b.build();
             Path dir = out != null ? out : Path.of("runs", kind.word() + "-" + p);
             trainer = Trainer.start(cfg, dir, Sources.open(cfg));

@@ -21,15 +21,26 @@ public final class BatchPlan {
     private final double zhFraction;
     private final Rng root;
     private final UnaryOperator<Tensor> encoder;
-    private final java.util.Map<Object, float[]> latentCache = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, true) {
-                @Override protected boolean removeEldestEntry(java.util.Map.Entry<Object, float[]> e) { return size() > 256; }
-            });
+    private final long clips;
+    private final java.util.Map<Object, Tensor> latentCache;
 
     /**
      * @param encoder pixels → latents for DiT runs (called on the producer thread, without a tape), or null
      */
     public BatchPlan(ClipSource source, Buckets buckets, int batch, double zhFraction, long seed, UnaryOperator<Tensor> encoder) {
+        this(source, buckets, batch, zhFraction, seed, encoder, 0, 256);
+    }
+
+    /**
+     * @param clips      0: clip indices grow without end; N: they wrap modulo N (a fixed set of N clips)
+     * @param cacheSize  encoded latents kept, least recently used dropped first
+     */
+    public BatchPlan(ClipSource source, Buckets buckets, int batch, double zhFraction, long seed, UnaryOperator<Tensor> encoder,
+                     long clips, int cacheSize) {
+        this.clips = clips;
+        this.latentCache = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override protected boolean removeEldestEntry(java.util.Map.Entry<Object, Tensor> e) { return size() > cacheSize; }
+        });
         this.source = source;
         this.buckets = buckets;
         this.batch = batch;
@@ -52,19 +63,6 @@ public final class BatchPlan {
         throw new IllegalStateException("no bucket fits");
     }
 
-    private final java.util.Map<Bucket, int[]> shapes = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** The encoder's output shape for one clip of this bucket (remembered from the first encoding). */
-    private int[] latentShape(Bucket b) {
-        int[] s = shapes.get(b);
-        if (s != null) return s;
-        try (var g = Grad.off()) {
-            s = encoder.apply(Tensor.zeros(1, 3, b.frames(), b.height(), b.width())).shape();
-        }
-        shapes.put(b, s);
-        return s;
-    }
-
     public Batch build(long m) {
         Bucket bucket = bucket(m);
         Rng rng = root.fork(m).fork("items");
@@ -76,8 +74,9 @@ public final class BatchPlan {
         for (int i = 0; i < batch; i++) {
             double u = rng.nextFloat();
             boolean zh = rng.nextFloat() < zhFraction;
-            Clip c = source.clip(m * batch + i, bucket, u);
-            Object key = encoder == null ? null : source.key(m * batch + i, bucket, u);
+            long index = clips > 0 ? Math.floorMod(m * batch + i, clips) : m * batch + i;
+            Clip c = source.clip(index, bucket, u);
+            Object key = encoder == null ? null : source.key(index, bucket, u);
             if (c.frames().size() != bucket.frames() || c.width() != bucket.width() || c.height() != bucket.height())
                 throw new IllegalStateException(source.describe() + " gave a " + c.frames().size() + "f " + c.width() + "x"
                         + c.height() + " clip for bucket " + bucket);
@@ -85,23 +84,21 @@ public final class BatchPlan {
             System.arraycopy(one, 0, px, i * per, per);
             captions[i] = c.caption(zh);
             if (encoder != null) {
-                float[] z = key == null ? null : latentCache.get(java.util.List.of(key, bucket));
+                Tensor z = key == null ? null : latentCache.get(java.util.List.of(key, bucket));
                 if (z == null) {
                     try (var g = Grad.off()) {
-                        Tensor t = encoder.apply(Tensor.of(java.util.Arrays.copyOfRange(px, i * per, (i + 1) * per),
-                                1, 3, bucket.frames(), bucket.height(), bucket.width()));
-                        z = t.toArray();
-                        latShape = t.shape();
+                        z = encoder.apply(Tensor.of(java.util.Arrays.copyOfRange(px, i * per, (i + 1) * per),
+                                1, 3, bucket.frames(), bucket.height(), bucket.width())).copy();
                     }
                     if (key != null) latentCache.put(java.util.List.of(key, bucket), z);
                 }
-                lat[i] = z;
+                lat[i] = z.data();
+                latShape = z.shape();
             }
         }
         Tensor pixels = Tensor.of(px, batch, 3, bucket.frames(), bucket.height(), bucket.width());
         Tensor latents = null;
         if (encoder != null) {
-            if (latShape == null) latShape = latentShape(bucket);
             int n = lat[0].length;
             float[] all = new float[batch * n];
             for (int i = 0; i < batch; i++) System.arraycopy(lat[i], 0, all, i * n, n);

@@ -93,7 +93,7 @@ public final class LossPlot {
 
     /** PNG written to a temp file beside the target, then renamed. */
     static void writePng(BufferedImage img, Path png) throws IOException {
-        Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), ".plot", ".png.tmp");
+        Path tmp = png.resolveSibling("." + png.getFileName() + ".tmp"); // not createTempFile: mode 0600 would stick
         try {
             if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer");
             Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

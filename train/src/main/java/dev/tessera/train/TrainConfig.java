@@ -41,12 +41,15 @@ import java.util.List;
  * @param aeWarmup     vae runs: steps that decode the posterior mean instead of a sample (an autoencoder warm-up:
  *                     with σ ≈ 1 at initialisation the sampled latent is mostly noise and the decoder learns to ignore
  *                     it, outputting the mean colour; decoding the mean first lets the latent carry the picture)
+ * @param clips        0: an endless stream of new clips; N: clip indices wrap modulo N (a fixed set seen for many
+ *                     epochs, whose VAE latents a DiT run then encodes once and keeps — see latentCache)
+ * @param latentCache  dit runs: encoded latents kept in memory, by (clip, bucket), for sources that can name a clip
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
                           List<String> sizes, List<Integer> frames, int fps, double zhFraction, String vae, String text,
                           boolean freezeText, double dropCaption, int sampleEvery, int ckptEvery, int sampleSteps,
-                          double guidance, int aeWarmup) {
+                          double guidance, int aeWarmup, long clips, int latentCache) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -65,6 +68,8 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         if (fps < 1 || fps > 120) throw new IllegalArgumentException("--fps must be in 1..120, got " + fps);
         if (sampleEvery < 0 || ckptEvery < 1) throw new IllegalArgumentException("--sample-every must be >= 0 and --ckpt-every >= 1");
         if (sampleSteps < 1 || sampleSteps > 1000) throw new IllegalArgumentException("--sample-steps must be in 1..1000");
+        if (clips < 0) throw new IllegalArgumentException("--clips must be >= 0 (0: endless), got " + clips);
+        if (latentCache < 0) throw new IllegalArgumentException("--latent-cache must be >= 0, got " + latentCache);
         if (aeWarmup < 0) throw new IllegalArgumentException("--ae-warmup must be >= 0, got " + aeWarmup);
         if (data == null || data.isBlank()) throw new IllegalArgumentException("--data must be 'world' or a folder");
         buckets(sizes, frames); // validates sizes and frame counts
@@ -97,13 +102,13 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
     public TrainConfig withSteps(long n) {
         return new TrainConfig(kind, preset, n, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed,
                 data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery,
-                sampleSteps, guidance, aeWarmup);
+                sampleSteps, guidance, aeWarmup, clips, latentCache);
     }
 
     public TrainConfig withIntervals(int sample, int ckpt) {
         return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay,
                 seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sample, ckpt,
-                sampleSteps, guidance, aeWarmup);
+                sampleSteps, guidance, aeWarmup, clips, latentCache);
     }
 
     /** Defaults per kind, for tests and the CLI: a few hundred steps of tiny on the world. */
@@ -111,7 +116,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         return new TrainConfig(kind, preset, 1000, kind == TrainKind.TEXT ? 32 : 4, 1, kind == TrainKind.VAE ? 1e-3 : 3e-4,
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
-                8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0);
+                8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096);
     }
 
     public String toJson() {
@@ -160,6 +165,8 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private int sampleSteps;
         private double guidance;
         private int aeWarmup;
+        private long clips;
+        private int latentCache;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -188,6 +195,8 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             sampleSteps = c.sampleSteps;
             guidance = c.guidance;
             aeWarmup = c.aeWarmup;
+            clips = c.clips;
+            latentCache = c.latentCache;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -216,9 +225,11 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder sampleSteps(int v) { sampleSteps = v; return this; }
         public Builder guidance(double v) { guidance = v; return this; }
         public Builder aeWarmup(int v) { aeWarmup = v; return this; }
+        public Builder clips(long v) { clips = v; return this; }
+        public Builder latentCache(int v) { latentCache = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache);
         }
     }
 }

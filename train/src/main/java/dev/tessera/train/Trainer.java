@@ -116,8 +116,8 @@ public final class Trainer {
     public static Trainer start(TrainConfig cfg, Path runDir, ClipSource source) throws IOException {
         if (Checkpoint.exists(runDir))
             throw new IllegalArgumentException("run folder " + runDir + " already holds a run; use --resume " + runDir + " or another --out");
+        TesseraModel model = buildModel(cfg); // validates everything before anything is written
         Files.createDirectories(runDir);
-        TesseraModel model = buildModel(cfg);
         Trainer t = new Trainer(cfg, runDir, source, model);
         Files.deleteIfExists(runDir.resolve("loss.csv"));
         writeAtomically(runDir.resolve("run.json"), "{\n\"train\": " + cfg.toJson() + ",\n\"model\": " + model.config.toJson() + "\n}\n");
@@ -302,7 +302,7 @@ public final class Trainer {
         java.util.function.UnaryOperator<Tensor> enc = cfg.kind() == TrainKind.DIT
                 ? px -> model.normaliseLatent(model.vae.encode(px).mean()) : null;
         var buckets = cfg.kind() == TrainKind.TEXT ? smallestImageBucket() : cfg.buckets();
-        return new BatchPlan(source, buckets, batch, cfg.zhFraction(), cfg.seed(), enc);
+        return new BatchPlan(source, buckets, batch, cfg.zhFraction(), cfg.seed(), enc, cfg.clips(), cfg.latentCache());
     }
 
     /** Text pre-training needs only captions: draw them with the cheapest bucket (one frame, smallest size). */
@@ -503,7 +503,8 @@ public final class Trainer {
     }
 
     static void writeAtomically(Path f, String text) throws IOException {
-        Path tmp = Files.createTempFile(f.toAbsolutePath().getParent(), "." + f.getFileName(), ".tmp");
+        // a plain name, not createTempFile: that one is created mode 0600 and the rename would keep it
+        Path tmp = f.resolveSibling("." + f.getFileName() + ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

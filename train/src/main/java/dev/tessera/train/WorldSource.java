@@ -41,5 +41,8 @@ public final class WorldSource implements ClipSource {
         return new Clip(s.clip().frames(), bucket.width(), bucket.height(), s.captionEn(), s.captionZh());
     }
 
+    /** A world clip is a function of (index, bucket) alone, so its latent can be kept and reused. */
+    @Override public Object key(long index, Bucket bucket, double u) { return index; }
+
     @Override public String describe() { return "world (TRAIN split from sample " + offset + ", " + fps + " fps, held-out combinations excluded)"; }
 }

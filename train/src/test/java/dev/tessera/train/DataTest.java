@@ -63,6 +63,31 @@ class DataTest {
     }
 
     @Test
+    void aFixedSetOfClipsWrapsAndIsEncodedOnce() {
+        java.util.concurrent.atomic.AtomicInteger encodes = new java.util.concurrent.atomic.AtomicInteger();
+        ClipSource named = new ClipSource() {
+            @Override public Clip clip(long index, Bucket b, double u) {
+                Clip c = new BallSource().clip(index, b, u);
+                return new Clip(c.frames(), c.width(), c.height(), "clip " + index, "");
+            }
+
+            @Override public Object key(long index, Bucket b, double u) { return index; }
+
+            @Override public String describe() { return "named"; }
+        };
+        Buckets one = Buckets.of(new int[][] {{32, 32}}, new int[] {5});
+        BatchPlan plan = new BatchPlan(named, one, 2, 0, 1, px -> { encodes.incrementAndGet(); return px.mul(2f); }, 3, 100);
+        Set<String> captions = new HashSet<>();
+        for (int m = 0; m < 10; m++) {
+            Batch b = plan.build(m);
+            captions.addAll(List.of(b.captions()));
+            assertArrayEquals(b.pixels().mul(2f).data(), b.latents().data(), "latents are the encoder's output, cached or not");
+        }
+        assertEquals(Set.of("clip 0", "clip 1", "clip 2"), captions);
+        assertEquals(3, encodes.get(), "each of the 3 clips encoded once");
+    }
+
+    @Test
     void folderOfCaptionedClips() throws Exception {
         Mp4Writer.write(colourClip(64, 36, 40, 0xE02020), tmp.resolve("wide.mp4"));
         Files.writeString(tmp.resolve("wide.txt"), "a red bar grows\n");

@@ -40,8 +40,8 @@ final class AttentionVector {
         float[] f = new float[0], g = new float[0], h = new float[0];
         float[] qAll = new float[0], qT = new float[0], dOAll = new float[0], dOT = new float[0];
         float[] delta = new float[0], lseFix = new float[0], dQ = new float[0];
-        float[] m = new float[BLK], l = new float[BLK], bias = new float[BLK], lanes = new float[L];
-        /** Kᵀ of one (b, h), packed [dp × nkp], valid for the call that owns {@code ktCall}. */
+        float[] m = new float[BLK], l = new float[BLK * L], bias = new float[BLK], lanes = new float[L];
+        /** Kᵀ of one (b, h), packed per key block [nkp/BLK][dp][BLK], valid for the call that owns {@code ktCall}. */
         float[] kt = new float[0];
         Object ktCall;
         int ktB = -1, ktH = -1;
@@ -88,7 +88,8 @@ final class AttentionVector {
             Arrays.fill(t, 0, dp * nkp, 0f);
             for (int j = 0; j < nkAll; j++) {
                 int src = (int) kl.at(b, h, j);
-                for (int d = 0; d < D; d++) t[d * nkp + j] = k[src + d];
+                int base = (j / BLK) * dp * BLK + j % BLK;
+                for (int d = 0; d < D; d++) t[base + d * BLK] = k[src + d];
             }
             w.ktCall = call; w.ktB = b; w.ktH = h;
         }
@@ -103,19 +104,19 @@ final class AttentionVector {
         }
         Arrays.fill(acc, 0, MP * dp, 0f);
         Arrays.fill(m, Float.NEGATIVE_INFINITY);
-        Arrays.fill(l, 0f);
+        Arrays.fill(l, 0f); // [BLK × L] lane partial sums per row
         int kEnd = s.causal() ? Math.min(nkAll, qi0 + nq) : nkAll;
         boolean vInPlace = D == dp;
         for (int kj0 = 0; kj0 < kEnd; kj0 += BLK) {
             int nk = Math.min(BLK, kEnd - kj0);
-            gemm(MP, 1, dp, qp, 0, dp, kt, kj0, nkp, sc, 0, BLK, false, w.tile);
+            gemm(MP, 1, dp, qp, 0, dp, kt, kj0 * dp, BLK, sc, 0, BLK, false, w.tile);
             for (int j = 0; j < BLK; j++)
                 bias[j] = j < nk && (keyMask == null || keyMask[b * nkAll + kj0 + j]) ? 0f : Float.NEGATIVE_INFINITY;
             for (int r = 0; r < MP; r++) {
                 if (r >= nq) { Arrays.fill(sc, r * BLK, (r + 1) * BLK, 0f); continue; }
                 int i = qi0 + r;
                 int hideFrom = s.causal() && kj0 + BLK - 1 > i ? Math.max(0, i - kj0 + 1) : BLK;
-                softmaxRow(sc, r, bias, hideFrom, m, l, acc, dp, w.lanes);
+                softmaxRow(sc, r, bias, hideFrom, m, l, acc, dp);
             }
             // O += P·V over the nk valid keys
             if (vInPlace) {
@@ -131,22 +132,23 @@ final class AttentionVector {
         }
         for (int r = 0; r < nq; r++) {
             int dst = (int) ol.at(b, h, qi0 + r);
-            float inv = l[r] == 0f ? 0f : 1f / l[r];
+            float sum = VectorMath.sum(FloatVector.fromArray(S, l, r * L), w.lanes);
+            float inv = sum == 0f ? 0f : 1f / sum;
             for (int d = 0; d < D; d++) o[dst + d] = acc[r * dp + d] * inv;
             if (lse != null)
                 lse[lseOff + (b * s.heads() + h) * s.queries() + qi0 + r] =
-                        l[r] == 0f ? Float.NEGATIVE_INFINITY : m[r] + (float) Math.log(l[r]);
+                        sum == 0f ? Float.NEGATIVE_INFINITY : m[r] + (float) Math.log(sum);
         }
     }
 
     /**
      * Online-softmax step for row r of the score block: masks (bias, and keys from {@code hideFrom} on), updates the
-     * running max m[r] and sum l[r], rescales the output accumulator row, and leaves P = exp(s - max) in place.
+     * running max m[r] and the lane sums in l, rescales the output accumulator row, and leaves P = exp(s - max) in place.
      * Kept small on purpose: Vector API calls in a method past C2's inlining budget are not intrinsified and run on
      * boxed vectors (exponentials measured 4× slower inside the big block method than here).
      */
     private static void softmaxRow(float[] sc, int r, float[] bias, int hideFrom, float[] m, float[] l,
-                                   float[] acc, int dp, float[] lanes) {
+                                   float[] acc, int dp) {
         int row = r * BLK;
         FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int x = 0; x < BLK; x += L) {
@@ -160,19 +162,23 @@ final class AttentionVector {
             Arrays.fill(sc, row, row + BLK, 0f);
             return;
         }
-        float corr = VectorMath.exp(m[r] - mNew);
-        FloatVector sum = FloatVector.zero(S), mv = FloatVector.broadcast(S, mNew);
+        // the row sum is kept as one vector of lane partial sums (l[r*L .. r*L+L)), reduced once at the end; the
+        // rescale runs only when the max moved up (a row that saw nothing yet has zero sums and output to rescale)
+        FloatVector lv = FloatVector.fromArray(S, l, r * L);
+        if (mNew > m[r] && m[r] != Float.NEGATIVE_INFINITY) {
+            float corr = VectorMath.exp(m[r] - mNew);
+            FloatVector cv = FloatVector.broadcast(S, corr);
+            lv = lv.mul(cv);
+            for (int x = 0; x < dp; x += L) FloatVector.fromArray(S, acc, r * dp + x).mul(cv).intoArray(acc, r * dp + x);
+        }
+        FloatVector mv = FloatVector.broadcast(S, mNew);
         for (int x = 0; x < BLK; x += L) {
             FloatVector p = VectorMath.exp(FloatVector.fromArray(S, sc, row + x).sub(mv));
             p.intoArray(sc, row + x);
-            sum = sum.add(p);
+            lv = lv.add(p);
         }
-        l[r] = l[r] * corr + VectorMath.sum(sum, lanes);
+        lv.intoArray(l, r * L);
         m[r] = mNew;
-        if (corr != 1f) {
-            FloatVector cv = FloatVector.broadcast(S, corr);
-            for (int x = 0; x < dp; x += L) FloatVector.fromArray(S, acc, r * dp + x).mul(cv).intoArray(acc, r * dp + x);
-        }
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -248,7 +254,8 @@ final class AttentionVector {
                                      float[] dk, HeadLayout dkl, float[] dv, HeadLayout dvl, float[] dQacc, Work w) {
         int D = s.headDim(), dp = padDim(D), panels = dp / BLK, nq = s.queries(), nqp = padDim(nq), nkAll = s.keys();
         float scale = s.scale();
-        // per (b, h): Q and dO packed row-major [nqp × dp] and transposed [dp × nqp], rowsum(dO∘O), and lse with
+        // per (b, h): Q and dO packed row-major [nqp × dp] and transposed per query block [nqp/BLK][dp][BLK] (each
+        // block a contiguous B panel: a [dp × nqp] layout put its rows 4 KB apart), rowsum(dO∘O), and lse with
         // +inf for rows that saw no key (so exp(s - lse) = 0 there)
         float[] qAll = w.qAll = Work.grow(w.qAll, nqp * dp), qT = w.qT = Work.grow(w.qT, dp * nqp);
         float[] dOAll = w.dOAll = Work.grow(w.dOAll, nqp * dp), dOT = w.dOT = Work.grow(w.dOT, dp * nqp);
@@ -261,8 +268,9 @@ final class AttentionVector {
             float dsum = 0f;
             for (int d = 0; d < D; d++) {
                 float qv = q[qs + d], gv = dO[gs + d];
-                qAll[i * dp + d] = qv; qT[d * nqp + i] = qv;
-                dOAll[i * dp + d] = gv; dOT[d * nqp + i] = gv;
+                int tb = (i / BLK) * dp * BLK + i % BLK + d * BLK;
+                qAll[i * dp + d] = qv; qT[tb] = qv;
+                dOAll[i * dp + d] = gv; dOT[tb] = gv;
                 dsum += gv * o[os + d];
             }
             delta[i] = dsum;
@@ -290,8 +298,8 @@ final class AttentionVector {
             for (int qb = qbStart; qb * BLK < nq; qb++) {
                 int qi0 = qb * BLK;
                 // Sᵀ = K·Qᵀ and dPᵀ = V·dOᵀ, [MP keys × BLK queries]
-                gemm(MP, 1, dp, kp, 0, dp, qT, qi0, nqp, pT, 0, BLK, false, w.tile);
-                gemm(MP, 1, dp, vp, 0, dp, dOT, qi0, nqp, dpT, 0, BLK, false, w.tile);
+                gemm(MP, 1, dp, kp, 0, dp, qT, qi0 * dp, BLK, pT, 0, BLK, false, w.tile);
+                gemm(MP, 1, dp, vp, 0, dp, dOT, qi0 * dp, BLK, dpT, 0, BLK, false, w.tile);
                 for (int j = 0; j < MP; j++) {
                     boolean valid = j < nk && (keyMask == null || keyMask[b * nkAll + kj0 + j]);
                     // causal: key kj0+j is hidden from queries qi0+i < kj0+j

@@ -1,0 +1,55 @@
+package dev.tessera.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tessera.model.TesseraModel;
+import dev.tessera.train.Checkpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ./tessera train end to end on world data at a tiny size: vae, then dit with that vae, then resume; bad input. */
+class TrainCommandTest {
+    @TempDir Path tmp;
+
+    @Test void vaeThenDitThenResume() throws Exception {
+        String vae = tmp.resolve("vae").toString(), dit = tmp.resolve("dit").toString();
+        var r = TesseraCliTest.run("train", "vae", "--preset", "tiny", "--steps", "2", "--batch", "2", "--sizes", "32x32,48x32",
+                "--frames", "1,5", "--out", vae, "--no-progress", "--sample-every", "0", "--seed", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(tmp.resolve("vae/samples/step-000002.png")));
+        r = TesseraCliTest.run("train", "dit", "--preset", "tiny", "--vae", vae, "--steps", "2", "--batch", "2", "--accum", "2",
+                "--sizes", "32x32", "--frames", "1,5", "--out", dit, "--no-progress", "--sample-steps", "2");
+        assertEquals(0, r.code(), r.err());
+        r = TesseraCliTest.run("train", "dit", "--resume", dit, "--steps", "3", "--no-progress", "--lr", "0.5");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("3", Checkpoint.load(tmp.resolve("dit")).meta("step"));
+        TesseraModel m = TesseraModel.load(tmp.resolve("dit/model"));
+        assertEquals("tiny", m.config.preset());
+        for (String f : new String[] {"loss.png", "loss.csv", "run.json", "samples/step-000003.mp4"})
+            assertTrue(Files.isRegularFile(tmp.resolve("dit").resolve(f)), f);
+
+        r = TesseraCliTest.run("train", "dit", "--preset", "tiny", "--vae", vae, "--out", dit);
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("already holds a run"), r.err());
+        r = TesseraCliTest.run("train", "vae", "--resume", dit);
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("is a 'dit' run"), r.err());
+    }
+
+    @Test void badInputIsOneLine() {
+        String[][] cases = {
+                {"train", "unet"}, {"train"}, {"train", "vae", "--frames", "4"}, {"train", "vae", "--sizes", "100x100"},
+                {"train", "dit", "--preset", "tiny"}, {"train", "vae", "--preset", "XL"}, {"train", "vae", "--steps", "0"},
+                {"train", "dit", "--resume", tmp.resolve("none").toString()}, {"train", "vae", "--data", tmp.toString()}};
+        for (String[] c : cases) {
+            var r = TesseraCliTest.run(c);
+            assertNotEquals(0, r.code(), String.join(" ", c));
+            assertEquals(1, r.err().strip().lines().count(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().startsWith("tessera: "), r.err());
+        }
+    }
+}
