@@ -5,7 +5,6 @@ import dev.tessera.eval.HtmlReport;
 import dev.tessera.eval.Report;
 import dev.tessera.eval.SimBench;
 import dev.tessera.eval.WorldPrompts;
-import dev.tessera.media.Mp4Reader;
 import dev.tessera.media.Video;
 import dev.tessera.model.Capabilities;
 import dev.tessera.model.TesseraModel;
@@ -73,7 +72,7 @@ public final class EvalCommand implements Callable<Integer> {
                 @Override public Video video(int line, String prompt, dev.tessera.eval.Facts facts) throws IOException {
                     Path f = file(line);
                     if (!Files.isRegularFile(f)) throw new IOException("no video " + f.getFileName() + " for this line in " + dir);
-                    return Mp4Reader.read(f);
+                    return SimBench.read(f);
                 }
                 @Override public String describe(int line) { return file(line).toString(); }
                 Path file(int line) { return dir.resolve(String.format("%04d.mp4", line)); }

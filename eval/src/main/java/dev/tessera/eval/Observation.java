@@ -91,8 +91,8 @@ public final class Observation {
 
     /**
      * Candidate components of a thing of this colour, most thing-like first: larger, and not cut by the frame edge
-     * (ground texture patches that happen to share the colour tend to be small or to run off the edge). Grey, silver
-     * and white differ only in brightness, which shading changes, so each accepts the others.
+     * (ground texture patches that happen to share the colour tend to be small or to run off the edge); colours that
+     * shading and coding blur together are accepted for one another ({@link #sameColour}).
      */
     public List<Blob> things(int t, int colour) {
         List<Blob> out = new ArrayList<>();
@@ -147,8 +147,15 @@ public final class Observation {
 
     static final int GREY = ColourModel.index("grey"), SILVER = ColourModel.index("silver"), WHITE = ColourModel.index("white");
 
+    static final int YELLOW = ColourModel.index("yellow"), GOLD = ColourModel.index("gold");
+
+    /**
+     * Palette colours that shading and video coding blur together count as one: grey/silver/white (brightness only)
+     * and yellow/gold (a few degrees of hue apart; H.264's subsampled chroma moves one onto the other).
+     */
     static boolean sameColour(int label, int colour) {
         if (label == colour) return true;
+        if ((label == YELLOW || label == GOLD) && (colour == YELLOW || colour == GOLD)) return true;
         boolean a = label == GREY || label == SILVER || label == WHITE, b = colour == GREY || colour == SILVER || colour == WHITE;
         return a && b && (colour == SILVER || label == SILVER);
     }

@@ -34,8 +34,66 @@ public final class SimBench {
     /** Every check of one video against one prompt's facts, except language agreement. */
     public static List<Check> judge(Facts facts, Video video) {
         checkVideo(video);
+        video = prepare(video);
         Observation o = new Observation(video, Checks.maskColours(facts), Checks.anchorColours(facts));
         return Checks.all(facts, o);
+    }
+
+    /** Longest side and frame rate SimBench works at; larger inputs are box-filtered down and frame-subsampled. */
+    public static final int MAX_SIDE = 192;
+    public static final double MAX_FPS = 15;
+
+    /**
+     * The video at SimBench's working resolution: the detectors' thresholds are fractions of the frame and of the clip,
+     * tuned at 64-192 px and 8-15 fps, and a long HD clip would not fit in memory as per-pixel label planes.
+     */
+    public static Video prepare(Video v) {
+        int k = shrinkFactor(v.width(), v.height()), step = frameStep(v.fps());
+        if (k <= 1 && step <= 1) return v;
+        java.util.List<dev.tessera.media.Frame> out = new java.util.ArrayList<>();
+        for (int t = 0; t < v.frameCount(); t += step) out.add(shrink(v.frames().get(t), k));
+        return new Video(out.getFirst().width(), out.getFirst().height(), v.fps() / step, out);
+    }
+
+    static int shrinkFactor(int w, int h) { return Math.max(1, (int) Math.ceil(Math.max(w, h) / (double) MAX_SIDE)); }
+
+    static int frameStep(double fps) { return Math.max(1, (int) Math.ceil(fps / MAX_FPS - 1e-9)); }
+
+    /** Box filter by an integer factor (the frame's right/bottom remainder is dropped). */
+    static dev.tessera.media.Frame shrink(dev.tessera.media.Frame f, int k) {
+        if (k == 1) return f;
+        int w = f.width() / k, h = f.height() / k;
+        int[] p = new int[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                int r = 0, g = 0, b = 0;
+                for (int dy = 0; dy < k; dy++)
+                    for (int dx = 0; dx < k; dx++) {
+                        int c = f.rgb()[(y * k + dy) * f.width() + x * k + dx];
+                        r += c >> 16 & 255; g += c >> 8 & 255; b += c & 255;
+                    }
+                int n = k * k;
+                p[y * w + x] = (r / n) << 16 | (g / n) << 8 | (b / n);
+            }
+        return new dev.tessera.media.Frame(w, h, p);
+    }
+
+    /**
+     * Reads a video file straight to SimBench's working size, frame by frame, so a long HD file never sits in memory
+     * at full size. At most 60 s are read.
+     */
+    public static Video read(java.nio.file.Path file) throws java.io.IOException {
+        try (dev.tessera.media.Mp4Reader r = dev.tessera.media.Mp4Reader.open(file)) {
+            dev.tessera.media.Mp4Reader.Info info = r.info();
+            double fps = info.fps() > 0 ? info.fps() : 12;
+            int k = shrinkFactor(info.width(), info.height()), step = frameStep(fps);
+            int max = (int) Math.ceil(60 * fps);
+            java.util.List<dev.tessera.media.Frame> out = new java.util.ArrayList<>();
+            dev.tessera.media.Frame f;
+            for (int t = 0; t < max && (f = r.next()) != null; t++) if (t % step == 0) out.add(shrink(f, k));
+            if (out.isEmpty()) throw new java.io.IOException("no frames in " + file.getFileName());
+            return new Video(out.getFirst().width(), out.getFirst().height(), fps / step, out);
+        }
     }
 
     static void checkVideo(Video v) {
@@ -77,6 +135,7 @@ public final class SimBench {
             try {
                 Video v = source.video(no, line, facts);
                 checkVideo(v);
+                v = prepare(v);
                 Observation o = new Observation(v, Checks.maskColours(facts), Checks.anchorColours(facts));
                 checks = Checks.all(facts, o);
                 keys = Keyframes.draw(o, facts);

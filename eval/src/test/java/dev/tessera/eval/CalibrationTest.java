@@ -197,6 +197,7 @@ class CalibrationTest {
         fl.put("mismatch_presence", Report.r4(mean(mismatched, Dimension.PRESENCE, null)));
         fl.put("mismatch_overall", Report.r4(mismatched.overall));
         fl.put("reverse_physics", Report.r4(mean(reversed, Dimension.PHYSICS, null)));
+        fl.put("reverse_bounce_gravity", Report.r4(mean(reversed, Dimension.PHYSICS, n -> n.endsWith("gravity"))));
         fl.put("shuffle_permanence", Report.r4(mean(shuffled, Dimension.PERMANENCE, null)));
         fl.put("language_floor", Report.r4(languageFloor()));
         for (Map.Entry<String, Report> e : Map.of("ceiling", ceiling, "mirrored", mirrored, "reversed", reversed, "frozen", frozen,
@@ -234,6 +235,10 @@ class CalibrationTest {
 
     @Test void effectFramesReplacedByPreEventFramesFailCauseEffect() {
         assertTrue(mean(frozen, Dimension.CAUSE_EFFECT, null) <= 0.2);
+    }
+
+    @Test void timeReversedBouncesFailTheGravityAndBounceDecayCheck() {
+        assertTrue(mean(reversed, Dimension.PHYSICS, n -> n.endsWith("gravity")) <= 0.2);
     }
 
     @Test void aStillFrameFailsMotionAmount() {

@@ -45,6 +45,24 @@ class ChecksTest {
         assertTrue(m.get(Dimension.CAMERA) <= 0.2, "mirrored camera " + m);
     }
 
+    @Test void largeFastVideosAreJudgedAtWorkingSize() {
+        // the rolling clip at 3x the size and twice the frame rate: shrunk and subsampled, it reads the same
+        Video v = rolling();
+        List<dev.tessera.media.Frame> big = new ArrayList<>();
+        for (dev.tessera.media.Frame f : v.frames()) {
+            int[] p = new int[f.width() * 3 * f.height() * 3];
+            for (int y = 0; y < f.height() * 3; y++) for (int x = 0; x < f.width() * 3; x++) p[y * f.width() * 3 + x] = f.rgb()[(y / 3) * f.width() + x / 3];
+            dev.tessera.media.Frame g = new dev.tessera.media.Frame(f.width() * 3, f.height() * 3, p);
+            big.add(g); big.add(g);
+        }
+        Video large = new Video(v.width() * 3, v.height() * 3, 24, big);
+        Video prepared = SimBench.prepare(large);
+        assertTrue(Math.max(prepared.width(), prepared.height()) <= SimBench.MAX_SIDE && prepared.fps() <= SimBench.MAX_FPS);
+        Facts f = Synth.facts(List.of(BALL, CUBE), List.of(new Facts.Motion("red ball", "roll", "left_to_right")), List.of(), List.of(), "pan_left");
+        Map<Dimension, Double> s = scores(f, large);
+        assertTrue(s.get(Dimension.MOTION_DIRECTION) >= 0.95 && s.get(Dimension.CAMERA) >= 0.95, s.toString());
+    }
+
     @Test void spatialLeftOfAndMirror() {
         Facts f = Synth.facts(List.of(BALL, CUBE), List.of(), List.of(new Facts.Relation("red ball", "left_of", "blue cube")), List.of(), null);
         Video v = Synth.video(64, 64, 12, 12, 8, t -> new Synth.Scene(0, 0, 1, List.of(
