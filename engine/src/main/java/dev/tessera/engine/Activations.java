@@ -122,15 +122,23 @@ final class Activations {
         };
     }
 
+    // Full vectors unmasked, the tail masked: the same lane arithmetic either way, so the bits do not depend on
+    // where a chunk ends.
     private static void forwardRange(int op, float[] x, float[] y, int start, int end) {
-        for (int i = start; i < end; i += S.length()) {
+        int i = start;
+        for (int bound = start + S.loopBound(end - start); i < bound; i += S.length())
+            fwd(op, FloatVector.fromArray(S, x, i)).intoArray(y, i);
+        if (i < end) {
             VectorMask<Float> m = S.indexInRange(i, end);
             fwd(op, FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
         }
     }
 
     private static void backwardRange(int op, float[] x, float[] y, float[] g, float[] dx, int start, int end) {
-        for (int i = start; i < end; i += S.length()) {
+        int i = start;
+        for (int bound = start + S.loopBound(end - start); i < bound; i += S.length())
+            FloatVector.fromArray(S, g, i).mul(deriv(op, FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, y, i))).intoArray(dx, i);
+        if (i < end) {
             VectorMask<Float> m = S.indexInRange(i, end);
             FloatVector v = FloatVector.fromArray(S, x, i, m), yv = FloatVector.fromArray(S, y, i, m);
             FloatVector.fromArray(S, g, i, m).mul(deriv(op, v, yv)).intoArray(dx, i, m);

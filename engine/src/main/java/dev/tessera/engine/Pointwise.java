@@ -112,14 +112,27 @@ final class Pointwise {
         return Shapes.gather(new Storage.Heap(x), 0, out, Shapes.broadcastStrides(shape, out));
     }
 
-    /** mode 1: g*x ; mode 2: g/x ; mode 3: -g*o/x (x broadcast from xShape to out). */
+    /**
+     * mode 1: g·x ; mode 2: g/x ; mode 3: -g·o/x, with x read through its broadcast strides (no expanded copy) and
+     * rows split over the pool.
+     */
     private static float[] mulBroadcast(float[] g, int[] out, float[] x, int[] xShape, int mode, float[] o) {
-        float[] xe = expandTo(x, xShape, out);
         float[] r = new float[g.length];
-        switch (mode) {
-            case 1 -> { for (int i = 0; i < r.length; i++) r[i] = g[i] * xe[i]; }
-            case 2 -> { for (int i = 0; i < r.length; i++) r[i] = g[i] / xe[i]; }
-            default -> { for (int i = 0; i < r.length; i++) r[i] = -g[i] * o[i] / xe[i]; }
+        if (r.length == 0) return r;
+        float[] lhs = g;
+        if (mode == 3) {
+            lhs = new float[g.length];
+            float[] l = lhs;
+            split(g.length, 1, (s0, e0) -> { for (int i = s0; i < e0; i++) l[i] = -g[i] * o[i]; });
+        }
+        int opc = mode == 1 ? MUL : DIV;
+        float[] left = lhs;
+        if (Arrays.equals(xShape, out)) {
+            split(r.length, 1, (s0, e0) -> apply(opc, left, s0, 1, x, s0, 1, r, s0, e0 - s0));
+        } else {
+            int[] sl = Shapes.contiguousStrides(out), sx = Shapes.broadcastStrides(xShape, out);
+            int inner = out[out.length - 1];
+            split(r.length / inner, inner, (r0, r1) -> broadcastRows(opc, left, sl, x, sx, out, r, r0, r1));
         }
         return r;
     }

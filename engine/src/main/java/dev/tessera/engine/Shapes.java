@@ -92,7 +92,11 @@ final class Shapes {
         return out;
     }
 
-    /** Sums a contiguous array of shape {@code from} down to the broadcast-compatible shape {@code to}. */
+    /**
+     * Sums a contiguous array of shape {@code from} down to the broadcast-compatible shape {@code to}. When the
+     * last dim is kept (the common bias/modulation case) column blocks go over the pool; every output element
+     * still adds its contributions in row order, so the result does not depend on the thread count.
+     */
     static float[] sumTo(float[] g, int[] from, int[] to) {
         if (Arrays.equals(from, to)) return g;
         int[] st = broadcastStrides(to, from);
@@ -100,6 +104,10 @@ final class Shapes {
         int rank = from.length;
         if (g.length == 0) return out;
         int inner = from[rank - 1], is = st[rank - 1];
+        if (is == 1) {
+            Pointwise.split(inner, g.length / inner, (j0, j1) -> sumRowsTo(g, from, st, out, j0, j1));
+            return out;
+        }
         int[] idx = new int[rank];
         int off = 0;
         for (int o = 0; o < g.length; o += inner) {
@@ -119,5 +127,22 @@ final class Shapes {
             }
         }
         return out;
+    }
+
+    /** Columns [j0, j1) of every row of g added into out at the row's broadcast offset. */
+    private static void sumRowsTo(float[] g, int[] from, int[] st, float[] out, int j0, int j1) {
+        int rank = from.length, inner = from[rank - 1];
+        int[] idx = new int[rank];
+        int off = 0;
+        for (int o = 0; o < g.length; o += inner) {
+            for (int j = j0; j < j1; j++) out[off + j] += g[o + j];
+            for (int d = rank - 2; d >= 0; d--) {
+                idx[d]++;
+                off += st[d];
+                if (idx[d] < from[d]) break;
+                off -= st[d] * from[d];
+                idx[d] = 0;
+            }
+        }
     }
 }

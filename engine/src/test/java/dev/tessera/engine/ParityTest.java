@@ -131,19 +131,19 @@ class ParityTest {
         }
     }
 
-    /** Elementwise ops and the linear bias gradient do not even depend on the thread count (bit for bit). */
+    /** Elementwise and broadcast ops, their gradient sums and the linear bias gradient: bit for bit across thread counts. */
     @Test
     void threadCountIndependentOps() {
-        Tensor x0 = rn(1, 1200, 97), w0 = rn(2, 64, 97), b0 = rn(3, 64);
+        Tensor x0 = rn(1, 1200, 97), w0 = rn(2, 64, 97), b0 = rn(3, 64), m0 = rn(4, 97);
         float[][] first = null;
         int old = dev.tessera.engine.kernels.Parallel.threads();
         try {
             for (int threads : new int[] {1, 2, 3}) {
                 dev.tessera.engine.kernels.Parallel.setThreads(threads);
-                Tensor x = x0.copy().requiresGrad(true), b = b0.copy().requiresGrad(true);
-                Tensor y = F.gelu(F.silu(x).mul(x.sigmoid()).add(x.exp().mul(0.1f)));
+                Tensor x = x0.copy().requiresGrad(true), b = b0.copy().requiresGrad(true), m = m0.copy().requiresGrad(true);
+                Tensor y = F.gelu(F.silu(x).mul(x.sigmoid()).add(x.exp().mul(0.1f))).mul(m).div(m.abs().add(1f)); // broadcast [97]
                 F.linear(y, w0, b).square().sum().backward();
-                float[][] r = {y.data(), b.grad().data()};
+                float[][] r = {y.data(), b.grad().data(), m.grad().data(), x.grad().data()};
                 if (first == null) first = r;
                 else for (int i = 0; i < r.length; i++) assertArrayEquals(first[i], r[i], 0f, threads + " threads, part " + i);
             }
