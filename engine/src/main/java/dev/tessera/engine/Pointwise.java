@@ -97,15 +97,44 @@ final class Pointwise {
     }
 
     private static void apply(int op, float[] a, int oa, int sa, float[] b, int ob, int sb, float[] o, int oo, int n) {
-        switch (op) {
-            case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] + b[ob + i * sb]; }
-            case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] - b[ob + i * sb]; }
-            case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] * b[ob + i * sb]; }
-            case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] / b[ob + i * sb]; }
-            case MAXIMUM -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(a[oa + i * sa], b[ob + i * sb]); }
-            default -> throw new IllegalStateException();
+        // the common stride patterns get loops with constant strides, which the JIT vectorises
+        if (sa == 1 && sb == 1) {
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] + b[ob + i]; }
+                case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] - b[ob + i]; }
+                case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] * b[ob + i]; }
+                case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] / b[ob + i]; }
+                default -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(a[oa + i], b[ob + i]); }
+            }
+        } else if (sa == 1 && sb == 0) {
+            float y = b[ob];
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] + y; }
+                case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] - y; }
+                case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] * y; }
+                case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i] / y; }
+                default -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(a[oa + i], y); }
+            }
+        } else if (sa == 0 && sb == 1) {
+            float x = a[oa];
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = x + b[ob + i]; }
+                case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = x - b[ob + i]; }
+                case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = x * b[ob + i]; }
+                case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = x / b[ob + i]; }
+                default -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(x, b[ob + i]); }
+            }
+        } else {
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] + b[ob + i * sb]; }
+                case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] - b[ob + i * sb]; }
+                case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] * b[ob + i * sb]; }
+                case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] / b[ob + i * sb]; }
+                default -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(a[oa + i * sa], b[ob + i * sb]); }
+            }
         }
     }
+
 
     static float[] expandTo(float[] x, int[] shape, int[] out) {
         if (Arrays.equals(shape, out)) return x;
