@@ -4,7 +4,6 @@ import dev.tessera.engine.kernels.Kernels;
 import dev.tessera.engine.kernels.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -83,65 +82,125 @@ final class Activations {
 
     private static final float C = Pointwise.SQRT_2_OVER_PI, K = 0.044715f;
 
-    private static FloatVector one() { return FloatVector.broadcast(S, 1f); }
+    // One small loop method per op and direction, each calling only exp(): the JIT inlines that whole call tree,
+    // which the Vector API needs to stay intrinsified (a non-inlined helper taking or returning a vector falls back
+    // to a boxed, ~50x slower path). The switch on the op sits outside the loops.
 
-    /** 1 / (1 + e^-v). */
-    private static FloatVector sigmoid(FloatVector v) { return one().div(exp(v.neg()).add(1f)); }
-
-    /** tanh(u) = 1 - 2/(e^{2u} + 1): absolute error ~1e-7, which is what GELU's 0.5·x·(1 + tanh) needs. */
-    private static FloatVector tanh(FloatVector u) { return one().sub(FloatVector.broadcast(S, 2f).div(exp(u.mul(2f)).add(1f))); }
-
-    private static FloatVector fwd(int op, FloatVector v) {
-        return switch (op) {
-            case Pointwise.SILU -> v.mul(sigmoid(v));
-            case Pointwise.GELU -> tanh(v.mul(v).mul(K).add(1f).mul(v).mul(C)).add(1f).mul(v).mul(0.5f);
-            case Pointwise.EXP -> exp(v);
-            default -> sigmoid(v);
-        };
-    }
-
-    private static FloatVector deriv(int op, FloatVector v, FloatVector yv) {
-        return switch (op) {
-            case Pointwise.SILU -> {
-                FloatVector s = sigmoid(v);
-                yield one().sub(s).mul(v).add(1f).mul(s); // s·(1 + x·(1-s))
-            }
-            case Pointwise.GELU -> {
-                // ½(1+t) + ½x·sech²(u)·du with t = tanh(u); sech²(u) = 4E/(E+1)² with E = e^{2u}, which stays
-                // accurate in the tails where 1 - t² would cancel
-                FloatVector x2 = v.mul(v);
-                FloatVector e = exp(x2.mul(K).add(1f).mul(v).mul(2f * C));
-                FloatVector e1 = e.add(1f);
-                FloatVector t = one().sub(FloatVector.broadcast(S, 2f).div(e1));
-                FloatVector sech2 = FloatVector.broadcast(S, 4f).div(e1).mul(e.div(e1)); // no overflow for large E
-                FloatVector du = x2.mul(3f * K).add(1f).mul(C);
-                yield t.add(1f).mul(0.5f).add(sech2.mul(v).mul(du).mul(0.5f));
-            }
-            case Pointwise.EXP -> yv;
-            default -> one().sub(yv).mul(yv);
-        };
-    }
-
-    // Full vectors unmasked, the tail masked: the same lane arithmetic either way, so the bits do not depend on
-    // where a chunk ends.
     private static void forwardRange(int op, float[] x, float[] y, int start, int end) {
-        int i = start;
-        for (int bound = start + S.loopBound(end - start); i < bound; i += S.length())
-            fwd(op, FloatVector.fromArray(S, x, i)).intoArray(y, i);
-        if (i < end) {
-            VectorMask<Float> m = S.indexInRange(i, end);
-            fwd(op, FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
+        int L = S.length(), body = S.loopBound(end - start);
+        forwardFull(op, x, start, y, start, body);
+        if (body < end - start) { // tail: through a padded copy, so it takes exactly the same lane arithmetic
+            float[] tx = new float[L], ty = new float[L];
+            int n = end - start - body;
+            System.arraycopy(x, start + body, tx, 0, n);
+            forwardFull(op, tx, 0, ty, 0, L);
+            System.arraycopy(ty, 0, y, start + body, n);
         }
     }
 
     private static void backwardRange(int op, float[] x, float[] y, float[] g, float[] dx, int start, int end) {
-        int i = start;
-        for (int bound = start + S.loopBound(end - start); i < bound; i += S.length())
-            FloatVector.fromArray(S, g, i).mul(deriv(op, FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, y, i))).intoArray(dx, i);
-        if (i < end) {
-            VectorMask<Float> m = S.indexInRange(i, end);
-            FloatVector v = FloatVector.fromArray(S, x, i, m), yv = FloatVector.fromArray(S, y, i, m);
-            FloatVector.fromArray(S, g, i, m).mul(deriv(op, v, yv)).intoArray(dx, i, m);
+        int L = S.length(), body = S.loopBound(end - start);
+        backwardFull(op, x, y, g, start, dx, body);
+        if (body < end - start) {
+            float[] tx = new float[L], ty = new float[L], tg = new float[L], td = new float[L];
+            int n = end - start - body, o = start + body;
+            System.arraycopy(x, o, tx, 0, n);
+            System.arraycopy(y, o, ty, 0, n);
+            System.arraycopy(g, o, tg, 0, n);
+            backwardFull(op, tx, ty, tg, 0, td, L);
+            System.arraycopy(td, 0, dx, o, n);
+        }
+    }
+
+    /** n a multiple of the vector length. */
+    private static void forwardFull(int op, float[] x, int xo, float[] y, int yo, int n) {
+        switch (op) {
+            case Pointwise.SILU -> siluForward(x, xo, y, yo, n);
+            case Pointwise.GELU -> geluForward(x, xo, y, yo, n);
+            case Pointwise.EXP -> expForward(x, xo, y, yo, n);
+            default -> sigmoidForward(x, xo, y, yo, n);
+        }
+    }
+
+    private static void backwardFull(int op, float[] x, float[] y, float[] g, int o, float[] dx, int n) {
+        switch (op) {
+            case Pointwise.SILU -> siluBackward(x, g, o, dx, n);
+            case Pointwise.GELU -> geluBackward(x, g, o, dx, n);
+            case Pointwise.EXP -> scaleBackward(y, g, o, dx, n);
+            default -> sigmoidBackward(y, g, o, dx, n);
+        }
+    }
+
+    private static void siluForward(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            v.div(exp(v.neg()).add(1f)).intoArray(y, yo + i); // x·σ(x) = x / (1 + e^-x)
+        }
+    }
+
+    private static void sigmoidForward(float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int i = 0; i < n; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            one.div(exp(v.neg()).add(1f)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void expForward(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += S.length()) exp(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+    }
+
+    /** 0.5·x·(1 + tanh u), u = √(2/π)(x + 0.044715x³), tanh u = 1 - 2/(e^{2u} + 1) (absolute error ~1e-7). */
+    private static void geluForward(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector e1 = exp(v.mul(v).mul(K).add(1f).mul(v).mul(2f * C)).add(1f);
+            FloatVector t1 = FloatVector.broadcast(S, 2f).sub(FloatVector.broadcast(S, 2f).div(e1)); // 1 + tanh u
+            t1.mul(v).mul(0.5f).intoArray(y, yo + i);
+        }
+    }
+
+    private static void siluBackward(float[] x, float[] g, int o, float[] dx, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int i = 0; i < n; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, o + i);
+            FloatVector s = one.div(exp(v.neg()).add(1f));
+            FloatVector d = one.sub(s).mul(v).add(1f).mul(s); // σ·(1 + x·(1-σ))
+            FloatVector.fromArray(S, g, o + i).mul(d).intoArray(dx, o + i);
+        }
+    }
+
+    /**
+     * ½(1+t) + ½x·sech²(u)·du with t = tanh u; sech²(u) = 4E/(E+1)² with E = e^{2u}, computed as (4/(E+1))·(E/(E+1))
+     * so it neither cancels in the tails nor overflows.
+     */
+    private static void geluBackward(float[] x, float[] g, int o, float[] dx, int n) {
+        FloatVector two = FloatVector.broadcast(S, 2f), four = FloatVector.broadcast(S, 4f);
+        for (int i = 0; i < n; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, o + i);
+            FloatVector x2 = v.mul(v);
+            FloatVector e = exp(x2.mul(K).add(1f).mul(v).mul(2f * C));
+            FloatVector e1 = e.add(1f);
+            FloatVector t1 = two.sub(two.div(e1));
+            FloatVector sech2 = four.div(e1).mul(e.div(e1));
+            FloatVector du = x2.mul(3f * K).add(1f).mul(C);
+            FloatVector d = t1.mul(0.5f).add(sech2.mul(v).mul(du).mul(0.5f));
+            FloatVector.fromArray(S, g, o + i).mul(d).intoArray(dx, o + i);
+        }
+    }
+
+    /** dx = g·y (exp). */
+    private static void scaleBackward(float[] y, float[] g, int o, float[] dx, int n) {
+        for (int i = 0; i < n; i += S.length())
+            FloatVector.fromArray(S, g, o + i).mul(FloatVector.fromArray(S, y, o + i)).intoArray(dx, o + i);
+    }
+
+    /** dx = g·y·(1-y) (sigmoid). */
+    private static void sigmoidBackward(float[] y, float[] g, int o, float[] dx, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int i = 0; i < n; i += S.length()) {
+            FloatVector yv = FloatVector.fromArray(S, y, o + i);
+            FloatVector.fromArray(S, g, o + i).mul(one.sub(yv).mul(yv)).intoArray(dx, o + i);
         }
     }
 }
