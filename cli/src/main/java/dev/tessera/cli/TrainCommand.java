@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true)
 public final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "vae|text|dit", description = "what to train") String what;
-    @Option(names = "--preset", description = "model preset: tiny, S, B (default S)") String preset;
+    @Option(names = "--preset", description = "model preset: tiny, XS, S, B (default S)") String preset;
     @Option(names = "--steps", description = "optimizer steps in total (default 1000; with --resume: the new total)") Long steps;
     @Option(names = "--out", description = "run folder (default runs/<what>-<preset>)") Path out;
     @Option(names = "--resume", description = "continue the run in this folder from its checkpoint") Path resume;

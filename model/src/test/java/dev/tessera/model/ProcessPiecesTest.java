@@ -97,7 +97,7 @@ class ProcessPiecesTest {
     }
 
     @Test void configRoundTripsThroughJsonAndRejectsBadFields() {
-        for (String preset : new String[] {"tiny", "S", "B"}) {
+        for (String preset : new String[] {"tiny", "XS", "S", "B"}) {
             var c = dev.tessera.model.config.ModelConfig.preset(preset);
             assertEquals(c, dev.tessera.model.config.ModelConfig.fromJson(c.toJson()));
         }

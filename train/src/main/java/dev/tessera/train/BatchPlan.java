@@ -11,7 +11,9 @@ import java.util.function.UnaryOperator;
 /**
  * What micro-batch number {@code m} contains, as a pure function of (seed, m): its bucket (a weighted draw among
  * the buckets the source can fill), clip indices {@code m·B … m·B+B−1}, each clip's caption language, and the
- * source's own draws. This is what makes the data order independent of how many producer threads build it, and makes
+ * source's own draws. With a fixed set of N clips the micro-batches repeat in groups: group {@code g = m mod ⌈N/B⌉}
+ * holds clips {@code g·B … g·B+B−1} (mod N) and draws its bucket from g, not m, so a clip keeps its size and
+ * duration in every epoch (when N is a multiple of B) and its latent is encoded once, not once per bucket. This is what makes the data order independent of how many producer threads build it, and makes
  * the data cursor of a checkpoint just the step number.
  */
 public final class BatchPlan {
@@ -52,9 +54,14 @@ public final class BatchPlan {
         if (!any) throw new IllegalArgumentException("no bucket (" + buckets.buckets() + ") can be filled from " + source.describe());
     }
 
+    /** Micro-batch m's group: m itself for an endless stream, m mod ⌈N/B⌉ for a fixed set of N clips. */
+    private long group(long m) {
+        return clips > 0 ? Math.floorMod(m, (clips + batch - 1) / batch) : m;
+    }
+
     /** The bucket of micro-batch {@code m}: weighted draws until one the source can fill (a bounded number). */
     public Bucket bucket(long m) {
-        Rng rng = root.fork(m);
+        Rng rng = root.fork(group(m));
         for (int tries = 0; tries < 1000; tries++) {
             Bucket b = buckets.pick(rng.nextFloat());
             if (source.fits(b)) return b;
@@ -74,7 +81,7 @@ public final class BatchPlan {
         for (int i = 0; i < batch; i++) {
             double u = rng.nextFloat();
             boolean zh = rng.nextFloat() < zhFraction;
-            long index = clips > 0 ? Math.floorMod(m * batch + i, clips) : m * batch + i;
+            long index = clips > 0 ? Math.floorMod(group(m) * batch + i, clips) : m * batch + i;
             Clip c = source.clip(index, bucket, u);
             Object key = encoder == null ? null : source.key(index, bucket, u);
             if (c.frames().size() != bucket.frames() || c.width() != bucket.width() || c.height() != bucket.height())

@@ -14,7 +14,7 @@ import java.util.List;
  * producer counts are not part of it because they never change results.
  *
  * @param kind         what is trained
- * @param preset       model preset (tiny, S, B) for the networks this run creates
+ * @param preset       model preset (tiny, XS, S, B) for the networks this run creates
  * @param steps        optimizer steps in total (not micro-batches)
  * @param batch        clips per micro-batch
  * @param accum        micro-batches accumulated per optimizer step (effective batch = batch·accum)

@@ -88,6 +88,30 @@ class DataTest {
     }
 
     @Test
+    void aFixedSetOfClipsKeepsEachClipInOneBucket() {
+        java.util.Map<Long, Set<Bucket>> bucketsOf = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger encodes = new java.util.concurrent.atomic.AtomicInteger();
+        ClipSource src = new ClipSource() {
+            @Override public Clip clip(long index, Bucket b, double u) {
+                bucketsOf.computeIfAbsent(index, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(b);
+                return new BallSource().clip(index, b, u);
+            }
+
+            @Override public Object key(long index, Bucket b, double u) { return index; }
+
+            @Override public String describe() { return "tracked"; }
+        };
+        Buckets buckets = Buckets.of(new int[][] {{32, 32}, {48, 32}}, new int[] {1, 5, 9});
+        BatchPlan plan = new BatchPlan(src, buckets, 2, 0.5, 7, px -> { encodes.incrementAndGet(); return px; }, 8, 100);
+        Set<Bucket> seen = new HashSet<>();
+        for (int m = 0; m < 40; m++) seen.add(plan.build(m).bucket());
+        assertEquals(8, bucketsOf.size(), "all 8 clips used");
+        bucketsOf.forEach((i, b) -> assertEquals(1, b.size(), "clip " + i + " drawn in " + b));
+        assertEquals(8, encodes.get(), "10 epochs of 8 clips: each encoded once");
+        assertTrue(seen.size() > 1, "the groups still mix buckets: " + seen);
+    }
+
+    @Test
     void folderOfCaptionedClips() throws Exception {
         Mp4Writer.write(colourClip(64, 36, 40, 0xE02020), tmp.resolve("wide.mp4"));
         Files.writeString(tmp.resolve("wide.txt"), "a red bar grows\n");
