@@ -19,7 +19,7 @@ public record TextConfig(int dim, int depth, int heads, int maxLength) {
     public static TextConfig preset(String name) {
         return switch (name) {
             case "tiny" -> new TextConfig(32, 1, 2, 96);
-            case "XS" -> new TextConfig(128, 2, 4, 192);   // reads 192 bytes: 64 Chinese characters
+            case "XS" -> new TextConfig(128, 2, 4, 256);   // 256 bytes: every SimBench prompt (the longest is 210)
             case "S" -> new TextConfig(256, 3, 4, 192);   // ~2.4M params; captions are short and formulaic
             case "B" -> new TextConfig(512, 6, 8, 256);
             default -> throw new IllegalArgumentException("unknown preset '" + name + "'; allowed: tiny, XS, S, B");
