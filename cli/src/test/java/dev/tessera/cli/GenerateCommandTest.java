@@ -67,4 +67,20 @@ class GenerateCommandTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("bad model config"), r.err());
     }
+
+    @Test void benchVaeReportsHeldOutPsnrAgainstTheReference() throws Exception {
+        var r = TesseraCliTest.run("bench", "vae", "--model", model.toString(), "--clips", "1", "--seconds", "1", "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+        assertEquals("TEST", json.get("split").asText());
+        for (String row : new String[] {"32x32_image", "32x32_9f", "48x32_image", "48x32_9f"}) {
+            double psnr = json.get(row).get("psnr_db").asDouble(), ref = json.get(row).get("reference_8x_downup_psnr_db").asDouble();
+            // an untrained VAE decodes to about mid-grey: well below the no-learning reference, but a finite number
+            assertTrue(psnr > 3 && psnr < ref, row + ": " + psnr + " vs reference " + ref);
+        }
+        r = TesseraCliTest.run("bench", "vae", "--model", dir.resolve("none").toString());
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("no model at"), r.err());
+    }
 }

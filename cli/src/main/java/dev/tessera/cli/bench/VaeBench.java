@@ -12,7 +12,7 @@ import dev.tessera.world.Dataset;
 import dev.tessera.world.HeldOut;
 import dev.tessera.world.Sample;
 import dev.tessera.world.Split;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,13 +32,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "vae", description = "VAE reconstruction PSNR on held-out world clips (TEST split), with a no-learning 8x down/up reference.")
 public final class VaeBench implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--model", paramLabel = "DIR", description = "model folder (default models/default)") Path model;
     @Option(names = "--clips", defaultValue = "8", description = "TEST-split clips per size and duration (default 8)") int clips;
     @Option(names = "--seconds", defaultValue = "4", description = "clip duration (default 4)") double seconds;
     @Option(names = "--json", description = "end with one JSON line") boolean json;
 
     @Override public Integer call() throws Exception {
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         Path dir = model != null ? model : Path.of("models/default");
         if (!Files.exists(dir.resolve("model.json"))) throw new ExitCodeException(2, "no model at " + dir + " (model.json missing)");
         if (clips < 1 || clips > 1000) throw new ExitCodeException(2, "--clips must be 1..1000, got " + clips);
@@ -90,6 +91,7 @@ public final class VaeBench implements Callable<Integer> {
         result.put("mean_psnr_db", round(mean));
         out.printf(Locale.ROOT, "mean PSNR over rows: %.2f dB%n", mean);
         if (json) out.println(new ObjectMapper().writeValueAsString(result));
+        out.flush();
         return 0;
     }
 
