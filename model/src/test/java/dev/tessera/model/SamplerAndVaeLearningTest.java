@@ -72,4 +72,44 @@ class SamplerAndVaeLearningTest {
         }
         assertTrue(last * 3 < first, "VAE reconstruction MSE fell only from " + first + " to " + last);
     }
+
+    /**
+     * The DC-AE-style shortcut: with both networks' output convolutions zeroed, the VAE is exactly the cell-average
+     * autoencoder — the posterior mean's first 3 channels are the clip averaged over each latent cell (frame 0 alone,
+     * then groups of 4 frames, 8×8 pixels), the rest 0, and decoding repeats them back over the cell. A clip that is
+     * constant on every cell comes back unchanged; the shortcut adds no parameters.
+     */
+    @Test void shortcutVaeIsTheCellAverageAutoencoderWhenItsNetworksAreSilent() {
+        VaeConfig with = new VaeConfig(4, java.util.List.of(1, 2, 2), 4, 2, 1e-4, 0, 1, true);
+        VideoVae vae = new VideoVae(with, new Rng(3));
+        assertEquals(new VideoVae(VaeConfig.tiny(), new Rng(3)).parameterCount(), vae.parameterCount());
+        for (var e : vae.namedParameters().entrySet())
+            if (e.getKey().contains("conv_out")) e.getValue().setData(Tensor.zeros(e.getValue().shape()));
+        int t = 9, h = 16, w = 24;
+        Rng r = new Rng(4);
+        float[] cells = Tensor.randn(r, 3, 3, 2, 3).data();   // [c, latent frame, h/8, w/8]
+        float[] px = new float[3 * t * h * w];
+        for (int c = 0; c < 3; c++)
+            for (int f = 0; f < t; f++)
+                for (int y = 0; y < h; y++)
+                    for (int x = 0; x < w; x++)
+                        px[((c * t + f) * h + y) * w + x] = cells[((c * 3 + (f + 3) / 4) * 2 + y / 8) * 3 + x / 8];
+        Tensor clip = Tensor.of(px, 1, 3, t, h, w);
+        VideoVae.Posterior p = vae.encode(clip);
+        assertArrayEquals(new int[] {1, 4, 3, 2, 3}, p.mean().shape());
+        float[] mean = p.mean().data();
+        for (int i = 0; i < cells.length; i++) assertEquals(cells[i], mean[i], 1e-5f, "latent cell " + i);
+        for (int i = cells.length; i < mean.length; i++) assertEquals(0f, mean[i], 0f, "channel 4");
+        assertArrayEquals(px, vae.decode(p.mean()).data(), 1e-5f);
+        // and a clip that is not cell-constant decodes to its cell averages
+        Tensor noisy = Tensor.randn(new Rng(5), 1, 3, 5, 8, 8);
+        float[] d = vae.decode(vae.encode(noisy).mean()).data(), n = noisy.data();
+        for (int c = 0; c < 3; c++) {
+            double m0 = 0, m1 = 0;
+            for (int i = 0; i < 64; i++) m0 += n[(c * 5) * 64 + i];
+            for (int f = 1; f < 5; f++) for (int i = 0; i < 64; i++) m1 += n[(c * 5 + f) * 64 + i];
+            assertEquals(m0 / 64, d[(c * 5) * 64 + 17], 1e-5);
+            assertEquals(m1 / 256, d[(c * 5 + 3) * 64 + 40], 1e-5);
+        }
+    }
 }

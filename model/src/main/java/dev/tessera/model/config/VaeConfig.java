@@ -14,9 +14,20 @@ import java.util.List;
  *                       on a sum; ours is on a mean, hence larger)
  * @param latentShift    subtracted from the latent mean before the DiT sees it (measured after VAE training)
  * @param latentScale    multiplied after the shift so the DiT's latent has unit variance (measured likewise)
+ * @param shortcut       DC-AE-style residual autoencoding (Chen et al. 2024): the encoder adds the input averaged over
+ *                       each latent cell (frame 0 alone, then groups of 4 frames, 8×8 pixels) to the first 3 latent
+ *                       channels, and the decoder adds those channels, repeated back over the cell, to its output.
+ *                       The networks then learn only the residual, so the VAE starts at a blurry-but-right-colour
+ *                       reconstruction instead of grey, and small objects keep their colour in the latent.
  */
 public record VaeConfig(int baseChannels, List<Integer> mult, int latentChannels, int groups, double klWeight,
-                        double latentShift, double latentScale) {
+                        double latentShift, double latentScale, boolean shortcut) {
+    /** Without the shortcut (the tiny, S and B presets and models saved before it existed). */
+    public VaeConfig(int baseChannels, List<Integer> mult, int latentChannels, int groups, double klWeight,
+                     double latentShift, double latentScale) {
+        this(baseChannels, mult, latentChannels, groups, klWeight, latentShift, latentScale, false);
+    }
+
     public VaeConfig {
         mult = List.copyOf(mult);
         if (baseChannels < 1) throw new IllegalArgumentException("vae baseChannels must be >= 1: " + baseChannels);
@@ -29,6 +40,7 @@ public record VaeConfig(int baseChannels, List<Integer> mult, int latentChannels
         }
         if (!(klWeight >= 0)) throw new IllegalArgumentException("vae klWeight must be >= 0: " + klWeight);
         if (!(latentScale > 0)) throw new IllegalArgumentException("vae latentScale must be > 0: " + latentScale);
+        if (shortcut && latentChannels < 3) throw new IllegalArgumentException("vae shortcut needs >= 3 latent channels: " + latentChannels);
     }
 
     public int channels(int level) { return baseChannels * mult.get(level); }
@@ -49,7 +61,7 @@ public record VaeConfig(int baseChannels, List<Integer> mult, int latentChannels
      * most of its time) widening to 64 at the 8×-downsampled level, the same 8-channel latent. On a 2-core CPU the
      * VAE's encoder, not the DiT, bounds how many training clips a DiT run sees (docs/train.md), so it is made cheap.
      */
-    public static VaeConfig xs() { return new VaeConfig(16, List.of(1, 2, 4), 8, 8, 1e-4, 0.0, 1.0); }
+    public static VaeConfig xs() { return new VaeConfig(16, List.of(1, 2, 4), 8, 8, 1e-4, 0.0, 1.0, true); }
 
     public static VaeConfig preset(String name) {
         return switch (name) {
@@ -61,6 +73,6 @@ public record VaeConfig(int baseChannels, List<Integer> mult, int latentChannels
     }
 
     public VaeConfig withLatentStats(double shift, double scale) {
-        return new VaeConfig(baseChannels, mult, latentChannels, groups, klWeight, shift, scale);
+        return new VaeConfig(baseChannels, mult, latentChannels, groups, klWeight, shift, scale, shortcut);
     }
 }

@@ -84,7 +84,9 @@ public final class VideoVae extends Module {
         Tensor logvar = h.narrow(1, z, z);
         // clamp to [−30, 20] as SD's VAE does: keeps exp(logvar) finite early in training
         logvar = F.clamp(logvar, -30f, 20f);
-        return new Posterior(h.narrow(1, 0, z), logvar);
+        Tensor mean = h.narrow(1, 0, z);
+        if (config.shortcut()) mean = mean.add(F.pad(cellMean(x), 1, 0, z - 3, 0f));
+        return new Posterior(mean, logvar);
     }
 
     /** z [B, zc, 1 + k, h, w] → pixels [B, 3, 1 + 4k, 8h, 8w]. */
@@ -92,7 +94,27 @@ public final class VideoVae extends Module {
         Tensor h = decoder.convIn.forward(z);
         h = decoder.mid.forward(h);
         for (Level lv : decoder.levels) h = lv.resample.forward(upsample(lv.res.forward(h), lv.time));
-        return decoder.convOut.forward(F.silu(decoder.normOut.forward(h)));
+        Tensor out = decoder.convOut.forward(F.silu(decoder.normOut.forward(h)));
+        if (config.shortcut()) out = out.add(F.upsampleNearest(repeatTime(z.narrow(1, 0, 3), 4), 1, 8, 8));
+        return out;
+    }
+
+    /** x [B, C, 1 + 4k, H, W] averaged over each latent cell → [B, C, 1 + k, H/8, W/8] (frame 0 is its own cell). */
+    static Tensor cellMean(Tensor x) {
+        int[] s = x.shape();
+        int b = s[0], c = s[1], t = s[2], h = s[3], w = s[4], k = (t - 1) / 4;
+        Tensor m = x.narrow(2, 0, 1);
+        if (k > 0) m = F.concat(2, m, x.narrow(2, 1, t - 1).contiguous().reshape(b, c, k, 4, h, w).mean(3, false));
+        return m.contiguous().reshape(b, c, 1 + k, h / 8, 8, w / 8, 8).mean(6, false).mean(4, false);
+    }
+
+    /** z [B, C, 1 + k, h, w] → [B, C, 1 + f·k, h, w]: frame 0 stays one frame, each later frame becomes f. */
+    static Tensor repeatTime(Tensor x, int f) {
+        int[] s = x.shape();
+        int b = s[0], c = s[1], t = s[2], h = s[3], w = s[4];
+        if (t == 1) return x;
+        Tensor rest = x.narrow(2, 1, t - 1).unsqueeze(3).expand(b, c, t - 1, f, h, w).reshape(b, c, f * (t - 1), h, w);
+        return F.concat(2, x.narrow(2, 0, 1), rest);
     }
 
     /**
@@ -100,14 +122,7 @@ public final class VideoVae extends Module {
      * two (1 + k → 1 + 2k), the causal inverse of the encoder's stride-2 time step.
      */
     static Tensor upsample(Tensor x, boolean time) {
-        int[] s = x.shape();
-        int b = s[0], c = s[1], t = s[2], h = s[3], w = s[4];
-        if (time && t > 1) {
-            Tensor rest = x.narrow(2, 1, t - 1).unsqueeze(3).expand(b, c, t - 1, 2, h, w).reshape(b, c, 2 * (t - 1), h, w);
-            x = F.concat(2, x.narrow(2, 0, 1), rest);
-            t = 1 + 2 * (t - 1);
-        }
-        return F.upsampleNearest(x, 1, 2, 2);
+        return F.upsampleNearest(time ? repeatTime(x, 2) : x, 1, 2, 2);
     }
 
     /** Encoder or decoder: named children as in the checkpoint. */
