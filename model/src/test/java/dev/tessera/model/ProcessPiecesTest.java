@@ -109,5 +109,9 @@ class ProcessPiecesTest {
                 () -> dev.tessera.model.config.ModelConfig.fromJson(json.replace("\"preset\"", "\"presett\"")));
         assertTrue(e.getMessage().startsWith("bad model config"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> dev.tessera.model.config.ModelConfig.preset("XL"));
+        // a config from before the VAE shortcut existed reads as shortcut = false
+        String xs = dev.tessera.model.config.ModelConfig.preset("XS").toJson();
+        assertTrue(dev.tessera.model.config.ModelConfig.fromJson(xs).vae().shortcut());
+        assertFalse(dev.tessera.model.config.ModelConfig.fromJson(xs.replaceAll(",\\s*\"shortcut\" : true", "")).vae().shortcut());
     }
 }

@@ -58,7 +58,12 @@ public record ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConf
     /** Parses and validates; any missing, unknown or invalid field is one clear message. */
     public static ModelConfig fromJson(String json) {
         try {
-            return JSON.readValue(json, ModelConfig.class);
+            // configs written before the VAE shortcut existed (the first default model) read as "shortcut": false;
+            // every other field stays required
+            var tree = JSON.readTree(json);
+            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.get("vae") instanceof com.fasterxml.jackson.databind.node.ObjectNode v
+                    && !v.has("shortcut")) v.put("shortcut", false);
+            return JSON.treeToValue(tree, ModelConfig.class);
         } catch (IOException e) {
             Throwable c = e;
             while (c.getCause() != null && !(c instanceof IllegalArgumentException)) c = c.getCause();
