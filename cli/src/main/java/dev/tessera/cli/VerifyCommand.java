@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  * Exit 0 = Tessera-generated and intact; 1 = no Tessera mark; 2 = mark found but the manifest is missing or broken.
  * Unreadable input (empty, not a video, truncated) is one line on stderr with exit 1 or 2 (2 when a mark was found).
  */
-@Command(name = "verify", description = "Check a video's provenance: C2PA manifest, invisible watermark, recorded prompt/seed/model. "
+@Command(name = "verify", mixinStandardHelpOptions = true, description = "Check a video's provenance: C2PA manifest, invisible watermark, recorded prompt/seed/model. "
         + "Exit 0: Tessera-generated and intact; 1: no Tessera mark; 2: mark found but manifest missing or broken.")
 public final class VerifyCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
  * {@code ./tessera world --sample N --out DIR} writes dataset shards using all cores. Output is the simulator's
  * own rendering (training data / ground truth), so it carries no "generated" label.
  */
-@Command(name = "world", description = "Render a prompt with the world simulator, or write dataset shards (--sample N).")
+@Command(name = "world", mixinStandardHelpOptions = true, description = "Render a prompt with the world simulator, or write dataset shards (--sample N).")
 public final class WorldCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "PROMPT", description = "scene description, English or Chinese") String prompt;
     @Option(names = "--out", required = true, description = "FILE.mp4 | FILE.gif | DIR (PNG frames); with --sample: shard directory") Path out;

@@ -40,4 +40,15 @@ class TesseraCliTest {
         for (String c : new String[] {"generate", "world", "train", "eval", "verify", "bench"})
             assertTrue(r.out().contains(c), c);
     }
+
+    @Test void everyCommandPrintsItsHelpEvenWithRequiredOptionsMissing() {
+        for (String[] c : new String[][] {{"generate"}, {"world"}, {"train"}, {"eval"}, {"verify"}, {"bench"}, {"bench", "engine"},
+                {"bench", "media"}, {"bench", "world"}, {"bench", "generate"}, {"bench", "eval"}, {"bench", "vae"}}) {
+            String[] args = java.util.Arrays.copyOf(c, c.length + 1);
+            args[c.length] = "--help";
+            Result r = run(args);
+            assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.out().contains("Usage:") && r.out().contains(c[c.length - 1]), String.join(" ", args) + ": " + r.out());
+        }
+    }
 }

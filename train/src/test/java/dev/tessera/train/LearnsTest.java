@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  *     of the line between the two clips' latents. Measured in the latent of a fixed, untrained VAE encoder
  *     (normalised): the 20-step VAE maps the mirrored clips to latents only 0.008 RMSE apart, too close to separate.
  * </ul>
- * Not here (docs/train.md, "not done"): the ball's x measured in decoded frames — it needs a VAE that renders the
- * ball, which CI-sized VAE training does not reach yet.
+ * The ball's x measured in decoded frames needs a VAE that renders the ball, which CI-sized VAE training does not
+ * reach: {@link LeftRightFramesTest} does it with the shipped model's VAE.
  */
 class LearnsTest {
     static final Bucket CLIP = new Bucket(5, 32, 32);

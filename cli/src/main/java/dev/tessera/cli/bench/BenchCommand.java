@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ./tessera bench engine|media|world|generate|eval [--json]}: each area owns its own benchmark class. */
-@Command(name = "bench", description = "Benchmarks; with --json the last line is one JSON object.",
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; with --json the last line is one JSON object.",
         subcommands = {EngineBench.class, MediaBench.class, WorldBench.class, GenerateBench.class, EvalBench.class, VaeBench.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

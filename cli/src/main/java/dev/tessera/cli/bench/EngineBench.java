@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * several timed repetitions after warm-up (wall clock). The machine's load average is printed with the results:
  * on a shared machine the numbers drop with it, so compare ratios taken in the same run (e.g. SGEMM / peak).
  */
-@Command(name = "engine", description = "Engine kernels: FMA peak, SGEMM, attention, conv3d, DiT block (1 thread and all threads).")
+@Command(name = "engine", mixinStandardHelpOptions = true, description = "Engine kernels: FMA peak, SGEMM, attention, conv3d, DiT block (1 thread and all threads).")
 public final class EngineBench implements Callable<Integer> {
     @Option(names = "--json", description = "End with one JSON object on the last line.") boolean json;
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * reference measured in the same run is the world rendering the same clip, so the ratio says how scoring compares
  * with making the ground truth.
  */
-@Command(name = "eval", description = "SimBench scoring speed per dimension on one 4 s clip; --json: last line one JSON object.")
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "SimBench scoring speed per dimension on one 4 s clip; --json: last line one JSON object.")
 public final class EvalBench implements Callable<Integer> {
     @Option(names = "--json", description = "print the result as one JSON object on the last line") boolean json;
     @Option(names = "--size", defaultValue = "96x96", description = "clip size (default ${DEFAULT-VALUE})") String size;

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  * reference measured in the same run where it is installed; visible label, watermark embed and detect in ms per
  * second of 24 fps video. Medians of {@code --repeats} timed runs after one warm-up.
  */
-@Command(name = "media", description = "Benchmark MP4 encode/decode (128², 256², 512²) and watermark embed/detect.")
+@Command(name = "media", mixinStandardHelpOptions = true, description = "Benchmark MP4 encode/decode (128², 256², 512²) and watermark embed/detect.")
 public final class MediaBench implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * per native size, for images and 4 s clips at the model's frame rate. The in-run reference is what the same spatial
  * compression gives with no learning: each frame box-averaged over 8×8 pixels and scaled back up bilinearly.
  */
-@Command(name = "vae", description = "VAE reconstruction PSNR on held-out world clips (TEST split), with a no-learning 8x down/up reference.")
+@Command(name = "vae", mixinStandardHelpOptions = true, description = "VAE reconstruction PSNR on held-out world clips (TEST split), with a no-learning 8x down/up reference.")
 public final class VaeBench implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--model", paramLabel = "DIR", description = "model folder (default models/default)") Path model;

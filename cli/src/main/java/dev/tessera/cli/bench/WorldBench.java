@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * set of sampled scenes (2x2 anti-aliasing, the default), physics steps/s on a 30-body scene, dataset samples/s,
  * and the plain every-primitive-at-every-sample renderer as the in-run reference. Medians of 3 runs.
  */
-@Command(name = "world", description = "World simulator benchmark: render fps, physics steps/s, dataset samples/s.")
+@Command(name = "world", mixinStandardHelpOptions = true, description = "World simulator benchmark: render fps, physics steps/s, dataset samples/s.")
 public final class WorldBench implements Callable<Integer> {
     @Option(names = "--json", description = "end with one JSON line") boolean json;
     @Option(names = "--scenes", defaultValue = "12", description = "sampled scenes per measurement") int scenes;
