@@ -44,7 +44,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--size", description = "WxH for --truth/--generate (default 96x96 for --truth, the model's first trained size for --generate)") String size;
     @Option(names = "--fps", description = "frames per second for --truth/--generate (default 12 for --truth, the model's first trained rate for --generate)") Double fps;
     @Option(names = "--steps", defaultValue = "20", description = "sampling steps for --generate (default ${DEFAULT-VALUE})") int steps;
-    @Option(names = "--guidance", defaultValue = "4", description = "classifier-free guidance for --generate (default ${DEFAULT-VALUE})") double guidance;
+    @Option(names = "--guidance", description = "classifier-free guidance for --generate (default: the model's own, model.json \"guidance\")") Double guidanceOption;
     @Option(names = "--seconds", defaultValue = "4", description = "clip length for --truth/--generate (default ${DEFAULT-VALUE})") double seconds;
     @Option(names = "--seed", defaultValue = "1", description = "render/generation seed (default ${DEFAULT-VALUE})") long seed;
 
@@ -105,6 +105,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         int rate = fps == null ? caps.fps().getFirst() : (int) Math.round(fps);
         TextToVideo t2v = new TextToVideo(m);
+        double guidance = guidanceOption != null ? guidanceOption : m.config.guidance();
         System.err.println("generating with " + dir + " at " + sz.width() + "x" + sz.height() + ", " + rate + " fps, " + seconds + " s, "
                 + steps + " steps, guidance " + guidance + ", seed " + seed);
         return (line, prompt, facts) -> t2v.generate(new TextToVideo.Request(prompt, sz, rate, seconds, steps, guidance, seed,

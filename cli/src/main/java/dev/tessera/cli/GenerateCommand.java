@@ -51,8 +51,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", defaultValue = "20", description = "sampling steps (default: ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--guidance", paramLabel = "G", defaultValue = "4", description = "classifier-free guidance scale; 1 = none (default: ${DEFAULT-VALUE})")
-    double guidance;
+    @Option(names = "--guidance", paramLabel = "G", description = "classifier-free guidance scale; 1 = none (default: the model's own, "
+            + "model.json \"guidance\"; 4 where a model names none)")
+    Double guidanceOption;
 
     @Option(names = "--solver", paramLabel = "NAME", defaultValue = "euler", description = "ODE solver: euler or heun (default: ${DEFAULT-VALUE})")
     String solver;
@@ -92,6 +93,7 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         long loadMs = (System.nanoTime() - t0) / 1_000_000;
         TextToVideo.Request req;
+        double guidance = guidanceOption != null ? guidanceOption : m.config.guidance();
         try {
             req = new TextToVideo.Request(prompt, wh, fps, seconds, steps, guidance, seed, solve);
             m.config.capabilities().check(wh, fps, seconds);

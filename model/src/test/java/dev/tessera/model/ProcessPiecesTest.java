@@ -113,5 +113,12 @@ class ProcessPiecesTest {
         String xs = dev.tessera.model.config.ModelConfig.preset("XS").toJson();
         assertTrue(dev.tessera.model.config.ModelConfig.fromJson(xs).vae().shortcut());
         assertFalse(dev.tessera.model.config.ModelConfig.fromJson(xs.replaceAll(",\\s*\"shortcut\" : true", "")).vae().shortcut());
+        // the model's own guidance scale: 4 unless recorded, kept through JSON, bounded
+        var g = dev.tessera.model.config.ModelConfig.preset("XS").withGuidance(30);
+        assertEquals(30.0, dev.tessera.model.config.ModelConfig.fromJson(g.toJson()).guidance());
+        String noGuidance = xs.replaceAll(",\\s*\"guidance\" : 4.0", "");
+        assertFalse(noGuidance.contains("guidance"), noGuidance);
+        assertEquals(4.0, dev.tessera.model.config.ModelConfig.fromJson(noGuidance).guidance());
+        assertThrows(IllegalArgumentException.class, () -> dev.tessera.model.config.ModelConfig.preset("XS").withGuidance(0.5));
     }
 }

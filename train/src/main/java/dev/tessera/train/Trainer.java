@@ -415,7 +415,7 @@ public final class Trainer {
         double mean = sum / n, std = Math.sqrt(Math.max(1e-12, sq / n - mean * mean));
         VaeConfig vc = m.config.vae().withLatentStats(mean, 1 / std);
         ModelConfig c = m.config;
-        return new TesseraModel(new ModelConfig(c.preset(), vc, c.text(), c.dit(), c.capabilities(), c.shiftBaseMu(), c.shiftMaxMu()),
+        return new TesseraModel(new ModelConfig(c.preset(), vc, c.text(), c.dit(), c.capabilities(), c.shiftBaseMu(), c.shiftMaxMu(), c.guidance()),
                 m.vae, m.text, m.dit);
     }
 

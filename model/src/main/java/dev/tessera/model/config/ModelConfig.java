@@ -18,9 +18,20 @@ import java.io.UncheckedIOException;
  * @param capabilities sizes, frame rates and durations the model was trained for
  * @param shiftBaseMu  time shift at 256 tokens (Flux: 0.5)
  * @param shiftMaxMu   time shift at 4096 tokens (Flux: 1.15)
+ * @param guidance     the classifier-free guidance scale generation uses when none is asked for: measured per
+ *                     trained model (the default model's is chosen on SimBench, docs/default-model.md); 4 for new and
+ *                     older models
  */
 public record ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConfig dit, Capabilities capabilities,
-                          double shiftBaseMu, double shiftMaxMu) {
+                          double shiftBaseMu, double shiftMaxMu, double guidance) {
+    public static final double DEFAULT_GUIDANCE = 4.0;
+
+    /** With the default guidance scale. */
+    public ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConfig dit, Capabilities capabilities,
+                       double shiftBaseMu, double shiftMaxMu) {
+        this(preset, vae, text, dit, capabilities, shiftBaseMu, shiftMaxMu, DEFAULT_GUIDANCE);
+    }
+
     public static final int FORMAT_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -35,6 +46,11 @@ public record ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConf
             throw new IllegalArgumentException("dit latentChannels " + dit.latentChannels() + " != vae latentChannels " + vae.latentChannels());
         if (dit.contextDim() != text.dim())
             throw new IllegalArgumentException("dit contextDim " + dit.contextDim() + " != text dim " + text.dim());
+        if (!(guidance >= 1 && guidance <= 100)) throw new IllegalArgumentException("guidance must be 1..100: " + guidance);
+    }
+
+    public ModelConfig withGuidance(double g) {
+        return new ModelConfig(preset, vae, text, dit, capabilities, shiftBaseMu, shiftMaxMu, g);
     }
 
     public static ModelConfig preset(String name) {
@@ -58,9 +74,10 @@ public record ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConf
     /** Parses and validates; any missing, unknown or invalid field is one clear message. */
     public static ModelConfig fromJson(String json) {
         try {
-            // configs written before the VAE shortcut existed (the first default model) read as "shortcut": false;
-            // every other field stays required
+            // configs written before the VAE shortcut and the guidance field existed (the first default model) read
+            // as "shortcut": false and "guidance": 4; every other field stays required
             var tree = JSON.readTree(json);
+            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("guidance")) o.put("guidance", DEFAULT_GUIDANCE);
             if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.get("vae") instanceof com.fasterxml.jackson.databind.node.ObjectNode v
                     && !v.has("shortcut")) v.put("shortcut", false);
             return JSON.treeToValue(tree, ModelConfig.class);
