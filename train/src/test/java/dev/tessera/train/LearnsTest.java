@@ -153,17 +153,23 @@ class LearnsTest {
         }
     }
 
-    static Video decode(TesseraModel m, Tensor z) {
+    static Video decode(TesseraModel m, Tensor z) { return decode(m, z, CLIP, FPS); }
+
+    /** Decoded pixels of a normalised latent, cut to the bucket's frame count. */
+    static Video decode(TesseraModel m, Tensor z, Bucket bucket, double fps) {
         try (var g = Grad.off()) {
-            return VideoTensors.toVideo(m.vae.decode(m.denormaliseLatent(z)), 0, CLIP.frames(), FPS);
+            return VideoTensors.toVideo(m.vae.decode(m.denormaliseLatent(z)), 0, bucket.frames(), fps);
         }
     }
 
     /** A normalised latent for the prompt (Heun, 20 steps, guidance 2), as the pipeline samples it. */
-    static Tensor sample(TesseraModel m, String prompt, long seed) {
+    static Tensor sample(TesseraModel m, String prompt, long seed) { return sample(m, prompt, seed, CLIP); }
+
+    /** A normalised latent of the bucket's shape for the prompt (Heun, 20 steps, guidance 2). */
+    static Tensor sample(TesseraModel m, String prompt, long seed, Bucket bucket) {
         try (var g = Grad.off()) {
             TextContext cond = m.text.encode(prompt), uncond = m.text.encode("");
-            var shape = CLIP.shape();
+            var shape = bucket.shape();
             int[] latent = {1, m.config.vae().latentChannels(), shape.latentFrames(), shape.latentHeight(), shape.latentWidth()};
             return Sampler.sample(m.dit, cond, uncond, latent, shape.tokens(m.config.dit().patchT(), m.config.dit().patchS()),
                     m.config.timeShift(), new Sampler.Options(Sampler.Solver.HEUN, 20, 2.0, seed), Sampler.Progress.NONE);

@@ -2,15 +2,11 @@ package dev.tessera.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tessera.engine.Grad;
 import dev.tessera.engine.Tensor;
 import dev.tessera.media.Frame;
 import dev.tessera.media.Video;
 import dev.tessera.model.TesseraModel;
-import dev.tessera.model.VideoTensors;
 import dev.tessera.model.data.Bucket;
-import dev.tessera.model.sample.Sampler;
-import dev.tessera.model.text.TextContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -122,25 +118,9 @@ class LeftRightFramesTest {
         return sb.toString();
     }
 
-    static Tensor encode(TesseraModel m, Clip clip) {
-        try (var g = Grad.off()) {
-            return m.normaliseLatent(m.vae.encode(VideoTensors.toTensor(clip.frames(), clip.width(), clip.height())).mean());
-        }
-    }
+    static Tensor encode(TesseraModel m, Clip clip) { return LearnsTest.encode(m, clip); }
 
-    static Video decode(TesseraModel m, Tensor z) {
-        try (var g = Grad.off()) {
-            return VideoTensors.toVideo(m.vae.decode(m.denormaliseLatent(z)), 0, CLIP.frames(), FPS);
-        }
-    }
+    static Video decode(TesseraModel m, Tensor z) { return LearnsTest.decode(m, z, CLIP, FPS); }
 
-    static Tensor sample(TesseraModel m, String prompt, long seed) {
-        try (var g = Grad.off()) {
-            TextContext cond = m.text.encode(prompt), uncond = m.text.encode("");
-            var shape = CLIP.shape();
-            int[] latent = {1, m.config.vae().latentChannels(), shape.latentFrames(), shape.latentHeight(), shape.latentWidth()};
-            return Sampler.sample(m.dit, cond, uncond, latent, shape.tokens(m.config.dit().patchT(), m.config.dit().patchS()),
-                    m.config.timeShift(), new Sampler.Options(Sampler.Solver.HEUN, 20, 2.0, seed), Sampler.Progress.NONE);
-        }
-    }
+    static Tensor sample(TesseraModel m, String prompt, long seed) { return LearnsTest.sample(m, prompt, seed, CLIP); }
 }

@@ -125,15 +125,10 @@ public final class MediaBench implements Callable<Integer> {
         double se = 0;
         long n = 0;
         for (int i = 0; i < Math.min(a.frameCount(), b.frameCount()); i++) {
-            int[] p = a.frames().get(i).rgb(), q = b.frames().get(i).rgb();
-            for (int k = 0; k < p.length; k++)
-                for (int s = 0; s < 24; s += 8) {
-                    int d = ((p[k] >> s) & 255) - ((q[k] >> s) & 255);
-                    se += d * d;
-                    n++;
-                }
+            se += VaeBench.sqErr(a.frames().get(i), b.frames().get(i));
+            n += 3L * a.frames().get(i).rgb().length;
         }
-        return 10 * Math.log10(255.0 * 255.0 / Math.max(1e-9, se / n));
+        return VaeBench.psnr(se / n);
     }
 
     private static double round(double v) { return Math.round(v * 100) / 100.0; }
