@@ -82,5 +82,11 @@ class GenerateCommandTest {
         assertEquals(2, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("no model at"), r.err());
+        for (String[] bad : new String[][] {{"--clips", "0"}, {"--seconds", "-1"}, {"--seconds", "30"}}) {
+            r = TesseraCliTest.run("bench", "vae", "--model", model.toString(), bad[0], bad[1]);
+            assertEquals(2, r.code(), String.join(" ", bad));
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(bad[0]), r.err());
+        }
     }
 }

@@ -43,8 +43,15 @@ public final class VaeBench implements Callable<Integer> {
         Path dir = model != null ? model : Path.of("models/default");
         if (!Files.exists(dir.resolve("model.json"))) throw new ExitCodeException(2, "no model at " + dir + " (model.json missing)");
         if (clips < 1 || clips > 1000) throw new ExitCodeException(2, "--clips must be 1..1000, got " + clips);
-        TesseraModel m = TesseraModel.load(dir);
+        TesseraModel m;
+        try {
+            m = TesseraModel.load(dir);
+        } catch (IllegalArgumentException e) {
+            throw new ExitCodeException(3, e.getMessage());
+        }
         var caps = m.config.capabilities();
+        if (!(seconds >= caps.minSeconds() && seconds <= caps.maxSeconds()))
+            throw new ExitCodeException(2, "--seconds must be " + caps.minSeconds() + " to " + caps.maxSeconds() + " for this model, got " + seconds);
         double fps = caps.fps().get(0);
         int longFrames = 1 + 4 * (int) Math.round(seconds * fps / 4);
         Map<String, Object> result = new LinkedHashMap<>();
