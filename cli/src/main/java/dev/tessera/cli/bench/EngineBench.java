@@ -267,7 +267,7 @@ public final class EngineBench implements Callable<Integer> {
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    /** GFLOP/s on {@code threads} threads: median over {@code reps} timed runs after one warm-up run. */
+    /** GFLOP/s on {@code threads} threads: median over {@code reps} timed runs after a warm-up (see timeMs). */
     private double rate(int threads, double flops, int reps, Runnable op) {
         double ms = timeMs(threads, reps, op);
         lastCpuRate = flops / lastCpuMs / 1e6;
@@ -284,7 +284,9 @@ public final class EngineBench implements Callable<Integer> {
     private double timeMs(int threads, int reps, Runnable op) {
         Parallel.setThreads(threads);
         op.run();
-        if (!quick) op.run();
+        // warm-up until the JIT has compiled the kernels: at least two runs and 0.4 s (one 512³ run is ~1 ms, far
+        // fewer calls than C2 needs before it compiles the register tile; timed early, it measured half its speed)
+        if (!quick) for (long t0 = System.nanoTime(), runs = 1; runs < 2 || System.nanoTime() - t0 < 400_000_000L; runs++) op.run();
         int n = quick ? 1 : reps;
         double[] cpu = new double[n];
         int[] i = {0};

@@ -6,39 +6,48 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The fast SGEMM behind {@link Sgemm}: Vector API, BLIS-style blocking. Measured on the development machine (Intel
  * AVX-512, two 512-bit FMA ports, FMA peak ~225 GFLOP/s per core — twice the ~115 of the AMD part the issue was
- * written against): the register tile of {@value #MR} rows × 4 vectors (24 accumulators, 29 of 32 zmm registers) ran
- * its inner loop at ~94% of peak in isolation, 5 × 4 at ~87%; pre-broadcast A vectors (load instead of broadcast) were
- * 2× slower. What matters as much is where the operands live: the packed B micro-panel (KC × NR = 32 KB) must sit in
- * L1 (k-blocks of 192+ dropped the kernel to ~70%), the C block (MC × NC) in L2 for the whole k loop, and A is read
- * in place with unit stride along k (packed only when transposed or for the row tail).
+ * written against). The register tile is {@value #G_MR} rows × 2 vectors (24 accumulators): in isolation it runs at
+ * ~100% of the FMA peak with its B micro-panel in L1 and A streaming from L2 (the 6 × 4 tile of the first version:
+ * ~81%; 8 × 3: ~82%). In the full multiply what decides the rest is where the operands live — see {@link #blocked}.
+ * 2048³ on one thread went from ~0.73 to ~0.80 of the peak with this layout (bench engine, same run).
  *
- * <p>In the full multiply this reaches ~0.55–0.65 of the FMA peak on one thread (packing, the C update per k-block
- * and L2 traffic take the rest); closing that gap is open work.
+ * <p>The older 6 × 4 tile ({@link #micro}, reading A in place) stays for the attention kernels, whose operands are
+ * small tiles already in cache.
  *
  * <p>Parallelism: the M strips (or, for wide-and-short products, the N panels) are cut into static chunks, one per
  * thread; every C element is summed over k in the same blocked order whatever the thread count, so results are
- * bit-identical across thread counts. Each thread packs its own B block (no barrier, no shared mutable state).
+ * bit-identical across thread counts. Each thread packs its own operands (no barrier, no shared mutable state).
  */
 final class SgemmVector {
     private SgemmVector() {}
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** Register tile: MR rows × NR = 4 vectors (24 accumulators + 4 B vectors + 1 broadcast = 29 of 32 zmm). */
+    /** The attention kernels' register tile: MR rows × NR = 4 vectors, A read in place ({@link #micro}). */
     static final int MR = 6;
     static final int NR = 4 * L;
-    /** k-block: one packed B micro-panel (KC × NR floats = 32 KB) stays in L1 while A strips stream from L2. */
-    static final int KC = 128;
-    /** Rows per packed A block (a multiple of MR): MC × KC floats stay in L2. */
-    static final int MC = 40 * MR;
-    /** Columns per packed B block (a multiple of NR): KC × NC floats stay in L2. */
-    static final int NC = 16 * NR;
 
-    /** Cap on one thread's packed B block (k × column block), 16 MB. */
-    static final int B_LIMIT = 1 << 22;
-    private static final ThreadLocal<float[][]> PACK = ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC]});
-    private static final ThreadLocal<float[]> APACK = ThreadLocal.withInitial(() -> new float[KC * MC]);
-    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+    /** SGEMM register tile: G_MR rows × G_NR = 2 vectors ({@link #micro12x2}). */
+    static final int G_MR = 12;
+    static final int G_NR = 2 * L;
+    /** k-block: the packed B micro-panel (G_KC × G_NR floats = 32 KB) stays in L1 (48 KB) while A strips stream. */
+    static final int G_KC = 256;
+    /** A strips per pass over a B micro-panel (240 rows × G_KC: 240 KB of packed A, from L2). */
+    static final int G_MC = 20;
+    /** Columns per packed B block and per C buffer: G_KC × G_NC of B (256 KB) and rows × G_NC of C stay in L2. */
+    static final int G_NC = 8 * G_NR;
+    /** Cap on one thread's packed A (rows × k floats, 16 MB); taller products go in row chunks. */
+    static final int A_LIMIT = 1 << 22;
+
+    /** One thread's packing buffers, grown on demand and kept. */
+    private static final class Buffers {
+        float[] a = new float[0], b = new float[0], c = new float[0];
+        final float[] tile = new float[G_MR * G_NR];
+        float[] a(int n) { if (a.length < n) a = new float[n]; return a; }
+        float[] b(int n) { if (b.length < n) b = new float[n]; return b; }
+        float[] c(int n) { if (c.length < n) c = new float[n]; return c; }
+    }
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -47,18 +56,18 @@ final class SgemmVector {
             Parallel.forRange(m, (ch, i0, i1) -> scaleC(c, cOff, ldc, i0, i1, 0, n, beta));
             return;
         }
-        if (n < L || m < MR || (long) m * n * k < 8L * NR * NR) {
+        if (n < L || m < G_MR || (long) m * n * k < 8L * NR * NR) {
             Parallel.forRange(m, (ch, i0, i1) ->
                     small(transA, transB, i0, i1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
             return;
         }
-        int strips = (m + MR - 1) / MR, panels = (n + NR - 1) / NR;
+        int strips = (m + G_MR - 1) / G_MR, panels = (n + G_NR - 1) / G_NR;
         int t = Parallel.inTask() ? 1 : Parallel.threads();
         if (t > 1 && panels >= 2 * t && panels > strips) {
-            Parallel.forRange(panels, (ch, p0, p1) -> blocked(transA, transB, 0, m, p0 * NR, Math.min(n, p1 * NR), k,
+            Parallel.forRange(panels, (ch, p0, p1) -> blocked(transA, transB, 0, m, p0 * G_NR, Math.min(n, p1 * G_NR), k,
                     alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
         } else {
-            Parallel.forRange(strips, (ch, s0, s1) -> blocked(transA, transB, s0 * MR, Math.min(m, s1 * MR), 0, n, k,
+            Parallel.forRange(strips, (ch, s0, s1) -> blocked(transA, transB, s0 * G_MR, Math.min(m, s1 * G_MR), 0, n, k,
                     alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
         }
     }
@@ -90,44 +99,56 @@ final class SgemmVector {
     }
 
     /**
-     * The blocked product for rows [i0, i1) and columns [j0, j1) of C. A C block (MC × NC) stays in L2 for the
-     * whole k loop (C is read and written once per k-block, so streaming all of C per k-block from memory cost ~25%);
-     * within it each packed B micro-panel (KC × NR, L1) meets every packed A strip (MR × KC, streamed from L2), so
-     * the kernel's B loads hit L1. B is re-packed per MC rows and A per NC columns: both are O(1/MC + 1/NC) of the
-     * multiply.
+     * The blocked product for rows [i0, i1) and columns [j0, j1) of C, in row chunks of at most {@link #A_LIMIT}
+     * packed floats. Per chunk, op(A) is packed once for all k (k-blocks of G_KC; per block, strips of G_MR rows stored
+     * k-major so the kernel's broadcasts walk one contiguous stream). Then per column block of G_NC: per k-block, B is
+     * packed (G_KC × G_NC, L2) and every (strip, panel) pair runs the register tile, the B micro-panel (G_KC × G_NR =
+     * 32 KB) staying in L1 while the A strips stream from L2. The k-block partial sums are accumulated in a contiguous
+     * C buffer (tile after tile, in L2) rather than in C itself: C's rows are ldc apart, so every k-block's update
+     * touched 24 scattered lines, a large stride aliases in L1, and that cost ~7% at 2048³. The buffer goes into C
+     * once, as alpha · buffer + beta · C. Every C element is summed the same way (k-blocks in order, each from zero)
+     * whatever the row/column split, hence bit-identical across thread counts.
      */
     private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
-        scaleC(c, cOff, ldc, i0, i1, j0, j1, beta);
-        // all k-blocks of a B column block are packed once and reused by every row block (repacking per row block
-        // cost ~10% of a transformer linear layer, whose B = Wᵀ needs a transposing pack); wide-k products get
-        // narrower column blocks so the packed block stays under B_LIMIT floats
-        int ncMax = Math.max(NR, Math.min(NC, B_LIMIT / Math.max(1, k) / NR * NR));
-        float[][] holder = PACK.get();
-        if (holder[0].length < k * ncMax) holder[0] = new float[k * ncMax];
-        float[] bp = holder[0];
-        float[] ap = APACK.get();
-        float[] tile = TILE.get();
-        for (int jc = j0; jc < j1; jc += ncMax) {
-            int nc = Math.min(ncMax, j1 - jc), np = (nc + NR - 1) / NR;
-            for (int pc = 0; pc < k; pc += KC)
-                packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), jc, nc, bp, pc * np * NR);
-            for (int ic = i0; ic < i1; ic += MC) {
-                int mc = Math.min(MC, i1 - ic), ns = (mc + MR - 1) / MR;
-                boolean packedA = transA || mc % MR != 0;
-                for (int pc = 0; pc < k; pc += KC) {
-                    int kc = Math.min(KC, k - pc);
-                    if (packedA)
-                        for (int st = 0; st < ns; st++)
-                            packA(transA, a, aOff, lda, ic + st * MR, Math.min(MR, mc - st * MR), pc, kc, ap, st * kc * MR);
-                    for (int q = 0; q < np; q++) {
-                        int j = jc + q * NR, cols = Math.min(NR, jc + nc - j), pb = pc * np * NR + q * kc * NR;
-                        for (int st = 0; st < ns; st++) {
-                            int i = ic + st * MR, rows = Math.min(MR, mc - st * MR);
-                            if (packedA) micro(kc, ap, st * kc * MR, kc, bp, pb, NR, tile);
-                            else micro(kc, a, aOff + i * lda + pc, lda, bp, pb, NR, tile);
-                            addTile(tile, rows, cols, alpha, c, cOff + i * ldc + j, ldc);
+        Buffers w = BUFFERS.get();
+        int maxStrips = Math.max(1, A_LIMIT / (G_MR * k)), allStrips = (i1 - i0 + G_MR - 1) / G_MR;
+        int chunks = (allStrips + maxStrips - 1) / maxStrips, chunkStrips = (allStrips + chunks - 1) / chunks;
+        float[] ap = w.a(chunkStrips * G_MR * k), bp = w.b(G_KC * G_NC), tile = w.tile;
+        float[] cb = k > G_KC ? w.c(chunkStrips * G_MR * G_NC) : null;
+        for (int ci = i0; ci < i1; ci += chunkStrips * G_MR) {
+            int rows = Math.min(chunkStrips * G_MR, i1 - ci), strips = (rows + G_MR - 1) / G_MR;
+            for (int pc = 0; pc < k; pc += G_KC) {
+                int kc = Math.min(G_KC, k - pc);
+                for (int st = 0; st < strips; st++)
+                    packA(transA, a, aOff, lda, ci + st * G_MR, Math.min(G_MR, rows - st * G_MR), pc, kc, ap, (pc * strips + st * kc) * G_MR);
+            }
+            for (int jc = j0; jc < j1; jc += G_NC) {
+                int nc = Math.min(G_NC, j1 - jc), np = (nc + G_NR - 1) / G_NR;
+                for (int pc = 0; pc < k; pc += G_KC) {
+                    int kc = Math.min(G_KC, k - pc);
+                    boolean first = pc == 0, last = pc + kc == k;
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                    for (int sc = 0; sc < strips; sc += G_MC) {
+                        int se = Math.min(strips, sc + G_MC);
+                        for (int q = 0; q < np; q++) {
+                            int pb = q * kc * G_NR, j = jc + q * G_NR;
+                            for (int st = sc; st < se; st++) {
+                                int pa = (pc * strips + st * kc) * G_MR, at = (st * np + q) * G_MR * G_NR;
+                                if (first && !last) {
+                                    micro12x2(kc, ap, pa, bp, pb, cb, at);
+                                    continue;
+                                }
+                                micro12x2(kc, ap, pa, bp, pb, tile, 0);
+                                if (last) {
+                                    storeC(tile, first ? null : cb, at, Math.min(G_MR, rows - st * G_MR), Math.min(G_NR, jc + nc - j),
+                                            alpha, beta, c, cOff + (ci + st * G_MR) * ldc + j, ldc);
+                                } else {
+                                    for (int x = 0; x < G_MR * G_NR; x += L)
+                                        FloatVector.fromArray(S, tile, x).add(FloatVector.fromArray(S, cb, at + x)).intoArray(cb, at + x);
+                                }
+                            }
                         }
                     }
                 }
@@ -136,53 +157,118 @@ final class SgemmVector {
     }
 
     /**
-     * Packs the strip op(A)[i:i+rows, pc:pc+kc] row by row at ap[at + r*kc + p], zero rows past {@code rows}. Only
-     * needed when A is transposed or the block has a row tail; otherwise the kernel reads A in place. Either way the
-     * kernel sees rows with unit stride along k, so C2 removes its bounds checks (with a variable stride along k it
-     * cannot, and the compare-and-branch per row and k step competed with the FMAs for port 0).
+     * A tile's last k-block: C[rows × cols] = alpha · (tile + buffer) + beta · C (no buffer when k fits one block;
+     * beta == 0 ignores C, NaN included). Tile and buffer rows are G_NR apart.
      */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int i, int rows, int pc, int kc,
-                              float[] ap, int at) {
-        if (rows < MR) java.util.Arrays.fill(ap, at, at + kc * MR, 0f);
-        if (!transA) {
-            for (int r = 0; r < rows; r++) System.arraycopy(a, aOff + (i + r) * lda + pc, ap, at + r * kc, kc);
-        } else {
-            for (int p = 0; p < kc; p++) {
-                int src = aOff + (pc + p) * lda + i;
-                for (int r = 0; r < rows; r++) ap[at + r * kc + p] = a[src + r];
+    private static void storeC(float[] t, float[] cb, int at, int rows, int cols, float alpha, float beta,
+                               float[] c, int pc, int ldc) {
+        FloatVector al = FloatVector.broadcast(S, alpha), be = FloatVector.broadcast(S, beta);
+        for (int r = 0; r < rows; r++) {
+            int row = pc + r * ldc, src = r * G_NR, x = 0;
+            if (cols == G_NR) {
+                for (; x < G_NR; x += L) {
+                    FloatVector v = FloatVector.fromArray(S, t, src + x);
+                    if (cb != null) v = v.add(FloatVector.fromArray(S, cb, at + src + x));
+                    v = v.mul(al);
+                    if (beta != 0f) v = FloatVector.fromArray(S, c, row + x).fma(be, v);
+                    v.intoArray(c, row + x);
+                }
+            }
+            for (; x < cols; x++) {
+                float v = cb == null ? t[src + x] : t[src + x] + cb[at + src + x];
+                c[row + x] = beta == 0f ? alpha * v : alpha * v + beta * c[row + x];
             }
         }
     }
 
     /**
-     * Packs op(B)[pc:pc+kc, jc:jc+nc] into panels of NR columns: panel q holds kc rows of NR floats (zero-padded past
-     * nc), at bp[at + q*kc*NR + p*NR + x].
+     * Packs the strip op(A)[i : i+rows, pc : pc+kc] k-major at ap[at + p*G_MR + r], zero rows past {@code rows}. Not
+     * transposed, each source row is read contiguously; transposed, each k step's G_MR values are contiguous.
      */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
-                              int at) {
-        int np = (nc + NR - 1) / NR;
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int i, int rows, int pc, int kc,
+                              float[] ap, int at) {
+        if (rows < G_MR) java.util.Arrays.fill(ap, at, at + kc * G_MR, 0f);
+        if (!transA) {
+            int src = aOff + i * lda + pc;
+            if (rows == G_MR) {
+                for (int p = 0; p < kc; p++, at += G_MR)
+                    for (int r = 0; r < G_MR; r++) ap[at + r] = a[src + r * lda + p];
+            } else {
+                for (int r = 0; r < rows; r++)
+                    for (int p = 0; p < kc; p++) ap[at + p * G_MR + r] = a[src + r * lda + p];
+            }
+        } else {
+            for (int p = 0; p < kc; p++) System.arraycopy(a, aOff + (pc + p) * lda + i, ap, at + p * G_MR, rows);
+        }
+    }
+
+    /**
+     * Packs op(B)[pc : pc+kc, jc : jc+nc] into panels of G_NR columns: panel q holds kc rows of G_NR floats
+     * (zero-padded past nc), at bp[q*kc*G_NR + p*G_NR + x].
+     */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        int np = (nc + G_NR - 1) / G_NR;
         for (int q = 0; q < np; q++) {
-            int j = jc + q * NR, cols = Math.min(NR, jc + nc - j), base = at + q * kc * NR;
+            int j = jc + q * G_NR, cols = Math.min(G_NR, jc + nc - j), base = q * kc * G_NR;
             if (!transB) {
                 for (int p = 0; p < kc; p++) {
-                    int src = bOff + (pc + p) * ldb + j, dst = base + p * NR;
-                    if (cols == NR) {
-                        for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
+                    int src = bOff + (pc + p) * ldb + j, dst = base + p * G_NR;
+                    if (cols == G_NR) {
+                        for (int v = 0; v < G_NR; v += L) FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
                     } else {
                         System.arraycopy(b, src, bp, dst, cols);
-                        java.util.Arrays.fill(bp, dst + cols, dst + NR, 0f);
+                        java.util.Arrays.fill(bp, dst + cols, dst + G_NR, 0f);
                     }
                 }
             } else {
                 // op(B)(p, j) = b[j*ldb + p]: read each source row (one column of op(B)) contiguously
                 for (int x = 0; x < cols; x++) {
                     int src = bOff + (j + x) * ldb + pc;
-                    for (int p = 0; p < kc; p++) bp[base + p * NR + x] = b[src + p];
+                    for (int p = 0; p < kc; p++) bp[base + p * G_NR + x] = b[src + p];
                 }
-                if (cols < NR)
-                    for (int p = 0; p < kc; p++) java.util.Arrays.fill(bp, base + p * NR + cols, base + p * NR + NR, 0f);
+                if (cols < G_NR)
+                    for (int p = 0; p < kc; p++) java.util.Arrays.fill(bp, base + p * G_NR + cols, base + p * G_NR + G_NR, 0f);
             }
         }
+    }
+
+    /**
+     * out[o : o + G_MR × G_NR] (rows G_NR apart) = A[G_MR × kc] · B[kc × G_NR], both packed: A(r, p) at
+     * a[pa + p*G_MR + r], B(p, x) at bp[pb + p*G_NR + x]. 24 accumulators + 2 B vectors + 1 broadcast = 27 of 32 zmm;
+     * per k step 2 vector loads and 12 broadcasts feed 24 FMAs. The accumulators go out to a small buffer (or straight
+     * into the C buffer on the first k-block): a load-add-store epilogue here pushed the method past C2's inlining
+     * node budget, and a Vector API call that is not inlined runs on boxed vectors (2× slower overall).
+     */
+    static void micro12x2(int kc, float[] a, int pa, float[] bp, int pb, float[] out, int o) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00, c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
+        for (int p = 0; p < kc; p++, pb += G_NR, pa += G_MR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb), b1 = FloatVector.fromArray(S, bp, pb + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[pa + 0]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[pa + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[pa + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[pa + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[pa + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[pa + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[pa + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[pa + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(S, a[pa + 8]); c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(S, a[pa + 9]); c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
+            x = FloatVector.broadcast(S, a[pa + 10]); ca0 = x.fma(b0, ca0); ca1 = x.fma(b1, ca1);
+            x = FloatVector.broadcast(S, a[pa + 11]); cb0 = x.fma(b0, cb0); cb1 = x.fma(b1, cb1);
+        }
+        c00.intoArray(out, o + 0 * G_NR); c01.intoArray(out, o + 0 * G_NR + L);
+        c10.intoArray(out, o + 1 * G_NR); c11.intoArray(out, o + 1 * G_NR + L);
+        c20.intoArray(out, o + 2 * G_NR); c21.intoArray(out, o + 2 * G_NR + L);
+        c30.intoArray(out, o + 3 * G_NR); c31.intoArray(out, o + 3 * G_NR + L);
+        c40.intoArray(out, o + 4 * G_NR); c41.intoArray(out, o + 4 * G_NR + L);
+        c50.intoArray(out, o + 5 * G_NR); c51.intoArray(out, o + 5 * G_NR + L);
+        c60.intoArray(out, o + 6 * G_NR); c61.intoArray(out, o + 6 * G_NR + L);
+        c70.intoArray(out, o + 7 * G_NR); c71.intoArray(out, o + 7 * G_NR + L);
+        c80.intoArray(out, o + 8 * G_NR); c81.intoArray(out, o + 8 * G_NR + L);
+        c90.intoArray(out, o + 9 * G_NR); c91.intoArray(out, o + 9 * G_NR + L);
+        ca0.intoArray(out, o + 10 * G_NR); ca1.intoArray(out, o + 10 * G_NR + L);
+        cb0.intoArray(out, o + 11 * G_NR); cb1.intoArray(out, o + 11 * G_NR + L);
     }
 
     /**
@@ -224,19 +310,6 @@ final class SgemmVector {
         c30.intoArray(t, 3 * NR); c31.intoArray(t, 3 * NR + L); c32.intoArray(t, 3 * NR + 2 * L); c33.intoArray(t, 3 * NR + 3 * L);
         c40.intoArray(t, 4 * NR); c41.intoArray(t, 4 * NR + L); c42.intoArray(t, 4 * NR + 2 * L); c43.intoArray(t, 4 * NR + 3 * L);
         c50.intoArray(t, 5 * NR); c51.intoArray(t, 5 * NR + L); c52.intoArray(t, 5 * NR + 2 * L); c53.intoArray(t, 5 * NR + 3 * L);
-    }
-
-    /** C[rows × cols] += alpha · tile (tile rows NR apart). */
-    private static void addTile(float[] t, int rows, int cols, float alpha, float[] c, int pc, int ldc) {
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        for (int r = 0; r < rows; r++) {
-            int row = pc + r * ldc, x = 0;
-            if (cols == NR) {
-                for (; x < NR; x += L)
-                    FloatVector.fromArray(S, t, r * NR + x).fma(al, FloatVector.fromArray(S, c, row + x)).intoArray(c, row + x);
-            }
-            for (; x < cols; x++) c[row + x] = Math.fma(t[r * NR + x], alpha, c[row + x]);
-        }
     }
 
     /**
