@@ -24,24 +24,27 @@ public final class BatchPlan {
     private final Rng root;
     private final UnaryOperator<Tensor> encoder;
     private final long clips;
-    private final java.util.Map<Object, Tensor> latentCache;
+    private final java.util.Map<Object, LatentStore.Entry> latentCache;
+    private final LatentStore store;
 
     /**
      * @param encoder pixels → latents for DiT runs (called on the producer thread, without a tape), or null
      */
     public BatchPlan(ClipSource source, Buckets buckets, int batch, double zhFraction, long seed, UnaryOperator<Tensor> encoder) {
-        this(source, buckets, batch, zhFraction, seed, encoder, 0, 256);
+        this(source, buckets, batch, zhFraction, seed, encoder, 0, 256, null);
     }
 
     /**
      * @param clips      0: clip indices grow without end; N: they wrap modulo N (a fixed set of N clips)
-     * @param cacheSize  encoded latents kept, least recently used dropped first
+     * @param cacheSize  encoded latents kept in memory, least recently used dropped first
+     * @param store      encoded latents on disk, behind the memory cache (the run's {@link LatentStore}), or null
      */
-    public BatchPlan(ClipSource source, Buckets buckets, int batch, double zhFraction, long seed, UnaryOperator<Tensor> encoder,
-                     long clips, int cacheSize) {
+    BatchPlan(ClipSource source, Buckets buckets, int batch, double zhFraction, long seed, UnaryOperator<Tensor> encoder,
+              long clips, int cacheSize, LatentStore store) {
         this.clips = clips;
+        this.store = store;
         this.latentCache = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
-            @Override protected boolean removeEldestEntry(java.util.Map.Entry<Object, Tensor> e) { return size() > cacheSize; }
+            @Override protected boolean removeEldestEntry(java.util.Map.Entry<Object, LatentStore.Entry> e) { return size() > cacheSize; }
         });
         this.source = source;
         this.buckets = buckets;
@@ -70,11 +73,16 @@ public final class BatchPlan {
         throw new IllegalStateException("no bucket fits");
     }
 
+    /**
+     * Micro-batch {@code m}. For DiT runs (an encoder) the batch carries latents and no pixels, and a clip whose
+     * latent is cached (in memory or in the store) is neither rendered nor encoded again: its captions come with
+     * the latent. Cached or not, the batch is the same.
+     */
     public Batch build(long m) {
         Bucket bucket = bucket(m);
         Rng rng = root.fork(m).fork("items");
         int plane = bucket.frames() * bucket.height() * bucket.width(), per = 3 * plane;
-        float[] px = new float[batch * per];
+        float[] px = encoder == null ? new float[batch * per] : null;
         String[] captions = new String[batch];
         float[][] lat = new float[batch][];
         int[] latShape = null;
@@ -82,37 +90,63 @@ public final class BatchPlan {
             double u = rng.nextFloat();
             boolean zh = rng.nextFloat() < zhFraction;
             long index = clips > 0 ? Math.floorMod(group(m) * batch + i, clips) : m * batch + i;
-            Clip c = source.clip(index, bucket, u);
             Object key = encoder == null ? null : source.key(index, bucket, u);
-            if (c.frames().size() != bucket.frames() || c.width() != bucket.width() || c.height() != bucket.height())
-                throw new IllegalStateException(source.describe() + " gave a " + c.frames().size() + "f " + c.width() + "x"
-                        + c.height() + " clip for bucket " + bucket);
-            float[] one = VideoTensors.toTensor(c.frames(), c.width(), c.height()).data();
-            System.arraycopy(one, 0, px, i * per, per);
-            captions[i] = c.caption(zh);
-            if (encoder != null) {
-                Tensor z = key == null ? null : latentCache.get(java.util.List.of(key, bucket));
-                if (z == null) {
-                    try (var g = Grad.off()) {
-                        z = encoder.apply(Tensor.of(java.util.Arrays.copyOfRange(px, i * per, (i + 1) * per),
-                                1, 3, bucket.frames(), bucket.height(), bucket.width())).copy();
-                    }
-                    if (key != null) latentCache.put(java.util.List.of(key, bucket), z);
+            LatentStore.Entry e = key == null ? null : cached(key, bucket);
+            if (e == null) {
+                Clip c = source.clip(index, bucket, u);
+                if (c.frames().size() != bucket.frames() || c.width() != bucket.width() || c.height() != bucket.height())
+                    throw new IllegalStateException(source.describe() + " gave a " + c.frames().size() + "f " + c.width() + "x"
+                            + c.height() + " clip for bucket " + bucket);
+                float[] one = VideoTensors.toTensor(c.frames(), c.width(), c.height()).data();
+                if (encoder == null) {
+                    System.arraycopy(one, 0, px, i * per, per);
+                    captions[i] = c.caption(zh);
+                    continue;
                 }
-                lat[i] = z.data();
-                latShape = z.shape();
+                Tensor z;
+                try (var g = Grad.off()) {
+                    z = encoder.apply(Tensor.of(one, 1, 3, bucket.frames(), bucket.height(), bucket.width())).copy();
+                }
+                e = new LatentStore.Entry(z, c.captionEn(), c.captionZh());
+                if (key != null) remember(key, bucket, e);
             }
+            captions[i] = Clip.caption(e.captionEn(), e.captionZh(), zh);
+            lat[i] = e.latent().data();
+            latShape = e.latent().shape();
         }
-        Tensor pixels = Tensor.of(px, batch, 3, bucket.frames(), bucket.height(), bucket.width());
-        Tensor latents = null;
-        if (encoder != null) {
-            int n = lat[0].length;
-            float[] all = new float[batch * n];
-            for (int i = 0; i < batch; i++) System.arraycopy(lat[i], 0, all, i * n, n);
-            int[] shape = latShape.clone();
-            shape[0] = batch;
-            latents = Tensor.of(all, shape);
+        if (encoder == null) return new Batch(m, bucket, Tensor.of(px, batch, 3, bucket.frames(), bucket.height(), bucket.width()), captions, null);
+        int n = lat[0].length;
+        float[] all = new float[batch * n];
+        for (int i = 0; i < batch; i++) System.arraycopy(lat[i], 0, all, i * n, n);
+        int[] shape = latShape.clone();
+        shape[0] = batch;
+        return new Batch(m, bucket, null, captions, Tensor.of(all, shape));
+    }
+
+    private LatentStore.Entry cached(Object key, Bucket bucket) {
+        Object k = java.util.List.of(key, bucket);
+        LatentStore.Entry e = latentCache.get(k);
+        if (e != null || store == null) return e;
+        try {
+            e = store.get(storeKey(key, bucket));
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
         }
-        return new Batch(m, bucket, pixels, captions, latents);
+        if (e != null) latentCache.put(k, e);
+        return e;
+    }
+
+    private void remember(Object key, Bucket bucket, LatentStore.Entry e) {
+        latentCache.put(java.util.List.of(key, bucket), e);
+        if (store == null) return;
+        try {
+            store.put(storeKey(key, bucket), e);
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    private static String storeKey(Object key, Bucket b) {
+        return key + "|" + b.frames() + "x" + b.height() + "x" + b.width();
     }
 }

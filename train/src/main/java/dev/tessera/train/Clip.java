@@ -20,7 +20,12 @@ public record Clip(List<Frame> frames, int width, int height, String captionEn, 
 
     /** The caption in the language asked for, falling back to the other when that one is empty. */
     public String caption(boolean chinese) {
-        String c = chinese ? captionZh : captionEn;
-        return c.isEmpty() ? (chinese ? captionEn : captionZh) : c;
+        return caption(captionEn, captionZh, chinese);
+    }
+
+    /** {@link #caption(boolean)} for captions kept without their frames. */
+    static String caption(String en, String zh, boolean chinese) {
+        String c = chinese ? zh : en;
+        return c.isEmpty() ? (chinese ? en : zh) : c;
     }
 }

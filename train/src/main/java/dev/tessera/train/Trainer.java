@@ -217,14 +217,14 @@ public final class Trainer {
                 cfg.kind().word(), cfg.steps(), cfg.effectiveBatch(), cfg.batch(), cfg.accum(), cfg.lr(), cfg.seed(),
                 source.describe(), Parallel.threads(), peak);
         if (step > 0) log.printf("resuming at step %d%n", step);
-        BatchPlan plan = plan(cfg.batch());
         Rng noiseRoot = new Rng(cfg.seed()).fork("noise");
         FlowMatchingLoss fm = new FlowMatchingLoss(new FlowMatching(0.0, 1.0, model.config.timeShift()), cfg.dropCaption());
         List<Double> stepMs = new ArrayList<>();
         double firstLoss = Double.NaN, lastLoss = Double.NaN, samples = 0, secs = 0, flopsSum = 0;
         ProgressBar bar = new ProgressBar(System.err, step, cfg.steps(), progress);
         long startStep = step;
-        try (BatchLoader loader = new BatchLoader(plan, step * cfg.accum(), producers, Math.max(2, producers + 1));
+        try (LatentStore store = cfg.kind() == TrainKind.DIT && cfg.clips() > 0 ? LatentStore.open(runDir) : null;
+             BatchLoader loader = new BatchLoader(plan(cfg.batch(), store), step * cfg.accum(), producers, Math.max(2, producers + 1));
              BufferedWriter csv = Files.newBufferedWriter(runDir.resolve("loss.csv"), StandardCharsets.UTF_8,
                      StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             if (Files.size(runDir.resolve("loss.csv")) == 0) csv.write("step,loss,lr,ms,grad_norm\n");
@@ -298,11 +298,12 @@ public final class Trainer {
         return F.mse(model.vae.decode(post.mean()), x).add(post.kl().mul((float) model.vae.config.klWeight()));
     }
 
-    BatchPlan plan(int batch) {
+    /** The run's data; a DiT run over a fixed set of clips keeps their latents in {@code store} (RUN/latents.bin). */
+    BatchPlan plan(int batch, LatentStore store) {
         java.util.function.UnaryOperator<Tensor> enc = cfg.kind() == TrainKind.DIT
                 ? px -> model.normaliseLatent(model.vae.encode(px).mean()) : null;
         var buckets = cfg.kind() == TrainKind.TEXT ? smallestImageBucket() : cfg.buckets();
-        return new BatchPlan(source, buckets, batch, cfg.zhFraction(), cfg.seed(), enc, cfg.clips(), cfg.latentCache());
+        return new BatchPlan(source, buckets, batch, cfg.zhFraction(), cfg.seed(), enc, cfg.clips(), cfg.latentCache(), store);
     }
 
     /** Text pre-training needs only captions: draw them with the cheapest bucket (one frame, smallest size). */

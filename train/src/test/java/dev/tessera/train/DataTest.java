@@ -76,12 +76,15 @@ class DataTest {
             @Override public String describe() { return "named"; }
         };
         Buckets one = Buckets.of(new int[][] {{32, 32}}, new int[] {5});
-        BatchPlan plan = new BatchPlan(named, one, 2, 0, 1, px -> { encodes.incrementAndGet(); return px.mul(2f); }, 3, 100);
+        BatchPlan plan = new BatchPlan(named, one, 2, 0, 1, px -> { encodes.incrementAndGet(); return px.mul(2f); }, 3, 100, null);
+        BatchPlan raw = new BatchPlan(named, one, 2, 0, 1, null, 3, 100, null);
         Set<String> captions = new HashSet<>();
         for (int m = 0; m < 10; m++) {
             Batch b = plan.build(m);
             captions.addAll(List.of(b.captions()));
-            assertArrayEquals(b.pixels().mul(2f).data(), b.latents().data(), "latents are the encoder's output, cached or not");
+            assertEquals(null, b.pixels(), "a DiT batch carries latents, not pixels");
+            assertArrayEquals(raw.build(m).pixels().mul(2f).data(), b.latents().data(), "latents are the encoder's output, cached or not");
+            assertArrayEquals(raw.build(m).captions(), b.captions(), "captions, cached or not");
         }
         assertEquals(Set.of("clip 0", "clip 1", "clip 2"), captions);
         assertEquals(3, encodes.get(), "each of the 3 clips encoded once");
@@ -102,13 +105,88 @@ class DataTest {
             @Override public String describe() { return "tracked"; }
         };
         Buckets buckets = Buckets.of(new int[][] {{32, 32}, {48, 32}}, new int[] {1, 5, 9});
-        BatchPlan plan = new BatchPlan(src, buckets, 2, 0.5, 7, px -> { encodes.incrementAndGet(); return px; }, 8, 100);
+        BatchPlan plan = new BatchPlan(src, buckets, 2, 0.5, 7, px -> { encodes.incrementAndGet(); return px; }, 8, 100, null);
         Set<Bucket> seen = new HashSet<>();
         for (int m = 0; m < 40; m++) seen.add(plan.build(m).bucket());
         assertEquals(8, bucketsOf.size(), "all 8 clips used");
         bucketsOf.forEach((i, b) -> assertEquals(1, b.size(), "clip " + i + " drawn in " + b));
         assertEquals(8, encodes.get(), "10 epochs of 8 clips: each encoded once");
         assertTrue(seen.size() > 1, "the groups still mix buckets: " + seen);
+    }
+
+    /** A world-like source that counts its renders and can name its clips. */
+    private static final class CountingSource implements ClipSource {
+        final java.util.concurrent.atomic.AtomicInteger renders = new java.util.concurrent.atomic.AtomicInteger();
+        @Override public Clip clip(long index, Bucket b, double u) {
+            renders.incrementAndGet();
+            Clip c = new BallSource().clip(index, b, u);
+            return new Clip(c.frames(), c.width(), c.height(), "clip " + index, "片段 " + index);
+        }
+        @Override public Object key(long index, Bucket b, double u) { return index; }
+        @Override public String describe() { return "counting"; }
+    }
+
+    @Test
+    void latentStoreLetsAResumedRunSkipRenderingAndEncoding() throws Exception {
+        Buckets buckets = Buckets.of(new int[][] {{32, 32}, {48, 32}}, new int[] {1, 5});
+        java.util.concurrent.atomic.AtomicInteger encodes = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.UnaryOperator<dev.tessera.engine.Tensor> enc = px -> { encodes.incrementAndGet(); return px.mul(0.5f); };
+        CountingSource first = new CountingSource();
+        List<Batch> want = new ArrayList<>();
+        try (LatentStore store = LatentStore.open(tmp)) {
+            BatchPlan plan = new BatchPlan(first, buckets, 2, 0.5, 3, enc, 6, 2, store);   // memory cache of 2: the store serves the rest
+            for (int m = 0; m < 12; m++) want.add(plan.build(m));
+            assertEquals(6, store.size());
+        }
+        assertEquals(6, first.renders.get(), "each of the 6 clips rendered once although the memory cache holds 2");
+        assertEquals(6, encodes.get());
+        // "resume": a new process, a new plan, the same store file
+        CountingSource second = new CountingSource();
+        try (LatentStore store = LatentStore.open(tmp)) {
+            BatchPlan plan = new BatchPlan(second, buckets, 2, 0.5, 3, enc, 6, 2, store);
+            for (int m = 0; m < 12; m++) {
+                Batch b = plan.build(m);
+                assertEquals(want.get(m).bucket(), b.bucket());
+                assertArrayEquals(want.get(m).captions(), b.captions());
+                assertArrayEquals(want.get(m).latents().data(), b.latents().data());
+                assertArrayEquals(want.get(m).latents().shape(), b.latents().shape());
+            }
+        }
+        assertEquals(0, second.renders.get(), "nothing rendered again");
+        assertEquals(6, encodes.get(), "nothing encoded again");
+        assertTrue(want.stream().flatMap(b -> java.util.Arrays.stream(b.captions())).anyMatch(c -> c.startsWith("片段")), "both languages kept");
+    }
+
+    @Test
+    void latentStoreDropsATornOrCorruptTail() throws Exception {
+        dev.tessera.engine.Tensor z = dev.tessera.engine.Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 1, 2, 1, 1, 3);
+        try (LatentStore store = LatentStore.open(tmp)) {
+            store.put("a", new LatentStore.Entry(z, "en a", "zh a"));
+            store.put("b", new LatentStore.Entry(z.mul(2f), "en b", ""));
+            store.put("a", new LatentStore.Entry(z.mul(9f), "again", "again"));   // a key is stored once
+        }
+        Path f = tmp.resolve(LatentStore.FILE);
+        long full = Files.size(f);
+        // a process killed mid-append: the last record is cut short
+        try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) { ch.truncate(full - 5); }
+        try (LatentStore store = LatentStore.open(tmp)) {
+            assertEquals(1, store.size(), "the torn record is dropped");
+            LatentStore.Entry a = store.get("a");
+            assertArrayEquals(z.data(), a.latent().data());
+            assertEquals("en a", a.captionEn());
+            assertEquals(null, store.get("b"));
+            store.put("b", new LatentStore.Entry(z.mul(2f), "en b", ""));   // written again after the good records
+        }
+        assertEquals(full, Files.size(f));
+        // a flipped byte inside the second record's floats: its checksum fails, the first record survives
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[bytes.length - 12] ^= 0x40;
+        Files.write(f, bytes);
+        try (LatentStore store = LatentStore.open(tmp)) {
+            assertEquals(1, store.size());
+            assertEquals(null, store.get("b"));
+            assertEquals("zh a", store.get("a").captionZh());
+        }
     }
 
     @Test

@@ -62,6 +62,31 @@ class ResumeTest {
     }
 
     @Test
+    void aFixedClipSetResumesFromItsLatentStoreWithoutRenderingAgain() throws Exception {
+        Path vae = tmp.resolve("vae");
+        TesseraModel.create(ModelConfig.preset("tiny"), 7).save(vae, DType.F32);
+        TrainConfig cfg = ditConfig(vae, 16).toBuilder().clips(4).latentCache(1).build();
+        Trainer.start(cfg, tmp.resolve("a"), new BallSource()).log(QUIET).run();
+
+        java.util.concurrent.atomic.AtomicInteger renders = new java.util.concurrent.atomic.AtomicInteger();
+        BallSource counting = new BallSource() {
+            @Override public Clip clip(long index, dev.tessera.model.data.Bucket b, double u) {
+                renders.incrementAndGet();
+                return super.clip(index, b, u);
+            }
+        };
+        Trainer.start(cfg, tmp.resolve("b"), counting).log(QUIET).stopAfter(s -> s == 8).run();
+        int before = renders.get();
+        assertTrue(before > 0 && Files.size(tmp.resolve("b").resolve(LatentStore.FILE)) > 0);
+        Trainer c = Trainer.resume(tmp.resolve("b"), 0, -1, 0, counting).log(QUIET);
+        c.run();
+        // the only renders left are the 2 preview clips of the sample grid written at the last step
+        assertEquals(before + 2, renders.get(), "the resumed run read every training clip from latents.bin");
+        Checkpoint ca = Checkpoint.load(tmp.resolve("a")), cb = Checkpoint.load(tmp.resolve("b"));
+        for (String k : ca.tensors().keySet()) assertArrayEquals(ca.tensors().get(k).data(), cb.tensors().get(k).data(), k);
+    }
+
+    @Test
     void startRefusesAnExistingRunAndResumeNeedsOne() throws Exception {
         Path vae = tmp.resolve("vae");
         TesseraModel.create(ModelConfig.preset("tiny"), 7).save(vae, DType.F32);
