@@ -41,6 +41,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--fps", description = "frame rate of the data (default 8)") Integer fps;
     @Option(names = "--vae", description = "dit: model folder or 'train vae' run folder whose VAE encodes the clips") String vae;
     @Option(names = "--text", description = "dit/text: model or run folder with a text encoder to start from") String text;
+    @Option(names = "--init", description = "dit: model or run folder whose DiT and text encoder this run starts from (fine-tuning, e.g. on longer clips; its VAE must be --vae's)") String init;
     @Option(names = "--freeze-text", description = "dit: keep the text encoder fixed (default: trained jointly)") boolean freezeText;
     @Option(names = "--drop-caption", description = "dit: probability of an empty caption (classifier-free guidance; default 0.1)") Double dropCaption;
     @Option(names = "--ema", description = "EMA decay of the exported weights (0: raw weights; default 0.999)") Double ema;
@@ -71,6 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (frames != null) ignored.add("--frames");
             if (vae != null) ignored.add("--vae");
             if (clips != null) ignored.add("--clips");
+            if (init != null) ignored.add("--init");
             if (!ignored.isEmpty())
                 System.err.println("note: resuming keeps the run's own settings; ignoring " + String.join(", ", ignored));
             if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize()))
@@ -109,6 +111,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (aeWarmup != null) b.aeWarmup(aeWarmup);
             if (clips != null) b.clips(clips);
             if (latentCache != null) b.latentCache(latentCache);
+            if (init != null) b.init(init);
             TrainConfig cfg = b.build();
             Path dir = out != null ? out : Path.of("runs", kind.word() + "-" + p);
             trainer = Trainer.start(cfg, dir, Sources.open(cfg));

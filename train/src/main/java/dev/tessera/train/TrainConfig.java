@@ -44,12 +44,14 @@ import java.util.List;
  * @param clips        0: an endless stream of new clips; N: clip indices wrap modulo N (a fixed set seen for many
  *                     epochs, whose VAE latents a DiT run then encodes once and keeps — see latentCache)
  * @param latentCache  dit runs: encoded latents kept in memory, by (clip, bucket), for sources that can name a clip
+ * @param init         dit runs: a model folder (or run folder) whose DiT and text encoder the run starts from — a
+ *                     fine-tuning phase, e.g. on longer clips; null: the preset's fresh initialisation
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
                           List<String> sizes, List<Integer> frames, int fps, double zhFraction, String vae, String text,
                           boolean freezeText, double dropCaption, int sampleEvery, int ckptEvery, int sampleSteps,
-                          double guidance, int aeWarmup, long clips, int latentCache) {
+                          double guidance, int aeWarmup, long clips, int latentCache, String init) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -71,6 +73,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         if (clips < 0) throw new IllegalArgumentException("--clips must be >= 0 (0: endless), got " + clips);
         if (latentCache < 0) throw new IllegalArgumentException("--latent-cache must be >= 0, got " + latentCache);
         if (aeWarmup < 0) throw new IllegalArgumentException("--ae-warmup must be >= 0, got " + aeWarmup);
+        if (init != null && kind != TrainKind.DIT) throw new IllegalArgumentException("--init is for dit runs (it starts the DiT and text encoder from a model)");
         if (data == null || data.isBlank()) throw new IllegalArgumentException("--data must be 'world' or a folder");
         buckets(sizes, frames); // validates sizes and frame counts
     }
@@ -102,13 +105,13 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
     public TrainConfig withSteps(long n) {
         return new TrainConfig(kind, preset, n, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed,
                 data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery,
-                sampleSteps, guidance, aeWarmup, clips, latentCache);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init);
     }
 
     public TrainConfig withIntervals(int sample, int ckpt) {
         return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay,
                 seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sample, ckpt,
-                sampleSteps, guidance, aeWarmup, clips, latentCache);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init);
     }
 
     /** Defaults per kind, for tests and the CLI: a few hundred steps of tiny on the world. */
@@ -116,7 +119,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         return new TrainConfig(kind, preset, 1000, kind == TrainKind.TEXT ? 32 : 4, 1, kind == TrainKind.VAE ? 1e-3 : 3e-4,
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
-                8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096);
+                8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null);
     }
 
     public String toJson() {
@@ -167,6 +170,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private int aeWarmup;
         private long clips;
         private int latentCache;
+        private String init;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -197,6 +201,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             aeWarmup = c.aeWarmup;
             clips = c.clips;
             latentCache = c.latentCache;
+            init = c.init;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -227,9 +232,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder aeWarmup(int v) { aeWarmup = v; return this; }
         public Builder clips(long v) { clips = v; return this; }
         public Builder latentCache(int v) { latentCache = v; return this; }
+        public Builder init(String v) { init = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init);
         }
     }
 }

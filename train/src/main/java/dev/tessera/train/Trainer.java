@@ -162,13 +162,24 @@ public final class Trainer {
             vaeFrom = TesseraModel.load(modelFolder(Path.of(cfg.vae())));
         }
         if (cfg.text() != null && cfg.kind() != TrainKind.VAE) textFrom = TesseraModel.load(modelFolder(Path.of(cfg.text())));
+        TesseraModel init = cfg.init() == null ? null : TesseraModel.load(modelFolder(Path.of(cfg.init())));
+        if (init != null) {
+            if (textFrom != null) throw new IllegalArgumentException("--init already gives the text encoder; drop --text");
+            if (!init.config.vae().equals(vaeFrom.config.vae()))
+                throw new IllegalArgumentException("--init " + cfg.init() + " was trained on another VAE than --vae " + cfg.vae()
+                        + " (its latents would mean something else)");
+            textFrom = init;
+        }
         VaeConfig vc = vaeFrom != null ? vaeFrom.config.vae() : preset.vae();
         TextConfig tc = textFrom != null ? textFrom.config.text() : preset.text();
-        DitConfig dc = DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim());
-        ModelConfig mc = new ModelConfig(cfg.preset(), vc, tc, dc, capabilities(cfg), preset.shiftBaseMu(), preset.shiftMaxMu());
+        DitConfig dc = init != null ? init.config.dit() : DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim());
+        ModelConfig mc = init != null
+                ? new ModelConfig(init.config.preset(), vc, tc, dc, capabilities(cfg), init.config.shiftBaseMu(), init.config.shiftMaxMu(), init.config.guidance())
+                : new ModelConfig(cfg.preset(), vc, tc, dc, capabilities(cfg), preset.shiftBaseMu(), preset.shiftMaxMu());
         TesseraModel m = TesseraModel.create(mc, new Rng(cfg.seed()).fork("init").nextLong());
         if (vaeFrom != null) m.vae.loadStateDict(vaeFrom.vae.stateDict(), true);
         if (textFrom != null) m.text.loadStateDict(textFrom.text.stateDict(), true);
+        if (init != null) m.dit.loadStateDict(init.dit.stateDict(), true);
         return m;
     }
 

@@ -87,6 +87,31 @@ class ResumeTest {
     }
 
     @Test
+    void initStartsADitRunFromAnotherRunsModel() throws Exception {
+        Path vae = tmp.resolve("vae");
+        TesseraModel.create(ModelConfig.preset("tiny"), 7).save(vae, DType.F32);
+        Trainer.start(ditConfig(vae, 6), tmp.resolve("first"), new BallSource()).log(QUIET).run();
+        TesseraModel first = TesseraModel.load(tmp.resolve("first/model"));
+        // a fine-tuning phase on longer clips: its step 0 holds the first run's DiT and text weights
+        TrainConfig longer = ditConfig(vae, 2).toBuilder().frames(List.of(5, 17)).init(tmp.resolve("first").toString()).build();
+        Trainer t = Trainer.start(longer, tmp.resolve("second"), new BallSource()).log(QUIET);
+        Map<String, Tensor> w = t.trainedParameters();
+        first.dit.stateDict().forEach((k, v) -> assertArrayEquals(v.data(), w.get("dit." + k).data(), k));
+        first.text.stateDict().forEach((k, v) -> assertArrayEquals(v.data(), w.get("text." + k).data(), k));
+        t.run();
+        assertEquals(2.0, TesseraModel.load(tmp.resolve("second/model")).config.capabilities().maxSeconds(), 1e-9,
+                "17 frames at 8 fps: the model now says 2 s");
+        // another VAE: refused with the reason
+        Path other = tmp.resolve("othervae");
+        ModelConfig p = ModelConfig.preset("tiny");
+        TesseraModel.create(new ModelConfig(p.preset(), p.vae().withLatentStats(0.5, 2.0), p.text(), p.dit(), p.capabilities(),
+                p.shiftBaseMu(), p.shiftMaxMu()), 8).save(other, DType.F32);
+        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.start(
+                ditConfig(other, 2).toBuilder().init(tmp.resolve("first").toString()).build(), tmp.resolve("third"), new BallSource()));
+        assertTrue(e.getMessage().contains("another VAE"), e.getMessage());
+    }
+
+    @Test
     void startRefusesAnExistingRunAndResumeNeedsOne() throws Exception {
         Path vae = tmp.resolve("vae");
         TesseraModel.create(ModelConfig.preset("tiny"), 7).save(vae, DType.F32);
