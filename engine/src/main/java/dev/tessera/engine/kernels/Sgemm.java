@@ -14,7 +14,7 @@ package dev.tessera.engine.kernels;
  * </ul>
  * As in BLAS, {@code beta == 0} ignores the old contents of C (NaN in C does not leak through).
  *
- * <p>The fast path is {@link SgemmVector} (Vector API, register tile 5×64, packed B panels); the plain triple loop
+ * <p>The fast path is {@link SgemmVector} (Vector API, register tile 12×32, packed A strips and B panels); the plain triple loop
  * {@link #sgemmReference} is its reference twin and runs instead when {@link Kernels#reference()} is on. The fast path
  * gives bit-identical results for every thread count: each C element sums k in the same blocked order.
  */

@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * written against). The register tile is {@value #G_MR} rows × 2 vectors (24 accumulators): in isolation it runs at
  * ~100% of the FMA peak with its B micro-panel in L1 and A streaming from L2 (the 6 × 4 tile of the first version:
  * ~81%; 8 × 3: ~82%). In the full multiply what decides the rest is where the operands live — see {@link #blocked}.
- * 2048³ on one thread went from ~0.73 to ~0.80 of the peak with this layout (bench engine, same run).
+ * 2048³ on one thread went from 0.71 to 0.83–0.85 of the peak with this layout (bench engine, idle machine).
  *
  * <p>The older 6 × 4 tile ({@link #micro}, reading A in place) stays for the attention kernels, whose operands are
  * small tiles already in cache.
