@@ -51,6 +51,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ae-warmup", description = "vae: steps that decode the posterior mean before sampling it (default 200)") Integer aeWarmup;
     @Option(names = "--clips", description = "0: endless new clips (default); N: a fixed set of N clips, seen for many epochs (dit: each encoded once, see --latent-cache)") Long clips;
     @Option(names = "--latent-cache", description = "dit: encoded latents kept in memory by (clip, bucket) (default 4096)") Integer latentCache;
+    @Option(names = "--stop-at", description = "checkpoint and stop after this step (the schedule still runs to --steps; --resume continues)") Long stopAt;
     @Option(names = "--no-progress", description = "no progress bar on stderr") boolean noProgress;
 
     @Override public Integer call() throws Exception {
@@ -115,6 +116,13 @@ public final class TrainCommand implements Callable<Integer> {
             TrainConfig cfg = b.build();
             Path dir = out != null ? out : Path.of("runs", kind.word() + "-" + p);
             trainer = Trainer.start(cfg, dir, Sources.open(cfg));
+        }
+        if (stopAt != null) {
+            if (stopAt <= trainer.step() || stopAt > trainer.config().steps())
+                throw new ExitCodeException(2, "--stop-at must be after the run's step " + trainer.step() + " and at most --steps "
+                        + trainer.config().steps() + ", got " + stopAt);
+            long at = stopAt;
+            trainer.stopAfter(s -> s == at);
         }
         Trainer.Result r = trainer.progress(!noProgress).producers(producers).run();
         System.out.println("run folder: " + r.runDir() + "   model: " + r.modelDir());

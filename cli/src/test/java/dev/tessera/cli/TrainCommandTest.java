@@ -24,12 +24,18 @@ class TrainCommandTest {
         r = TesseraCliTest.run("train", "dit", "--preset", "tiny", "--vae", vae, "--steps", "2", "--batch", "2", "--accum", "2",
                 "--sizes", "32x32", "--frames", "1,5", "--out", dit, "--no-progress", "--sample-steps", "2");
         assertEquals(0, r.code(), r.err());
-        r = TesseraCliTest.run("train", "dit", "--resume", dit, "--steps", "3", "--no-progress", "--lr", "0.5");
+        r = TesseraCliTest.run("train", "dit", "--resume", dit, "--steps", "4", "--stop-at", "3", "--no-progress", "--lr", "0.5");
         assertEquals(0, r.code(), r.err());
-        assertEquals("3", Checkpoint.load(tmp.resolve("dit")).meta("step"));
+        assertEquals("3", Checkpoint.load(tmp.resolve("dit")).meta("step"), "stopped after step 3 of 4, checkpointed");
+        r = TesseraCliTest.run("train", "dit", "--resume", dit, "--stop-at", "3", "--no-progress");
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("--stop-at must be after the run's step 3"), r.err());
+        r = TesseraCliTest.run("train", "dit", "--resume", dit, "--no-progress");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("4", Checkpoint.load(tmp.resolve("dit")).meta("step"));
         TesseraModel m = TesseraModel.load(tmp.resolve("dit/model"));
         assertEquals("tiny", m.config.preset());
-        for (String f : new String[] {"loss.png", "loss.csv", "run.json", "samples/step-000003.mp4"})
+        for (String f : new String[] {"loss.png", "loss.csv", "run.json", "samples/step-000004.mp4"})
             assertTrue(Files.isRegularFile(tmp.resolve("dit").resolve(f)), f);
 
         r = TesseraCliTest.run("train", "dit", "--preset", "tiny", "--vae", vae, "--out", dit);
