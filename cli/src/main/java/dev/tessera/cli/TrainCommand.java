@@ -114,6 +114,9 @@ public final class TrainCommand implements Callable<Integer> {
             if (latentCache != null) b.latentCache(latentCache);
             if (init != null) b.init(init);
             TrainConfig cfg = b.build();
+            // checked before the run folder is made, so a bad value leaves nothing behind
+            if (stopAt != null && (stopAt < 1 || stopAt > cfg.steps()))
+                throw new ExitCodeException(2, "--stop-at must be after the run's step 0 and at most --steps " + cfg.steps() + ", got " + stopAt);
             Path dir = out != null ? out : Path.of("runs", kind.word() + "-" + p);
             trainer = Trainer.start(cfg, dir, Sources.open(cfg));
         }

@@ -50,12 +50,16 @@ class TrainCommandTest {
         String[][] cases = {
                 {"train", "unet"}, {"train"}, {"train", "vae", "--frames", "4"}, {"train", "vae", "--sizes", "100x100"},
                 {"train", "dit", "--preset", "tiny"}, {"train", "vae", "--preset", "XL"}, {"train", "vae", "--steps", "0"},
-                {"train", "dit", "--resume", tmp.resolve("none").toString()}, {"train", "vae", "--data", tmp.toString()}};
+                {"train", "dit", "--resume", tmp.resolve("none").toString()}, {"train", "vae", "--data", tmp.toString()},
+                {"train", "vae", "--init", tmp.toString()},
+                {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--init", tmp.resolve("none").toString()},
+                {"train", "vae", "--steps", "2", "--stop-at", "5", "--out", tmp.resolve("stopped").toString()}};
         for (String[] c : cases) {
             var r = TesseraCliTest.run(c);
             assertNotEquals(0, r.code(), String.join(" ", c));
             assertEquals(1, r.err().strip().lines().count(), String.join(" ", c) + ": " + r.err());
             assertTrue(r.err().startsWith("tessera: "), r.err());
         }
+        assertTrue(!Files.exists(tmp.resolve("stopped")), "a bad --stop-at leaves no half-made run folder");
     }
 }
