@@ -41,7 +41,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--fps", description = "frame rate of the data (default 8)") Integer fps;
     @Option(names = "--vae", description = "dit: model folder or 'train vae' run folder whose VAE encodes the clips") String vae;
     @Option(names = "--text", description = "dit/text: model or run folder with a text encoder to start from") String text;
-    @Option(names = "--init", description = "dit: model or run folder whose DiT and text encoder this run starts from (fine-tuning, e.g. on longer clips; its VAE must be --vae's)") String init;
+    @Option(names = "--init", description = "dit: model or run folder whose DiT and text encoder this run starts from (fine-tuning, e.g. on longer clips; its VAE must be --vae's; --text replaces its text encoder)") String init;
+    @Option(names = "--objective", description = "text: facts (predict the world's scene facts from the caption; default with --data world) or bytes (masked bytes; default for a folder)") String objective;
     @Option(names = "--freeze-text", description = "dit: keep the text encoder fixed (default: trained jointly)") boolean freezeText;
     @Option(names = "--drop-caption", description = "dit: probability of an empty caption (classifier-free guidance; default 0.1)") Double dropCaption;
     @Option(names = "--ema", description = "EMA decay of the exported weights (0: raw weights; default 0.999)") Double ema;
@@ -74,6 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (vae != null) ignored.add("--vae");
             if (clips != null) ignored.add("--clips");
             if (init != null) ignored.add("--init");
+            if (objective != null) ignored.add("--objective");
             if (!ignored.isEmpty())
                 System.err.println("note: resuming keeps the run's own settings; ignoring " + String.join(", ", ignored));
             if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize()))
@@ -113,6 +115,9 @@ public final class TrainCommand implements Callable<Integer> {
             if (clips != null) b.clips(clips);
             if (latentCache != null) b.latentCache(latentCache);
             if (init != null) b.init(init);
+            if (kind == TrainKind.TEXT)
+                b.textObjective(objective != null ? objective : data == null || data.equals("world") ? "facts" : "bytes");
+            else if (objective != null) throw new ExitCodeException(2, "--objective is for text runs");
             TrainConfig cfg = b.build();
             // checked before the run folder is made, so a bad value leaves nothing behind
             if (stopAt != null && (stopAt < 1 || stopAt > cfg.steps()))

@@ -46,12 +46,16 @@ import java.util.List;
  * @param latentCache  dit runs: encoded latents kept in memory, by (clip, bucket), for sources that can name a clip
  * @param init         dit runs: a model folder (or run folder) whose DiT and text encoder the run starts from — a
  *                     fine-tuning phase, e.g. on longer clips; null: the preset's fresh initialisation
+ * @param textObjective text runs: "facts" (predict the world's scene facts from the pooled caption,
+ *                     {@link FactsObjective}; world data only) or "bytes" (masked byte prediction); null in configs
+ *                     saved before the choice existed, which trained "bytes"
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
                           List<String> sizes, List<Integer> frames, int fps, double zhFraction, String vae, String text,
                           boolean freezeText, double dropCaption, int sampleEvery, int ckptEvery, int sampleSteps,
-                          double guidance, int aeWarmup, long clips, int latentCache, String init) {
+                          double guidance, int aeWarmup, long clips, int latentCache, String init,
+                          String textObjective) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -75,6 +79,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         if (aeWarmup < 0) throw new IllegalArgumentException("--ae-warmup must be >= 0, got " + aeWarmup);
         if (init != null && kind != TrainKind.DIT) throw new IllegalArgumentException("--init is for dit runs (it starts the DiT and text encoder from a model)");
         if (data == null || data.isBlank()) throw new IllegalArgumentException("--data must be 'world' or a folder");
+        if (textObjective != null && !textObjective.equals("facts") && !textObjective.equals("bytes"))
+            throw new IllegalArgumentException("--objective must be facts or bytes, got '" + textObjective + "'");
+        if ("facts".equals(textObjective) && !"world".equals(data))
+            throw new IllegalArgumentException("--objective facts needs --data world (the facts come from the world's scenes)");
         buckets(sizes, frames); // validates sizes and frame counts
     }
 
@@ -99,19 +107,22 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         return Buckets.of(wh, f);
     }
 
+    /** Whether a text run predicts scene facts ({@link FactsObjective}) rather than masked bytes. */
+    public boolean factsObjective() { return kind == TrainKind.TEXT && "facts".equals(textObjective); }
+
     /** Clips per optimizer step. */
     public int effectiveBatch() { return batch * accum; }
 
     public TrainConfig withSteps(long n) {
         return new TrainConfig(kind, preset, n, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed,
                 data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective);
     }
 
     public TrainConfig withIntervals(int sample, int ckpt) {
         return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay,
                 seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sample, ckpt,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective);
     }
 
     /** Defaults per kind, for tests and the CLI: a few hundred steps of tiny on the world. */
@@ -119,7 +130,8 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         return new TrainConfig(kind, preset, 1000, kind == TrainKind.TEXT ? 32 : 4, 1, kind == TrainKind.VAE ? 1e-3 : 3e-4,
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
-                8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null);
+                8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null,
+                kind == TrainKind.TEXT ? "facts" : null);
     }
 
     public String toJson() {
@@ -171,6 +183,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private long clips;
         private int latentCache;
         private String init;
+        private String textObjective;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -202,6 +215,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             clips = c.clips;
             latentCache = c.latentCache;
             init = c.init;
+            textObjective = c.textObjective;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -233,9 +247,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder clips(long v) { clips = v; return this; }
         public Builder latentCache(int v) { latentCache = v; return this; }
         public Builder init(String v) { init = v; return this; }
+        public Builder textObjective(String v) { textObjective = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective);
         }
     }
 }

@@ -27,6 +27,7 @@ import dev.tessera.model.loss.FlowMatchingLoss;
 import dev.tessera.model.loss.VaeLoss;
 import dev.tessera.model.sample.Sampler;
 import dev.tessera.model.text.ByteTokenizer;
+import dev.tessera.world.Split;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -70,7 +71,8 @@ public final class Trainer {
     private final Path runDir;
     private final ClipSource source;
     private TesseraModel model;
-    private final Linear head;                       // text runs only
+    private final Module head;                       // text runs only: masked-byte Linear or FactsObjective.Head
+    private final FactsObjective facts;              // text runs with the facts objective only
     private final LinkedHashMap<String, Tensor> trained = new LinkedHashMap<>();
     private final AdamW opt;
     private final EmaWeights ema;
@@ -88,7 +90,10 @@ public final class Trainer {
         this.source = source;
         this.model = model;
         Rng init = new Rng(cfg.seed()).fork("init");
-        this.head = cfg.kind() == TrainKind.TEXT ? new Linear(model.text.config.dim(), ByteTokenizer.VOCAB, true, init.fork("head")) : null;
+        this.facts = cfg.factsObjective() ? new FactsObjective(cfg.seed(), maxSeconds(cfg), cfg.fps()) : null;
+        this.head = cfg.kind() != TrainKind.TEXT ? null
+                : facts != null ? FactsObjective.head(model.text.config.dim(), init.fork("head"))
+                : new Linear(model.text.config.dim(), ByteTokenizer.VOCAB, true, init.fork("head"));
         switch (cfg.kind()) {
             case VAE -> put("vae", model.vae);
             case TEXT -> {
@@ -106,6 +111,10 @@ public final class Trainer {
         opt = new AdamW(trained, cfg.lr(), (float) cfg.weightDecay());
         ema = new EmaWeights(trained, cfg.emaDecay());
         schedule = LrSchedule.warmupCosine(cfg.lr(), Math.min(cfg.warmup(), cfg.steps()), cfg.steps(), cfg.minLr());
+    }
+
+    private static double maxSeconds(TrainConfig cfg) {
+        return Math.max(1, (cfg.frames().stream().mapToInt(Integer::intValue).max().orElse(1) - 1) / (double) cfg.fps());
     }
 
     private void put(String prefix, Module m) { m.namedParameters().forEach((k, t) -> trained.put(prefix + "." + k, t)); }
@@ -164,11 +173,14 @@ public final class Trainer {
         if (cfg.text() != null && cfg.kind() != TrainKind.VAE) textFrom = TesseraModel.load(modelFolder(Path.of(cfg.text())));
         TesseraModel init = cfg.init() == null ? null : TesseraModel.load(modelFolder(Path.of(cfg.init())));
         if (init != null) {
-            if (textFrom != null) throw new IllegalArgumentException("--init already gives the text encoder; drop --text");
             if (!init.config.vae().equals(vaeFrom.config.vae()))
                 throw new IllegalArgumentException("--init " + cfg.init() + " was trained on another VAE than --vae " + cfg.vae()
                         + " (its latents would mean something else)");
-            textFrom = init;
+            // --text replaces the init model's encoder (e.g. a facts pre-trained one); it must fit the DiT's context
+            if (textFrom != null && textFrom.config.text().dim() != init.config.dit().contextDim())
+                throw new IllegalArgumentException("--text " + cfg.text() + " is " + textFrom.config.text().dim()
+                        + " wide but the DiT of --init " + cfg.init() + " reads a " + init.config.dit().contextDim() + "-wide context");
+            if (textFrom == null) textFrom = init;
         }
         VaeConfig vc = vaeFrom != null ? vaeFrom.config.vae() : preset.vae();
         TextConfig tc = textFrom != null ? textFrom.config.text() : preset.text();
@@ -235,7 +247,8 @@ public final class Trainer {
         ProgressBar bar = new ProgressBar(System.err, step, cfg.steps(), progress);
         long startStep = step;
         try (LatentStore store = cfg.kind() == TrainKind.DIT && cfg.clips() > 0 ? LatentStore.open(runDir) : null;
-             BatchLoader loader = new BatchLoader(plan(cfg.batch(), store), step * cfg.accum(), producers, Math.max(2, producers + 1));
+             BatchLoader loader = facts != null ? null
+                     : new BatchLoader(plan(cfg.batch(), store), step * cfg.accum(), producers, Math.max(2, producers + 1));
              BufferedWriter csv = Files.newBufferedWriter(runDir.resolve("loss.csv"), StandardCharsets.UTF_8,
                      StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             if (Files.size(runDir.resolve("loss.csv")) == 0) csv.write("step,loss,lr,ms,grad_norm\n");
@@ -246,6 +259,18 @@ public final class Trainer {
                 opt.zeroGrad();
                 double lossSum = 0, flops = 0;
                 for (int k = 0; k < cfg.accum(); k++) {
+                    if (facts != null) {
+                        // scenes, not clips: batch/2 scenes per micro-batch, each captioned in English and Chinese
+                        int scenes = Math.max(1, cfg.batch() / 2);
+                        List<FactsObjective.Item> items = facts.batch((step * cfg.accum() + k) * scenes, scenes, Split.TRAIN);
+                        Tensor loss = FactsObjective.loss(model.text, (FactsObjective.Head) head, items);
+                        float l = loss.item();
+                        if (!Float.isFinite(l)) throw new IllegalStateException("loss became " + l + " at step " + step + " (lower --lr?)");
+                        lossSum += l;
+                        (cfg.accum() == 1 ? loss : loss.mul(1f / cfg.accum())).backward();
+                        flops += factsFlops(items);
+                        continue;
+                    }
                     Batch b = loader.next();
                     Rng rng = noiseRoot.fork(b.micro());
                     Tensor loss = switch (cfg.kind()) {
@@ -281,6 +306,7 @@ public final class Trainer {
                 bar.update(step);
                 boolean stop = stopAfter.test(step);
                 if (step % cfg.ckptEvery() == 0 || step == cfg.steps() || stop) {
+                    if (facts != null) logFactsF1();
                     checkpoint();
                     plotLoss();
                 }
@@ -347,8 +373,28 @@ public final class Trainer {
                 }
         }
         Tensor ctx = model.text.encode(new ByteTokenizer.Batch(b, l, ids, tb.mask())).tokens(); // [B, L, D]
-        Tensor logits = head.forward(ctx).reshape(b * l, ByteTokenizer.VOCAB);               // [B·L, V]
+        Tensor logits = ((Linear) head).forward(ctx).reshape(b * l, ByteTokenizer.VOCAB);               // [B·L, V]
         return F.crossEntropy(logits, targets, -1);
+    }
+
+    /** Training FLOPs of a facts micro-batch: 3× (encoder + head) per caption. */
+    private double factsFlops(List<FactsObjective.Item> items) {
+        String[] caps = items.stream().map(FactsObjective.Item::caption).toArray(String[]::new);
+        int len = model.text.tokenizer.batch(caps).length();
+        int d = model.text.config.dim(), q = FactsObjective.Head.QUERIES;
+        return 3 * (Flops.text(model.config.text(), len) + 2.0 * d * d * len + 4.0 * q * d * len + 2.0 * (q + 1) * d * FactsObjective.BUCKETS) * caps.length;
+    }
+
+    /**
+     * Facts F1 on 128 VALIDATION-split scenes (never trained on), per language: how well the pooled caption vector
+     * names its scene's facts and their bindings. Logged at each checkpoint and written to RUN/facts.csv.
+     */
+    private void logFactsF1() throws IOException {
+        double[] f1 = FactsObjective.f1(model.text, (FactsObjective.Head) head, facts.batch(0, 128, Split.VALIDATION));
+        log.printf(Locale.ROOT, "facts F1 at step %d (128 validation scenes): en %.3f zh %.3f%n", step, f1[0], f1[1]);
+        Path f = runDir.resolve("facts.csv");
+        if (!Files.exists(f)) Files.writeString(f, "step,f1_en,f1_zh\n", StandardCharsets.UTF_8);
+        Files.writeString(f, String.format(Locale.ROOT, "%d,%.4f,%.4f%n", step, f1[0], f1[1]), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
     /** Training FLOPs of one micro-batch: 3× the forward of the trained networks (+ the forward of a frozen text encoder). */

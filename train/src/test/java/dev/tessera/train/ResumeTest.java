@@ -109,6 +109,15 @@ class ResumeTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Trainer.start(
                 ditConfig(other, 2).toBuilder().init(tmp.resolve("first").toString()).build(), tmp.resolve("third"), new BallSource()));
         assertTrue(e.getMessage().contains("another VAE"), e.getMessage());
+        // --text replaces the init model's text encoder (a facts pre-trained one); the DiT still comes from --init
+        Path text = tmp.resolve("text");
+        TesseraModel.create(ModelConfig.preset("tiny"), 99).save(text, DType.F32);
+        TesseraModel other99 = TesseraModel.load(text);
+        Trainer t4 = Trainer.start(ditConfig(vae, 2).toBuilder().init(tmp.resolve("first").toString()).text(text.toString())
+                .freezeText(true).build(), tmp.resolve("fourth"), new BallSource()).log(QUIET);
+        first.dit.stateDict().forEach((k, v) -> assertArrayEquals(v.data(), t4.trainedParameters().get("dit." + k).data(), k));
+        other99.text.stateDict().forEach((k, v) -> assertArrayEquals(v.data(), t4.model().text.stateDict().get(k).data(), k));
+        assertFalse(t4.trainedParameters().keySet().stream().anyMatch(k -> k.startsWith("text.")), "--freeze-text: text not trained");
     }
 
     @Test
@@ -125,7 +134,7 @@ class ResumeTest {
     @Test
     void textPreTrainingLossFallsAndExportsALoadableModel() throws Exception {
         TrainConfig c = TrainConfig.defaults(TrainKind.TEXT, "tiny").toBuilder().steps(30).batch(8).lr(3e-3).warmup(3)
-                .data("test").sizes(List.of("32x32")).frames(List.of(1)).sampleEvery(0).ckptEvery(1000).build();
+                .data("test").sizes(List.of("32x32")).frames(List.of(1)).sampleEvery(0).ckptEvery(1000).textObjective("bytes").build();
         Trainer.start(c, tmp.resolve("text"), new BallSource()).log(QUIET).run();
         double[] loss = Files.readAllLines(tmp.resolve("text/loss.csv")).stream().skip(1)
                 .mapToDouble(l -> Double.parseDouble(l.split(",")[1])).toArray();
