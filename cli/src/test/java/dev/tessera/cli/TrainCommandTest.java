@@ -53,7 +53,10 @@ class TrainCommandTest {
                 {"train", "dit", "--resume", tmp.resolve("none").toString()}, {"train", "vae", "--data", tmp.toString()},
                 {"train", "vae", "--init", tmp.toString()},
                 {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--init", tmp.resolve("none").toString()},
-                {"train", "vae", "--steps", "2", "--stop-at", "5", "--out", tmp.resolve("stopped").toString()}};
+                {"train", "vae", "--steps", "2", "--stop-at", "5", "--out", tmp.resolve("stopped").toString()},
+                {"train", "text", "--objective", "words", "--out", tmp.resolve("obj").toString()},
+                {"train", "text", "--objective", "facts", "--data", tmp.toString(), "--out", tmp.resolve("obj").toString()},
+                {"train", "vae", "--objective", "facts", "--out", tmp.resolve("obj").toString()}};
         for (String[] c : cases) {
             var r = TesseraCliTest.run(c);
             assertNotEquals(0, r.code(), String.join(" ", c));
@@ -61,5 +64,6 @@ class TrainCommandTest {
             assertTrue(r.err().startsWith("tessera: "), r.err());
         }
         assertTrue(!Files.exists(tmp.resolve("stopped")), "a bad --stop-at leaves no half-made run folder");
+        assertTrue(!Files.exists(tmp.resolve("obj")), "a bad --objective leaves no run folder");
     }
 }

@@ -89,8 +89,7 @@ public final class FactsObjective {
             Tensor q = Tensor.ones(b, QUERIES, d).mul(query).reshape(b, 1, QUERIES, d);
             Tensor k = key.forward(tokens).reshape(b, 1, l, d);
             Tensor read = F.attention(q, k, tokens.reshape(b, 1, l, d), mask).reshape(b, QUERIES * d);
-            Tensor mean = tokens.mul(mask.unsqueeze(2)).sum(1, false).div(mask.sum(1, true)); // [B, D]
-            return out.forward(F.concat(1, read, mean));
+            return out.forward(F.concat(1, read, ctx.mean()));
         }
     }
 

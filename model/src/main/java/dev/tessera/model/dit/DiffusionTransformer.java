@@ -83,11 +83,7 @@ public final class DiffusionTransformer extends Module implements VelocityModel 
      * also steers every block's adaLN modulation, as SD3 and Flux add a pooled text vector: cross-attention alone
      * was measured to learn caption dependence far more slowly in the tiny overfit test.
      */
-    static Tensor pooled(TextContext context) {
-        Tensor mask = context.mask();                                       // [B, L]
-        Tensor sum = context.tokens().mul(mask.unsqueeze(2)).sum(1, false); // [B, Dc]
-        return sum.div(mask.sum(1, true));
-    }
+    static Tensor pooled(TextContext context) { return context.mean(); }
 
     /** x [B, C, F, H, W] latent, t [B], context [B, L, Dc] → velocity [B, C, F, H, W]. */
     @Override public Tensor velocity(Tensor x, Tensor t, TextContext context) {

@@ -16,6 +16,11 @@ public record TextContext(Tensor tokens, Tensor mask) {
 
     public int batch() { return tokens.size(0); }
 
+    /** Masked mean over the tokens, [B, D] (differentiable): the pooled caption vector. */
+    public Tensor mean() {
+        return tokens.mul(mask.unsqueeze(2)).sum(1, false).div(mask.sum(1, true));
+    }
+
     public int length() { return tokens.size(1); }
 
     public int dim() { return tokens.size(2); }
