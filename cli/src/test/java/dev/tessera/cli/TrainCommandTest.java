@@ -56,7 +56,11 @@ class TrainCommandTest {
                 {"train", "vae", "--steps", "2", "--stop-at", "5", "--out", tmp.resolve("stopped").toString()},
                 {"train", "text", "--objective", "words", "--out", tmp.resolve("obj").toString()},
                 {"train", "text", "--objective", "facts", "--data", tmp.toString(), "--out", tmp.resolve("obj").toString()},
-                {"train", "vae", "--objective", "facts", "--out", tmp.resolve("obj").toString()}};
+                {"train", "vae", "--objective", "facts", "--out", tmp.resolve("obj").toString()},
+                {"train", "vae", "--object-weight", "2", "--out", tmp.resolve("obj").toString()},
+                {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--object-weight", "-1", "--out", tmp.resolve("obj").toString()},
+                {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--data", tmp.toString(), "--object-weight", "2",
+                        "--out", tmp.resolve("obj").toString()}};
         for (String[] c : cases) {
             var r = TesseraCliTest.run(c);
             assertNotEquals(0, r.code(), String.join(" ", c));
@@ -64,6 +68,6 @@ class TrainCommandTest {
             assertTrue(r.err().startsWith("tessera: "), r.err());
         }
         assertTrue(!Files.exists(tmp.resolve("stopped")), "a bad --stop-at leaves no half-made run folder");
-        assertTrue(!Files.exists(tmp.resolve("obj")), "a bad --objective leaves no run folder");
+        assertTrue(!Files.exists(tmp.resolve("obj")), "a bad --objective or --object-weight leaves no run folder");
     }
 }

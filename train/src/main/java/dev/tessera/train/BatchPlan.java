@@ -26,23 +26,32 @@ public final class BatchPlan {
     private final long clips;
     private final java.util.Map<Object, LatentStore.Entry> latentCache;
     private final LatentStore store;
+    private final boolean objects;
+    private final java.util.Map<Object, float[]> coverCache;
 
     /**
      * @param encoder pixels → latents for DiT runs (called on the producer thread, without a tape), or null
      */
     public BatchPlan(ClipSource source, Buckets buckets, int batch, double zhFraction, long seed, UnaryOperator<Tensor> encoder) {
-        this(source, buckets, batch, zhFraction, seed, encoder, 0, 256, null);
+        this(source, buckets, batch, zhFraction, seed, encoder, 0, 256, null, false);
     }
 
     /**
      * @param clips      0: clip indices grow without end; N: they wrap modulo N (a fixed set of N clips)
      * @param cacheSize  encoded latents kept in memory, least recently used dropped first
      * @param store      encoded latents on disk, behind the memory cache (the run's {@link LatentStore}), or null
+     * @param objects    DiT runs: also give each batch its clips' object cover ({@link ClipSource#objectCover}), kept
+     *                   beside the latents (memory and store) so a cached clip is not rendered again for it
      */
     BatchPlan(ClipSource source, Buckets buckets, int batch, double zhFraction, long seed, UnaryOperator<Tensor> encoder,
-              long clips, int cacheSize, LatentStore store) {
+              long clips, int cacheSize, LatentStore store, boolean objects) {
+        if (objects && encoder == null) throw new IllegalArgumentException("object cover is for DiT runs (latents)");
         this.clips = clips;
         this.store = store;
+        this.objects = objects;
+        this.coverCache = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override protected boolean removeEldestEntry(java.util.Map.Entry<Object, float[]> e) { return size() > cacheSize; }
+        });
         this.latentCache = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
             @Override protected boolean removeEldestEntry(java.util.Map.Entry<Object, LatentStore.Entry> e) { return size() > cacheSize; }
         });
@@ -84,7 +93,7 @@ public final class BatchPlan {
         int plane = bucket.frames() * bucket.height() * bucket.width(), per = 3 * plane;
         float[] px = encoder == null ? new float[batch * per] : null;
         String[] captions = new String[batch];
-        float[][] lat = new float[batch][];
+        float[][] lat = new float[batch][], cover = objects ? new float[batch][] : null;
         int[] latShape = null;
         for (int i = 0; i < batch; i++) {
             double u = rng.nextFloat();
@@ -113,14 +122,47 @@ public final class BatchPlan {
             captions[i] = Clip.caption(e.captionEn(), e.captionZh(), zh);
             lat[i] = e.latent().data();
             latShape = e.latent().shape();
+            if (objects) {
+                cover[i] = cover(key, index, bucket, u);
+                int cells = latShape[2] * latShape[3] * latShape[4];
+                if (cover[i].length != cells)
+                    throw new IllegalStateException("object cover of " + cover[i].length + " cells for a latent of " + cells);
+            }
         }
-        if (encoder == null) return new Batch(m, bucket, Tensor.of(px, batch, 3, bucket.frames(), bucket.height(), bucket.width()), captions, null);
+        if (encoder == null) return new Batch(m, bucket, Tensor.of(px, batch, 3, bucket.frames(), bucket.height(), bucket.width()), captions, null, null);
         int n = lat[0].length;
         float[] all = new float[batch * n];
         for (int i = 0; i < batch; i++) System.arraycopy(lat[i], 0, all, i * n, n);
         int[] shape = latShape.clone();
         shape[0] = batch;
-        return new Batch(m, bucket, null, captions, Tensor.of(all, shape));
+        Tensor objectCover = null;
+        if (objects) {
+            int cells = cover[0].length;
+            float[] cv = new float[batch * cells];
+            for (int i = 0; i < batch; i++) System.arraycopy(cover[i], 0, cv, i * cells, cells);
+            objectCover = Tensor.of(cv, batch, 1, shape[2], shape[3], shape[4]);
+        }
+        return new Batch(m, bucket, null, captions, Tensor.of(all, shape), objectCover);
+    }
+
+    /** Clip {@code index}'s object cover: from memory, the store (under the latent's key + "|objects"), or the source. */
+    private float[] cover(Object key, long index, Bucket bucket, double u) {
+        Object k = key == null ? null : java.util.List.of(key, bucket);
+        float[] c = k == null ? null : coverCache.get(k);
+        if (c != null) return c;
+        try {
+            LatentStore.Entry e = store == null || key == null ? null : store.get(storeKey(key, bucket) + "|objects");
+            if (e != null) c = e.latent().data();
+            else {
+                c = source.objectCover(index, bucket, u);
+                if (c == null) throw new IllegalStateException(source.describe() + " has no object ground truth (--object-weight needs --data world)");
+                if (store != null && key != null) store.put(storeKey(key, bucket) + "|objects", new LatentStore.Entry(Tensor.of(c, c.length), "", ""));
+            }
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        if (k != null) coverCache.put(k, c);
+        return c;
     }
 
     private LatentStore.Entry cached(Object key, Bucket bucket) {

@@ -24,6 +24,14 @@ public interface ClipSource {
      */
     default Object key(long index, Bucket bucket, double u) { return null; }
 
+    /**
+     * Where the objects are in clip {@code index} (the same clip {@link #clip} returns), on the latent grid of
+     * {@code shape}: for each latent cell [f, h, w] the largest fraction of its pixels inside a visible object's
+     * bounding box over the frames the cell covers; null when the source has no ground truth. Feeds the
+     * object-weighted loss ({@code --object-weight}).
+     */
+    default float[] objectCover(long index, Bucket bucket, double u) { return null; }
+
     /** One line for the log. */
     String describe();
 }

@@ -49,13 +49,16 @@ import java.util.List;
  * @param textObjective text runs: "facts" (predict the world's scene facts from the pooled caption,
  *                     {@link FactsObjective}; world data only) or "bytes" (masked byte prediction); null in configs
  *                     saved before the choice existed, which trained "bytes"
+ * @param objectWeight dit runs: λ of the object-weighted velocity loss — each latent cell's squared error counts
+ *                     1 + λ·(the fraction of its pixels inside a visible object's box, from the world's ground
+ *                     truth); 0 (and configs saved before it existed): the plain MSE. World data only.
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
                           List<String> sizes, List<Integer> frames, int fps, double zhFraction, String vae, String text,
                           boolean freezeText, double dropCaption, int sampleEvery, int ckptEvery, int sampleSteps,
                           double guidance, int aeWarmup, long clips, int latentCache, String init,
-                          String textObjective) {
+                          String textObjective, double objectWeight) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -83,6 +86,11 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             throw new IllegalArgumentException("--objective must be facts or bytes, got '" + textObjective + "'");
         if ("facts".equals(textObjective) && !"world".equals(data))
             throw new IllegalArgumentException("--objective facts needs --data world (the facts come from the world's scenes)");
+        if (!(objectWeight >= 0 && objectWeight <= 1000))
+            throw new IllegalArgumentException("--object-weight must be in [0, 1000], got " + objectWeight);
+        if (objectWeight > 0 && kind != TrainKind.DIT) throw new IllegalArgumentException("--object-weight is for dit runs");
+        if (objectWeight > 0 && !"world".equals(data))
+            throw new IllegalArgumentException("--object-weight needs --data world (the object boxes come from the world's ground truth)");
         buckets(sizes, frames); // validates sizes and frame counts
     }
 
@@ -116,13 +124,13 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
     public TrainConfig withSteps(long n) {
         return new TrainConfig(kind, preset, n, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed,
                 data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight);
     }
 
     public TrainConfig withIntervals(int sample, int ckpt) {
         return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay,
                 seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sample, ckpt,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight);
     }
 
     /** Defaults per kind, for tests and the CLI: a few hundred steps of tiny on the world. */
@@ -131,7 +139,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
                 8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null,
-                kind == TrainKind.TEXT ? "facts" : null);
+                kind == TrainKind.TEXT ? "facts" : null, 0);
     }
 
     public String toJson() {
@@ -184,6 +192,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private int latentCache;
         private String init;
         private String textObjective;
+        private double objectWeight;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -216,6 +225,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             latentCache = c.latentCache;
             init = c.init;
             textObjective = c.textObjective;
+            objectWeight = c.objectWeight;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -248,9 +258,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder latentCache(int v) { latentCache = v; return this; }
         public Builder init(String v) { init = v; return this; }
         public Builder textObjective(String v) { textObjective = v; return this; }
+        public Builder objectWeight(double v) { objectWeight = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight);
         }
     }
 }

@@ -276,7 +276,8 @@ public final class Trainer {
                     Tensor loss = switch (cfg.kind()) {
                         case VAE -> vaeLoss(b.pixels(), rng);
                         case DIT -> fm.compute(model.dit, model.text, b.latents(), b.captions(),
-                                b.bucket().shape().tokens(model.config.dit().patchT(), model.config.dit().patchS()), rng).loss();
+                                b.bucket().shape().tokens(model.config.dit().patchT(), model.config.dit().patchS()), rng,
+                                b.objects() == null ? null : b.objects().mul((float) cfg.objectWeight()).add(1f)).loss();
                         case TEXT -> maskedByteLoss(b.captions(), rng);
                     };
                     float l = loss.item();
@@ -340,7 +341,8 @@ public final class Trainer {
         java.util.function.UnaryOperator<Tensor> enc = cfg.kind() == TrainKind.DIT
                 ? px -> model.normaliseLatent(model.vae.encode(px).mean()) : null;
         var buckets = cfg.kind() == TrainKind.TEXT ? smallestImageBucket() : cfg.buckets();
-        return new BatchPlan(source, buckets, batch, cfg.zhFraction(), cfg.seed(), enc, cfg.clips(), cfg.latentCache(), store);
+        return new BatchPlan(source, buckets, batch, cfg.zhFraction(), cfg.seed(), enc, cfg.clips(), cfg.latentCache(), store,
+                cfg.kind() == TrainKind.DIT && cfg.objectWeight() > 0);
     }
 
     /** Text pre-training needs only captions: draw them with the cheapest bucket (one frame, smallest size). */

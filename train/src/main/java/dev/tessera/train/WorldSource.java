@@ -34,11 +34,25 @@ public final class WorldSource implements ClipSource {
     }
 
     /** The world sample behind clip {@code index} (for tests and tools that need its truth). */
-    public Sample sample(long index, Bucket bucket) { return dataset(bucket).sample(offset + index, Split.TRAIN); }
+    public Sample sample(long index, Bucket bucket) {
+        // a producer asks for a new clip's frames and then its object cover: keep the thread's last sample
+        Last l = last.get();
+        if (l != null && l.sample.index() == offset + index && l.bucket.equals(bucket)) return l.sample;
+        Sample s = dataset(bucket).sample(offset + index, Split.TRAIN);
+        last.set(new Last(bucket, s));
+        return s;
+    }
+
+    private record Last(Bucket bucket, Sample sample) {}
+    private final ThreadLocal<Last> last = new ThreadLocal<>();
 
     @Override public Clip clip(long index, Bucket bucket, double u) {
         Sample s = sample(index, bucket);
         return new Clip(s.clip().frames(), bucket.width(), bucket.height(), s.captionEn(), s.captionZh());
+    }
+
+    @Override public float[] objectCover(long index, Bucket bucket, double u) {
+        return ObjectCover.of(sample(index, bucket).truth(), bucket);
     }
 
     /** A world clip is a function of (index, bucket) alone, so its latent can be kept and reused. */

@@ -76,8 +76,8 @@ class DataTest {
             @Override public String describe() { return "named"; }
         };
         Buckets one = Buckets.of(new int[][] {{32, 32}}, new int[] {5});
-        BatchPlan plan = new BatchPlan(named, one, 2, 0, 1, px -> { encodes.incrementAndGet(); return px.mul(2f); }, 3, 100, null);
-        BatchPlan raw = new BatchPlan(named, one, 2, 0, 1, null, 3, 100, null);
+        BatchPlan plan = new BatchPlan(named, one, 2, 0, 1, px -> { encodes.incrementAndGet(); return px.mul(2f); }, 3, 100, null, false);
+        BatchPlan raw = new BatchPlan(named, one, 2, 0, 1, null, 3, 100, null, false);
         Set<String> captions = new HashSet<>();
         for (int m = 0; m < 10; m++) {
             Batch b = plan.build(m);
@@ -105,7 +105,7 @@ class DataTest {
             @Override public String describe() { return "tracked"; }
         };
         Buckets buckets = Buckets.of(new int[][] {{32, 32}, {48, 32}}, new int[] {1, 5, 9});
-        BatchPlan plan = new BatchPlan(src, buckets, 2, 0.5, 7, px -> { encodes.incrementAndGet(); return px; }, 8, 100, null);
+        BatchPlan plan = new BatchPlan(src, buckets, 2, 0.5, 7, px -> { encodes.incrementAndGet(); return px; }, 8, 100, null, false);
         Set<Bucket> seen = new HashSet<>();
         for (int m = 0; m < 40; m++) seen.add(plan.build(m).bucket());
         assertEquals(8, bucketsOf.size(), "all 8 clips used");
@@ -134,7 +134,7 @@ class DataTest {
         CountingSource first = new CountingSource();
         List<Batch> want = new ArrayList<>();
         try (LatentStore store = LatentStore.open(tmp)) {
-            BatchPlan plan = new BatchPlan(first, buckets, 2, 0.5, 3, enc, 6, 2, store);   // memory cache of 2: the store serves the rest
+            BatchPlan plan = new BatchPlan(first, buckets, 2, 0.5, 3, enc, 6, 2, store, false);   // memory cache of 2: the store serves the rest
             for (int m = 0; m < 12; m++) want.add(plan.build(m));
             assertEquals(6, store.size());
         }
@@ -143,7 +143,7 @@ class DataTest {
         // "resume": a new process, a new plan, the same store file
         CountingSource second = new CountingSource();
         try (LatentStore store = LatentStore.open(tmp)) {
-            BatchPlan plan = new BatchPlan(second, buckets, 2, 0.5, 3, enc, 6, 2, store);
+            BatchPlan plan = new BatchPlan(second, buckets, 2, 0.5, 3, enc, 6, 2, store, false);
             for (int m = 0; m < 12; m++) {
                 Batch b = plan.build(m);
                 assertEquals(want.get(m).bucket(), b.bucket());

@@ -24,6 +24,14 @@ public record FlowMatchingLoss(FlowMatching process, double dropCaption) {
 
     /** @param tokens DiT tokens per item (for the time shift) */
     public Result compute(VelocityModel model, TextEncoder text, Tensor x0, String[] captions, int tokens, Rng rng) {
+        return compute(model, text, x0, captions, tokens, rng, null);
+    }
+
+    /**
+     * The same with per-cell weights: {@code weights} [B, 1, f, h, w] (broadcast over the latent channels), and the
+     * loss is Σ w·(v − target)² / (C · Σ w) — the plain MSE when every weight is equal, null meaning all ones.
+     */
+    public Result compute(VelocityModel model, TextEncoder text, Tensor x0, String[] captions, int tokens, Rng rng, Tensor weights) {
         int b = x0.size(0);
         if (captions.length != b) throw new IllegalArgumentException(captions.length + " captions for a batch of " + b);
         float[] t = new float[b];
@@ -38,6 +46,14 @@ public record FlowMatchingLoss(FlowMatching process, double dropCaption) {
         Tensor xt = Tensor.of(FlowMatching.interpolate(x, eps, t), x0.shape());
         Tensor target = Tensor.of(FlowMatching.target(x, eps), x0.shape());
         Tensor v = model.velocity(xt, Tensor.of(t, b), text.encode(used));
-        return new Result(F.mse(v, target), t);
+        if (weights == null) return new Result(F.mse(v, target), t);
+        int[] s = x0.shape(), ws = weights.shape();
+        if (ws.length != 5 || ws[0] != s[0] || ws[1] != 1 || ws[2] != s[2] || ws[3] != s[3] || ws[4] != s[4])
+            throw new IllegalArgumentException("weights " + java.util.Arrays.toString(ws) + " for latents " + java.util.Arrays.toString(s));
+        double total = 0;
+        for (float w : weights.data()) total += w;
+        if (!(total > 0)) throw new IllegalArgumentException("weights must have a positive sum");
+        Tensor d = v.sub(target);
+        return new Result(d.square().mul(weights).sum().mul((float) (1.0 / (s[1] * total))), t);
     }
 }
