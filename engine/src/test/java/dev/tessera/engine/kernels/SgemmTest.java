@@ -67,16 +67,18 @@ class SgemmTest {
         SplittableRandom rnd = new SplittableRandom(4);
         int m = 301, n = 333, k = 290;
         float[] a = random(rnd, m * k), b = random(rnd, n * k);
-        float[][] out = new float[3][];
-        int[] threads = {1, 2, 5};
-        for (int t = 0; t < 3; t++) {
-            float[] c = new float[m * n];
-            withThreads(threads[t], () -> withReference(false,
-                    () -> Sgemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c, 0, n)));
-            out[t] = c;
+        for (boolean tB : new boolean[] {true, false}) {
+            float[][] out = new float[3][];
+            int[] threads = {1, 2, 5};
+            for (int t = 0; t < 3; t++) {
+                float[] c = new float[m * n];
+                withThreads(threads[t], () -> withReference(false,
+                        () -> Sgemm.sgemm(false, tB, m, n, k, 1f, a, 0, k, b, 0, tB ? k : n, 0f, c, 0, n)));
+                out[t] = c;
+            }
+            assertArrayEquals(out[0], out[1], "transB=" + tB);
+            assertArrayEquals(out[0], out[2], "transB=" + tB);
         }
-        assertArrayEquals(out[0], out[1]);
-        assertArrayEquals(out[0], out[2]);
     }
 
     @Test
