@@ -14,7 +14,7 @@ public class SetGuidance {
         if (args.length != 2) throw new IllegalArgumentException("usage: SetGuidance DIR SCALE");
         Path dir = Path.of(args[0]);
         TesseraModel m = TesseraModel.load(dir);
-        new TesseraModel(m.config.withGuidance(Double.parseDouble(args[1])), m.vae, m.text, m.dit).save(dir, DType.F32);
+        new TesseraModel(m.config.withGuidance(Double.parseDouble(args[1]), m.config.guidanceMode()), m.vae, m.text, m.dit).save(dir, DType.F32);
         System.out.println(dir + ": guidance " + TesseraModel.load(dir).config.guidance());
     }
 }

@@ -58,6 +58,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--solver", paramLabel = "NAME", defaultValue = "euler", description = "ODE solver: euler or heun (default: ${DEFAULT-VALUE})")
     String solver;
 
+    @Option(names = "--guidance-mode", paramLabel = "MODE", description = "cfg (classifier-free guidance) or apg (adaptive "
+            + "projected guidance: no saturation at large scales) (default: the model's own, model.json \"guidanceMode\"; cfg where a model names none)")
+    String guidanceMode;
+
     @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: models/default)")
     Path model;
 
@@ -95,7 +99,7 @@ public final class GenerateCommand implements Callable<Integer> {
         TextToVideo.Request req;
         double guidance = guidanceOption != null ? guidanceOption : m.config.guidance();
         try {
-            req = new TextToVideo.Request(prompt, wh, fps, seconds, steps, guidance, seed, solve);
+            req = new TextToVideo.Request(prompt, wh, fps, seconds, steps, guidance, seed, solve, guidanceMode(guidanceMode, m));
             m.config.capabilities().check(wh, fps, seconds);
         } catch (IllegalArgumentException e) {
             throw new ExitCodeException(2, e.getMessage());
@@ -113,6 +117,7 @@ public final class GenerateCommand implements Callable<Integer> {
         settings.put("steps", steps);
         settings.put("guidance", guidance);
         settings.put("solver", solve.name().toLowerCase(Locale.ROOT));
+        settings.put("guidance_mode", req.mode().name().toLowerCase(Locale.ROOT));
         GenerationRecord record = new GenerationRecord(prompt, seed, modelId(dir, m), settings);
         Provenance.PublishOptions opts = Provenance.PublishOptions.defaults();
         if (prompt.codePoints().anyMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN))
@@ -131,6 +136,16 @@ public final class GenerateCommand implements Callable<Integer> {
                 (System.nanoTime() - t0) / 1e9);
         o.flush();
         return 0;
+    }
+
+    /** {@code --guidance-mode} (cfg or apg, any case), or the model's own when none is given. */
+    static Sampler.Guidance guidanceMode(String option, TesseraModel m) {
+        if (option == null) return m.config.guidanceMode();
+        return switch (option.toLowerCase(Locale.ROOT)) {
+            case "cfg" -> Sampler.Guidance.CFG;
+            case "apg" -> Sampler.Guidance.APG;
+            default -> throw new ExitCodeException(2, "unknown --guidance-mode '" + option + "'; allowed: cfg, apg");
+        };
     }
 
     static Capabilities.Size parseSize(String s) {

@@ -30,7 +30,8 @@ class GenerateCommandTest {
     @Test void writesAPlayableMp4AndPrintsStageTimes() throws Exception {
         Path out = dir.resolve("clip.mp4");
         var r = TesseraCliTest.run("generate", "一个红球从左向右弹跳", "--model", model.toString(), "--size", "48x32",
-                "--seconds", "1", "--steps", "2", "--seed", "3", "--out", out.toString(), "--identity", dir.resolve("id").toString());
+                "--seconds", "1", "--steps", "2", "--seed", "3", "--guidance-mode", "APG", "--out", out.toString(),
+                "--identity", dir.resolve("id").toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("wrote " + out), r.out());
         assertTrue(r.out().contains("encode text") && r.out().contains("sample") && r.out().contains("decode"), r.out());
@@ -52,6 +53,11 @@ class GenerateCommandTest {
         r = TesseraCliTest.run("generate", "a ball", "--model", model.toString(), "--size", "12 by 12");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("WxH"), r.err());
+        r = TesseraCliTest.run("generate", "a ball", "--model", model.toString(), "--size", "32x32", "--guidance-mode", "loud",
+                "--out", dir.resolve("x.mp4").toString());
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("allowed: cfg, apg"), r.err());
         assertFalse(Files.exists(dir.resolve("x.mp4")));
     }
 

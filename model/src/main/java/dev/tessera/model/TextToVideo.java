@@ -24,13 +24,21 @@ public final class TextToVideo {
      * @param guidance classifier-free guidance scale (1 = none)
      * @param seed     noise seed: same seed, same video bytes
      * @param solver   Euler or Heun
+     * @param mode     how guidance combines the two velocities (plain CFG or APG, {@link Sampler.Guidance})
      */
     public record Request(String prompt, Capabilities.Size size, int fps, double seconds, int steps, double guidance,
-                          long seed, Sampler.Solver solver) {
+                          long seed, Sampler.Solver solver, Sampler.Guidance mode) {
         public Request {
             if (prompt == null) throw new IllegalArgumentException("prompt is missing");
             if (steps < 1 || steps > 1000) throw new IllegalArgumentException("steps must be in 1..1000, got " + steps);
             if (!(guidance >= 0 && guidance <= 50)) throw new IllegalArgumentException("guidance must be in 0..50, got " + guidance);
+            if (mode == null) throw new IllegalArgumentException("guidance mode is missing");
+        }
+
+        /** With plain classifier-free guidance. */
+        public Request(String prompt, Capabilities.Size size, int fps, double seconds, int steps, double guidance,
+                       long seed, Sampler.Solver solver) {
+            this(prompt, size, fps, seconds, steps, guidance, seed, solver, Sampler.Guidance.CFG);
         }
     }
 
@@ -62,7 +70,7 @@ public final class TextToVideo {
             int[] latent = {1, model.config.vae().latentChannels(), shape.latentFrames(), shape.latentHeight(), shape.latentWidth()};
             int tokens = shape.tokens(model.config.dit().patchT(), model.config.dit().patchS());
             Tensor z = Sampler.sample(model.dit, cond, uncond, latent, tokens, model.config.timeShift(),
-                    new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed()), progress);
+                    new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed(), r.mode()), progress);
             long t2 = System.nanoTime();
             Tensor pixels = model.vae.decode(model.denormaliseLatent(z)); // [1, 3, 1 + 4(f−1), H, W]
             Video video = VideoTensors.toVideo(pixels, 0, shape.frames(), r.fps());

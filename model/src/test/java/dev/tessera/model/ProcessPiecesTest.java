@@ -114,11 +114,15 @@ class ProcessPiecesTest {
         assertTrue(dev.tessera.model.config.ModelConfig.fromJson(xs).vae().shortcut());
         assertFalse(dev.tessera.model.config.ModelConfig.fromJson(xs.replaceAll(",\\s*\"shortcut\" : true", "")).vae().shortcut());
         // the model's own guidance scale: 4 unless recorded, kept through JSON, bounded
-        var g = dev.tessera.model.config.ModelConfig.preset("XS").withGuidance(30);
+        var apg = dev.tessera.model.sample.Sampler.Guidance.APG;
+        var g = dev.tessera.model.config.ModelConfig.preset("XS").withGuidance(30, apg);
         assertEquals(30.0, dev.tessera.model.config.ModelConfig.fromJson(g.toJson()).guidance());
-        String noGuidance = xs.replaceAll(",\\s*\"guidance\" : 4.0", "");
+        assertEquals(apg, dev.tessera.model.config.ModelConfig.fromJson(g.toJson()).guidanceMode());
+        String noGuidance = xs.replaceAll(",\\s*\"guidance\" : 4.0", "").replaceAll(",\\s*\"guidanceMode\" : \"CFG\"", "");
         assertFalse(noGuidance.contains("guidance"), noGuidance);
         assertEquals(4.0, dev.tessera.model.config.ModelConfig.fromJson(noGuidance).guidance());
-        assertThrows(IllegalArgumentException.class, () -> dev.tessera.model.config.ModelConfig.preset("XS").withGuidance(0.5));
+        assertEquals(dev.tessera.model.sample.Sampler.Guidance.CFG, dev.tessera.model.config.ModelConfig.fromJson(noGuidance).guidanceMode());
+        assertThrows(IllegalArgumentException.class, () -> dev.tessera.model.config.ModelConfig.preset("XS").withGuidance(0.5, apg));
+        assertThrows(IllegalArgumentException.class, () -> dev.tessera.model.config.ModelConfig.fromJson(xs.replace("\"CFG\"", "\"XYZ\"")));
     }
 }

@@ -186,7 +186,7 @@ public final class Trainer {
         TextConfig tc = textFrom != null ? textFrom.config.text() : preset.text();
         DitConfig dc = init != null ? init.config.dit() : DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim());
         ModelConfig mc = init != null
-                ? new ModelConfig(init.config.preset(), vc, tc, dc, capabilities(cfg), init.config.shiftBaseMu(), init.config.shiftMaxMu(), init.config.guidance())
+                ? new ModelConfig(init.config.preset(), vc, tc, dc, capabilities(cfg), init.config.shiftBaseMu(), init.config.shiftMaxMu(), init.config.guidance(), init.config.guidanceMode())
                 : new ModelConfig(cfg.preset(), vc, tc, dc, capabilities(cfg), preset.shiftBaseMu(), preset.shiftMaxMu());
         TesseraModel m = TesseraModel.create(mc, new Rng(cfg.seed()).fork("init").nextLong());
         if (vaeFrom != null) m.vae.loadStateDict(vaeFrom.vae.stateDict(), true);
@@ -475,7 +475,7 @@ public final class Trainer {
         double mean = sum / n, std = Math.sqrt(Math.max(1e-12, sq / n - mean * mean));
         VaeConfig vc = m.config.vae().withLatentStats(mean, 1 / std);
         ModelConfig c = m.config;
-        return new TesseraModel(new ModelConfig(c.preset(), vc, c.text(), c.dit(), c.capabilities(), c.shiftBaseMu(), c.shiftMaxMu(), c.guidance()),
+        return new TesseraModel(new ModelConfig(c.preset(), vc, c.text(), c.dit(), c.capabilities(), c.shiftBaseMu(), c.shiftMaxMu(), c.guidance(), c.guidanceMode()),
                 m.vae, m.text, m.dit);
     }
 

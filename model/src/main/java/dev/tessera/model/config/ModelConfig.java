@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tessera.model.Capabilities;
+import dev.tessera.model.sample.Sampler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -21,15 +22,17 @@ import java.io.UncheckedIOException;
  * @param guidance     the classifier-free guidance scale generation uses when none is asked for: measured per
  *                     trained model (the default model's is chosen on SimBench, docs/default-model.md); 4 for new and
  *                     older models
+ * @param guidanceMode how generation combines the conditional and unconditional velocities by default (CFG or APG,
+ *                     {@link Sampler.Guidance}); CFG for models that name none
  */
 public record ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConfig dit, Capabilities capabilities,
-                          double shiftBaseMu, double shiftMaxMu, double guidance) {
+                          double shiftBaseMu, double shiftMaxMu, double guidance, Sampler.Guidance guidanceMode) {
     public static final double DEFAULT_GUIDANCE = 4.0;
 
     /** With the default guidance scale. */
     public ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConfig dit, Capabilities capabilities,
                        double shiftBaseMu, double shiftMaxMu) {
-        this(preset, vae, text, dit, capabilities, shiftBaseMu, shiftMaxMu, DEFAULT_GUIDANCE);
+        this(preset, vae, text, dit, capabilities, shiftBaseMu, shiftMaxMu, DEFAULT_GUIDANCE, Sampler.Guidance.CFG);
     }
 
     public static final int FORMAT_VERSION = 1;
@@ -47,10 +50,11 @@ public record ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConf
         if (dit.contextDim() != text.dim())
             throw new IllegalArgumentException("dit contextDim " + dit.contextDim() + " != text dim " + text.dim());
         if (!(guidance >= 1 && guidance <= 100)) throw new IllegalArgumentException("guidance must be 1..100: " + guidance);
+        if (guidanceMode == null) throw new IllegalArgumentException("guidanceMode must be CFG or APG");
     }
 
-    public ModelConfig withGuidance(double g) {
-        return new ModelConfig(preset, vae, text, dit, capabilities, shiftBaseMu, shiftMaxMu, g);
+    public ModelConfig withGuidance(double g, Sampler.Guidance mode) {
+        return new ModelConfig(preset, vae, text, dit, capabilities, shiftBaseMu, shiftMaxMu, g, mode);
     }
 
     public static ModelConfig preset(String name) {
@@ -74,10 +78,11 @@ public record ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConf
     /** Parses and validates; any missing, unknown or invalid field is one clear message. */
     public static ModelConfig fromJson(String json) {
         try {
-            // configs written before the VAE shortcut and the guidance field existed (the first default model) read
-            // as "shortcut": false and "guidance": 4; every other field stays required
+            // configs written before the VAE shortcut and the guidance fields existed (the first default model) read
+            // as "shortcut": false, "guidance": 4 and "guidanceMode": "CFG"; every other field stays required
             var tree = JSON.readTree(json);
             if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("guidance")) o.put("guidance", DEFAULT_GUIDANCE);
+            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("guidanceMode")) o.put("guidanceMode", "CFG");
             if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.get("vae") instanceof com.fasterxml.jackson.databind.node.ObjectNode v
                     && !v.has("shortcut")) v.put("shortcut", false);
             return JSON.treeToValue(tree, ModelConfig.class);

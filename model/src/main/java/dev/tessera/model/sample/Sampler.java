@@ -3,6 +3,7 @@ package dev.tessera.model.sample;
 import dev.tessera.engine.Grad;
 import dev.tessera.engine.Rng;
 import dev.tessera.engine.Tensor;
+import dev.tessera.model.flow.FlowMatching;
 import dev.tessera.model.flow.Schedule;
 import dev.tessera.model.flow.TimeShift;
 import dev.tessera.model.text.TextContext;
@@ -25,10 +26,25 @@ public final class Sampler {
         void step(int done, int total);
     }
 
-    public record Options(Solver solver, int steps, double guidance, long seed) {
+    /**
+     * How the conditional and unconditional velocities combine. CFG: {@code v_u + g·(v_c − v_u)}. APG (adaptive
+     * projected guidance, Sadat et al. 2024): the guidance difference is moved to the prediction of the clean latent
+     * {@code D = x − t·v}, and its component parallel to the conditional prediction D_c is dropped:
+     * {@code v = v_c + (g − 1)·(Δ − (⟨Δ, D_c⟩ / ⟨D_c, D_c⟩)·D_c)}, Δ = v_c − v_u, per sample. The parallel part is what
+     * scales the whole latent up at large g (saturated colours); the orthogonal part keeps what the prompt changes.
+     */
+    public enum Guidance { CFG, APG }
+
+    public record Options(Solver solver, int steps, double guidance, long seed, Guidance mode) {
         public Options {
             if (steps < 1 || steps > 1000) throw new IllegalArgumentException("steps must be in 1..1000: " + steps);
             if (!(guidance >= 0 && guidance <= 50)) throw new IllegalArgumentException("guidance must be in 0..50: " + guidance);
+            if (mode == null) throw new IllegalArgumentException("guidance mode is missing");
+        }
+
+        /** Plain classifier-free guidance. */
+        public Options(Solver solver, int steps, double guidance, long seed) {
+            this(solver, steps, guidance, seed, Guidance.CFG);
         }
     }
 
@@ -59,10 +75,10 @@ public final class Sampler {
             float[] cur = x.toArray();
             for (int i = 0; i < opt.steps(); i++) {
                 double t = ts[i], tn = ts[i + 1], dt = tn - t;
-                float[] v = velocity(model, cur, shape, t, ctx, guided, opt.guidance());
+                float[] v = velocity(model, cur, shape, t, ctx, guided, opt);
                 float[] next = axpy(cur, (float) dt, v);
                 if (opt.solver() == Solver.HEUN && tn > 0) {
-                    float[] v2 = velocity(model, next, shape, tn, ctx, guided, opt.guidance());
+                    float[] v2 = velocity(model, next, shape, tn, ctx, guided, opt);
                     for (int k = 0; k < next.length; k++) next[k] = cur[k] + (float) dt * 0.5f * (v[k] + v2[k]);
                 }
                 cur = next;
@@ -73,7 +89,7 @@ public final class Sampler {
     }
 
     private static float[] velocity(VelocityModel model, float[] x, int[] shape, double t, TextContext ctx,
-                                    boolean guided, double g) {
+                                    boolean guided, Options opt) {
         int b = shape[0], n = x.length;
         if (!guided) {
             float[] tt = new float[b];
@@ -88,9 +104,30 @@ public final class Sampler {
         float[] tt = new float[2 * b];
         java.util.Arrays.fill(tt, (float) t);
         float[] v = model.velocity(Tensor.of(x2, s2), Tensor.of(tt, 2 * b), ctx).data();
+        return switch (opt.mode()) {
+            case CFG -> FlowMatching.guide(java.util.Arrays.copyOf(v, n), java.util.Arrays.copyOfRange(v, n, 2 * n), opt.guidance());
+            case APG -> projected(x, v, b, t, opt.guidance());
+        };
+    }
+
+    /** APG (see {@link Guidance}); v holds [v_cond; v_uncond], each of x's size; b samples. */
+    static float[] projected(float[] x, float[] v, int b, double t, double g) {
+        int n = x.length, per = n / b;
         float[] out = new float[n];
-        float gf = (float) g;
-        for (int k = 0; k < n; k++) out[k] = v[n + k] + gf * (v[k] - v[n + k]);
+        float tf = (float) t, gm1 = (float) (g - 1);
+        for (int i = 0; i < b; i++) {
+            double dot = 0, norm = 0;
+            for (int k = i * per; k < (i + 1) * per; k++) {
+                float d = v[k] - v[n + k], dc = x[k] - tf * v[k];
+                dot += (double) d * dc;
+                norm += (double) dc * dc;
+            }
+            float c = norm > 0 ? (float) (dot / norm) : 0f;
+            for (int k = i * per; k < (i + 1) * per; k++) {
+                float d = v[k] - v[n + k], dc = x[k] - tf * v[k];
+                out[k] = v[k] + gm1 * (d - c * dc);
+            }
+        }
         return out;
     }
 
