@@ -65,6 +65,14 @@ public final class TesseraModel {
 
     /** Writes the folder; weights as {@code dtype} (F32 or BF16). Each file is written atomically. */
     public void save(Path dir, DType dtype) throws IOException {
+        save(dir, c -> dtype);
+    }
+
+    /**
+     * Writes the folder with a storage dtype per component ({@code "vae"}, {@code "text"}, {@code "dit"} → F32 or
+     * BF16), e.g. a bf16 DiT beside an F32 VAE: loading converts every file back to F32, whatever it holds.
+     */
+    public void save(Path dir, java.util.function.Function<String, DType> dtypeOf) throws IOException {
         Files.createDirectories(dir);
         String json = config.toJson();
         for (String c : COMPONENTS) {
@@ -72,7 +80,7 @@ public final class TesseraModel {
             meta.put("format", FORMAT);
             meta.put("component", c);
             meta.put("config", json);
-            Safetensors.save(dir.resolve(c + ".safetensors"), component(c).stateDict(), meta, dtype);
+            Safetensors.save(dir.resolve(c + ".safetensors"), component(c).stateDict(), meta, dtypeOf.apply(c));
         }
         Path tmp = Files.createTempFile(dir, "model", ".json.tmp");
         Files.writeString(tmp, json + "\n", StandardCharsets.UTF_8);

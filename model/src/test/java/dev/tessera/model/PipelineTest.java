@@ -85,6 +85,22 @@ class PipelineTest {
         assertTrue(Files.size(bf.resolve("dit.safetensors")) < Files.size(dir.resolve("dit.safetensors")));
         TesseraModel.load(bf);
 
+        // per component: a bf16 DiT beside the F32 VAE and text encoder; the F32 files keep their exact weights
+        Path mixed = dir.resolve("mixed");
+        m.save(mixed, c -> c.equals("dit") ? DType.BF16 : DType.F32);
+        assertEquals(Files.size(bf.resolve("dit.safetensors")), Files.size(mixed.resolve("dit.safetensors")));
+        assertArrayEquals(Files.readAllBytes(dir.resolve("vae.safetensors")), Files.readAllBytes(mixed.resolve("vae.safetensors")));
+        TesseraModel mb = TesseraModel.load(mixed), fb = TesseraModel.load(bf);
+        boolean rounded = false;
+        for (var en : m.dit.stateDict().entrySet()) {
+            float[] want = fb.dit.stateDict().get(en.getKey()).toArray();
+            assertArrayEquals(want, mb.dit.stateDict().get(en.getKey()).toArray(), en.getKey());
+            rounded |= !Arrays.equals(want, en.getValue().toArray());
+        }
+        assertTrue(rounded, "the bf16 DiT holds the F32 weights exactly");
+        for (var en : m.vae.stateDict().entrySet())
+            assertArrayEquals(en.getValue().toArray(), mb.vae.stateDict().get(en.getKey()).toArray(), en.getKey());
+
         // strict: a missing file, a swapped component, a different config, a truncated file
         Path broken = dir.resolve("broken");
         m.save(broken, DType.F32);
