@@ -26,7 +26,7 @@ public final class EmaWeights {
         updates++;
         for (var e : params.entrySet()) {
             float[] s = shadow.get(e.getKey()), w = e.getValue().data();
-            for (int i = 0; i < s.length; i++) s[i] = d * s[i] + (1 - d) * w[i];
+            dev.tessera.engine.optim.Ema.blend(s, w, d);
         }
     }
 

@@ -150,6 +150,65 @@ class NnTest {
         assertEquals(0.3, LrSchedule.constant(0.3).at(77));
     }
 
+    /**
+     * The optimizer loops are vectorised and split over the pool: each must equal the plain scalar loop bit for bit,
+     * on 1 and 2 threads, for sizes that are not multiples of the vector width or the chunk (tails on every path).
+     */
+    @Test
+    void adamwAndEmaAreBitIdenticalToPlainLoopsOnAnyThreadCount() {
+        int[] sizes = {1, 17, 65_537, 100_003};
+        int old = dev.tessera.engine.kernels.Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                dev.tessera.engine.kernels.Parallel.setThreads(threads);
+                Rng rng = new Rng(7);
+                for (int n : sizes) {
+                    Tensor p = Tensor.randn(rng, n, 1).requiresGrad(true); // rank 2: weight decay applies
+                    float[] w = p.toArray(), m = new float[n], v = new float[n];
+                    AdamW opt = new AdamW(Map.of("p", p), 3e-3, 0.01f);
+                    for (int step = 1; step <= 3; step++) {
+                        Tensor g = Tensor.randn(rng, n, 1);
+                        p.setGrad(g);
+                        opt.step();
+                        // the plain loop AdamW ran before it was vectorised
+                        double bc1 = 1 - Math.pow(0.9f, step), bc2 = 1 - Math.pow(0.999f, step);
+                        float stepSize = (float) (3e-3 / bc1), inv = (float) (1 / Math.sqrt(bc2)), decay = (float) (1 - 3e-3 * 0.01f);
+                        float[] gd = g.data();
+                        for (int i = 0; i < n; i++) {
+                            m[i] = 0.9f * m[i] + (1 - 0.9f) * gd[i];
+                            v[i] = 0.999f * v[i] + (1 - 0.999f) * gd[i] * gd[i];
+                            w[i] = w[i] * decay - stepSize * m[i] / ((float) Math.sqrt(v[i]) * inv + 1e-8f);
+                        }
+                        assertArrayEquals(w, p.toArray(), "AdamW, n=" + n + ", threads=" + threads + ", step " + step);
+                    }
+                    float[] s = Tensor.randn(rng, n).toArray(), x = Tensor.randn(rng, n).toArray(), want = s.clone();
+                    for (int i = 0; i < n; i++) want[i] = 0.99f * want[i] + (1 - 0.99f) * x[i];
+                    Ema.blend(s, x, 0.99f);
+                    assertArrayEquals(want, s, "EMA, n=" + n + ", threads=" + threads);
+                }
+            }
+            // the clipping norm: the same double on any thread count, and the plain sum's value
+            double[] norms = new double[2];
+            for (int threads : new int[] {1, 2}) {
+                dev.tessera.engine.kernels.Parallel.setThreads(threads);
+                Rng rng = new Rng(9);
+                List<Tensor> ps = new java.util.ArrayList<>();
+                double plain = 0;
+                for (int n : sizes) {
+                    Tensor p = Tensor.zeros(n).requiresGrad(true);
+                    p.setGrad(Tensor.randn(rng, n));
+                    for (float g : p.grad().data()) plain += (double) g * g;
+                    ps.add(p);
+                }
+                norms[threads - 1] = GradClip.clipGradNorm(ps, 1e9);
+                assertEquals(Math.sqrt(plain), norms[threads - 1], 1e-12 * Math.sqrt(plain));
+            }
+            assertEquals(norms[0], norms[1], 0.0, "clip norm differs between 1 and 2 threads");
+        } finally {
+            dev.tessera.engine.kernels.Parallel.setThreads(old);
+        }
+    }
+
     @Test
     void dropoutOnlyInTraining() {
         Dropout d = new Dropout(0.5f);
