@@ -89,16 +89,30 @@ public record Rope(int positions, int headDim, float[] cos, float[] sin) {
     void rotateInPlace(float[] a, long offset, long strideB, long strideN, long strideH, int B, int N, int H, boolean inverse) {
         if (N != positions) throw new IllegalArgumentException("rope table is for " + positions + " positions, got " + N + " tokens");
         int p = headDim / 2;
-        for (int b = 0; b < B; b++)
-            for (int n = 0; n < N; n++)
+        // every (batch, token) row is rotated independently: split over the pool (the same arithmetic per element,
+        // so any thread count gives the same bits; it ran serially, ~2% of a DiT-S training step)
+        dev.tessera.engine.kernels.Parallel.forRange(B * N, (ch, r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int b = r / N, n = r % N;
                 for (int h = 0; h < H; h++) {
                     int o = (int) (offset + b * strideB + n * strideN + h * strideH), t = n * p;
-                    for (int i = 0; i < p; i++) {
-                        float c = cos[t + i], sn = inverse ? -sin[t + i] : sin[t + i];
-                        float x0 = a[o + i], x1 = a[o + p + i];
-                        a[o + i] = x0 * c - x1 * sn;
-                        a[o + p + i] = x1 * c + x0 * sn;
+                    if (inverse) {
+                        for (int i = 0; i < p; i++) {
+                            float c = cos[t + i], sn = -sin[t + i];
+                            float x0 = a[o + i], x1 = a[o + p + i];
+                            a[o + i] = x0 * c - x1 * sn;
+                            a[o + p + i] = x1 * c + x0 * sn;
+                        }
+                    } else {
+                        for (int i = 0; i < p; i++) {
+                            float c = cos[t + i], sn = sin[t + i];
+                            float x0 = a[o + i], x1 = a[o + p + i];
+                            a[o + i] = x0 * c - x1 * sn;
+                            a[o + p + i] = x1 * c + x0 * sn;
+                        }
                     }
                 }
+            }
+        });
     }
 }
