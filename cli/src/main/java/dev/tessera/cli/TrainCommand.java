@@ -50,6 +50,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--zh", description = "fraction of captions drawn in Chinese (default 0.5)") Double zh;
     @Option(names = "--sample-steps", description = "sampler steps of the dit previews (default 20)") Integer sampleSteps;
     @Option(names = "--guidance", description = "CFG scale of the dit previews (default 4)") Double guidance;
+    @Option(names = "--decoder-noise", paramLabel = "S", description = "vae: fine-tune only the decoder of --vae's VAE (encoder and latent statistics kept, so DiTs trained on it stay valid) on its mean latents plus Gaussian noise of std uniform in [0, S] (normalised latent units), so it decodes imperfect latents cleanly") Double decoderNoise;
     @Option(names = "--ae-warmup", description = "vae: steps that decode the posterior mean before sampling it (default 200)") Integer aeWarmup;
     @Option(names = "--clips", description = "0: endless new clips (default); N: a fixed set of N clips, seen for many epochs (dit: each encoded once, see --latent-cache)") Long clips;
     @Option(names = "--latent-cache", description = "dit: encoded latents kept in memory by (clip, bucket) (default 4096)") Integer latentCache;
@@ -114,6 +115,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (sampleSteps != null) b.sampleSteps(sampleSteps);
             if (guidance != null) b.guidance(guidance);
             if (aeWarmup != null) b.aeWarmup(aeWarmup);
+            if (decoderNoise != null) b.decoderNoise(decoderNoise);
             if (clips != null) b.clips(clips);
             if (latentCache != null) b.latentCache(latentCache);
             if (init != null) b.init(init);

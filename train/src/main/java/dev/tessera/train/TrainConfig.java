@@ -49,6 +49,11 @@ import java.util.List;
  * @param textObjective text runs: "facts" (predict the world's scene facts from the pooled caption,
  *                     {@link FactsObjective}; world data only) or "bytes" (masked byte prediction); null in configs
  *                     saved before the choice existed, which trained "bytes"
+ * @param decoderNoise vae runs: null for a full VAE run; otherwise fine-tune only the decoder of --vae's VAE (its
+ *                     encoder and latent statistics stay, so a DiT trained on its latents stays valid), on the
+ *                     encoder's mean latent plus Gaussian noise whose std, in the DiT's normalised latent units, is
+ *                     drawn per clip uniformly from [0, decoderNoise]: the decoder learns to turn an imperfect latent
+ *                     (what a DiT samples) into a clean frame
  * @param objectWeight dit runs: λ of the object-weighted velocity loss — each latent cell's squared error counts
  *                     1 + λ·(the fraction of its pixels inside a visible object's box, from the world's ground
  *                     truth); 0 (and configs saved before it existed): the plain MSE. World data only.
@@ -58,7 +63,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                           List<String> sizes, List<Integer> frames, int fps, double zhFraction, String vae, String text,
                           boolean freezeText, double dropCaption, int sampleEvery, int ckptEvery, int sampleSteps,
                           double guidance, int aeWarmup, long clips, int latentCache, String init,
-                          String textObjective, double objectWeight) {
+                          String textObjective, double objectWeight, Double decoderNoise) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -91,8 +96,19 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         if (objectWeight > 0 && kind != TrainKind.DIT) throw new IllegalArgumentException("--object-weight is for dit runs");
         if (objectWeight > 0 && !"world".equals(data))
             throw new IllegalArgumentException("--object-weight needs --data world (the object boxes come from the world's ground truth)");
+        if (decoderNoise != null) {
+            if (kind != TrainKind.VAE) throw new IllegalArgumentException("--decoder-noise is for vae runs");
+            if (vae == null) throw new IllegalArgumentException("--decoder-noise needs --vae DIR (the VAE whose decoder is fine-tuned)");
+            if (!(decoderNoise >= 0 && decoderNoise <= 10))
+                throw new IllegalArgumentException("--decoder-noise must be in [0, 10], got " + decoderNoise);
+        } else if (kind == TrainKind.VAE && vae != null) {
+            throw new IllegalArgumentException("--vae on a vae run is for decoder fine-tuning: add --decoder-noise S");
+        }
         buckets(sizes, frames); // validates sizes and frame counts
     }
+
+    /** Whether this VAE run fine-tunes only the decoder of an existing VAE. */
+    public boolean decoderOnly() { return kind == TrainKind.VAE && decoderNoise != null; }
 
     /** The bucket table: every size × every duration, weighted ∝ 1/tokens (model's {@link Buckets#of}). */
     public Buckets buckets() { return buckets(sizes, frames); }
@@ -124,13 +140,13 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
     public TrainConfig withSteps(long n) {
         return new TrainConfig(kind, preset, n, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed,
                 data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise);
     }
 
     public TrainConfig withIntervals(int sample, int ckpt) {
         return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay,
                 seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sample, ckpt,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise);
     }
 
     /** Defaults per kind, for tests and the CLI: a few hundred steps of tiny on the world. */
@@ -139,7 +155,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
                 8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null,
-                kind == TrainKind.TEXT ? "facts" : null, 0);
+                kind == TrainKind.TEXT ? "facts" : null, 0, null);
     }
 
     public String toJson() {
@@ -193,6 +209,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private String init;
         private String textObjective;
         private double objectWeight;
+        private Double decoderNoise;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -226,6 +243,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             init = c.init;
             textObjective = c.textObjective;
             objectWeight = c.objectWeight;
+            decoderNoise = c.decoderNoise;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -259,9 +277,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder init(String v) { init = v; return this; }
         public Builder textObjective(String v) { textObjective = v; return this; }
         public Builder objectWeight(double v) { objectWeight = v; return this; }
+        public Builder decoderNoise(Double v) { decoderNoise = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise);
         }
     }
 }

@@ -95,7 +95,15 @@ public final class Trainer {
                 : facts != null ? FactsObjective.head(model.text.config.dim(), init.fork("head"))
                 : new Linear(model.text.config.dim(), ByteTokenizer.VOCAB, true, init.fork("head"));
         switch (cfg.kind()) {
-            case VAE -> put("vae", model.vae);
+            case VAE -> {
+                if (cfg.decoderOnly()) {
+                    // the encoder (and so the latent space a DiT was trained on) stays as loaded
+                    model.vae.namedParameters().forEach((k, t) -> {
+                        if (k.startsWith("decoder.")) trained.put("vae." + k, t);
+                        else t.requiresGrad(false);
+                    });
+                } else put("vae", model.vae);
+            }
             case TEXT -> {
                 put("text", model.text);
                 put("head", head);
@@ -166,7 +174,7 @@ public final class Trainer {
     static TesseraModel buildModel(TrainConfig cfg) throws IOException {
         ModelConfig preset = ModelConfig.preset(cfg.preset());
         TesseraModel vaeFrom = null, textFrom = null;
-        if (cfg.kind() == TrainKind.DIT) {
+        if (cfg.kind() == TrainKind.DIT || cfg.decoderOnly()) {
             if (cfg.vae() == null) throw new IllegalArgumentException("train dit needs --vae DIR (a model folder or a 'train vae' run folder)");
             vaeFrom = TesseraModel.load(modelFolder(Path.of(cfg.vae())));
         }
@@ -331,9 +339,31 @@ public final class Trainer {
      * gets the posterior mean instead of a sample (see {@link TrainConfig#aeWarmup()}).
      */
     private Tensor vaeLoss(Tensor x, Rng rng) {
+        if (cfg.decoderOnly()) return decoderLoss(x, rng);
         if (step >= cfg.aeWarmup()) return VaeLoss.compute(model.vae, x, rng).loss();
         var post = model.vae.encode(x);
         return F.mse(model.vae.decode(post.mean()), x).add(post.kl().mul((float) model.vae.config.klWeight()));
+    }
+
+    /**
+     * Decoder fine-tuning ({@link TrainConfig#decoderNoise()}): the frozen encoder's mean latent plus N(0, σ²) per clip,
+     * σ uniform in [0, decoderNoise] in normalised units (divided by the latent scale in the VAE's own units), decoded
+     * and compared with the clip (MSE). No KL term: the posterior does not change.
+     */
+    private Tensor decoderLoss(Tensor x, Rng rng) {
+        Tensor z;
+        try (var g = Grad.off()) {
+            z = model.vae.encode(x).mean();
+        }
+        int b = z.size(0), per = z.numel() / b;
+        float[] noise = Tensor.randn(rng.fork("noise"), z.shape()).toArray();
+        Rng sig = rng.fork("sigma");
+        double unit = cfg.decoderNoise() / model.config.vae().latentScale();
+        for (int i = 0; i < b; i++) {
+            float s = (float) (sig.nextFloat() * unit);
+            for (int k = i * per; k < (i + 1) * per; k++) noise[k] *= s;
+        }
+        return F.mse(model.vae.decode(z.add(Tensor.of(noise, z.shape()))), x);
     }
 
     /** The run's data; a DiT run over a fixed set of clips keeps their latents in {@code store} (RUN/latents.bin). */
@@ -445,7 +475,7 @@ public final class Trainer {
         if (swapped) ema.swap();
         try {
             TesseraModel out = model;
-            if (cfg.kind() == TrainKind.VAE) out = withLatentStats(model);
+            if (cfg.kind() == TrainKind.VAE && !cfg.decoderOnly()) out = withLatentStats(model);
             Path dir = runDir.resolve("model"), tmp = runDir.resolve("model.tmp"), old = runDir.resolve("model.old");
             deleteTree(tmp);
             out.save(tmp, DType.F32);
