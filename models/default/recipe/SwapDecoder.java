@@ -1,0 +1,42 @@
+import dev.tessera.engine.DType;
+import dev.tessera.engine.Tensor;
+import dev.tessera.model.TesseraModel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Writes a model folder whose VAE decoder comes from a decoder fine-tune ({@code train vae --decoder-noise}) and
+ * everything else from a DiT model folder. Refuses unless the two VAEs share the config (latent statistics included)
+ * and every encoder weight bit for bit: only then are the DiT's latents the same. Dtypes per component as in
+ * SaveDtypes (F32 unless named).
+ *
+ * Run: java --add-modules jdk.incubator.vector -cp "cli/target/tessera-cli.jar:cli/target/lib/*" \
+ *          models/default/recipe/SwapDecoder.java DIT_MODEL DECODER_MODEL OUT [dit=BF16 ...]
+ */
+public class SwapDecoder {
+    public static void main(String[] args) throws Exception {
+        if (args.length < 3) throw new IllegalArgumentException("usage: SwapDecoder DIT_MODEL DECODER_MODEL OUT [component=F32|BF16 ...]");
+        TesseraModel m = TesseraModel.load(Path.of(args[0])), d = TesseraModel.load(Path.of(args[1]));
+        if (!m.config.vae().equals(d.config.vae()))
+            throw new IllegalArgumentException("the VAE configs differ: " + m.config.vae() + " vs " + d.config.vae());
+        Map<String, Tensor> mine = m.vae.stateDict(), theirs = d.vae.stateDict(), merged = new HashMap<>();
+        for (var e : mine.entrySet()) {
+            Tensor t = theirs.get(e.getKey());
+            if (e.getKey().startsWith("encoder.") && !Arrays.equals(e.getValue().toArray(), t.toArray()))
+                throw new IllegalArgumentException("encoder weight " + e.getKey() + " differs: not a decoder fine-tune of this VAE");
+            merged.put(e.getKey(), e.getKey().startsWith("decoder.") ? t : e.getValue());
+        }
+        m.vae.loadStateDict(merged, true);
+        Map<String, DType> dtypes = new HashMap<>();
+        for (int i = 3; i < args.length; i++) {
+            String[] kv = args[i].split("=", 2);
+            dtypes.put(kv[0], DType.valueOf(kv[1].toUpperCase()));
+        }
+        Path out = Path.of(args[2]);
+        m.save(out, c -> dtypes.getOrDefault(c, DType.F32));
+        TesseraModel.load(out);
+        System.out.println(out + ": DiT and text of " + args[0] + ", VAE decoder of " + args[1] + " " + dtypes);
+    }
+}
