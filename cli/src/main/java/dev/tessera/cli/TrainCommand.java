@@ -51,6 +51,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sample-steps", description = "sampler steps of the dit previews (default 20)") Integer sampleSteps;
     @Option(names = "--guidance", description = "CFG scale of the dit previews (default 4)") Double guidance;
     @Option(names = "--decoder-noise", paramLabel = "S", description = "vae: fine-tune only the decoder of --vae's VAE (encoder and latent statistics kept, so DiTs trained on it stay valid) on its mean latents plus Gaussian noise of std uniform in [0, S] (normalised latent units), so it decodes imperfect latents cleanly") Double decoderNoise;
+    @Option(names = "--shortcut-upsample", paramLabel = "MODE", description = "vae decoder fine-tunes: nearest or bilinear — how the decoder spreads the shortcut channels over their 8x8 cells (default: as the --vae VAE)") String shortcutUpsample;
     @Option(names = "--ae-warmup", description = "vae: steps that decode the posterior mean before sampling it (default 200)") Integer aeWarmup;
     @Option(names = "--clips", description = "0: endless new clips (default); N: a fixed set of N clips, seen for many epochs (dit: each encoded once, see --latent-cache)") Long clips;
     @Option(names = "--latent-cache", description = "dit: encoded latents kept in memory by (clip, bucket) (default 4096)") Integer latentCache;
@@ -116,6 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (guidance != null) b.guidance(guidance);
             if (aeWarmup != null) b.aeWarmup(aeWarmup);
             if (decoderNoise != null) b.decoderNoise(decoderNoise);
+            if (shortcutUpsample != null) b.shortcutUpsample(shortcutUpsample);
             if (clips != null) b.clips(clips);
             if (latentCache != null) b.latentCache(latentCache);
             if (init != null) b.init(init);

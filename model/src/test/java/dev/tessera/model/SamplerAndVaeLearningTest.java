@@ -112,4 +112,35 @@ class SamplerAndVaeLearningTest {
             assertEquals(m1 / 256, d[(c * 5 + 3) * 64 + 40], 1e-5);
         }
     }
+
+    /**
+     * The bilinear shortcut: with silent networks the decoder interpolates the cell values between cell centres (PyTorch
+     * bilinear, align_corners=False): a constant latent still decodes to that constant, a pixel at a cell centre pair
+     * lies between its two cells' values, and the old JSON (no shortcutUpsample) reads as nearest.
+     */
+    @Test void bilinearShortcutInterpolatesBetweenCellCentres() {
+        VaeConfig near = new VaeConfig(4, java.util.List.of(1, 2, 2), 4, 2, 1e-4, 0, 1, true);
+        VaeConfig bil = near.withShortcutUpsample("bilinear");
+        assertEquals("nearest", near.shortcutUpsample());
+        VideoVae vae = new VideoVae(bil, new Rng(3));
+        for (var e : vae.namedParameters().entrySet())
+            if (e.getKey().contains("conv_out")) e.getValue().setData(Tensor.zeros(e.getValue().shape()));
+        // two cells side by side in channel 0: 0 and 1; the rest 0
+        float[] z = new float[4 * 1 * 1 * 2];
+        z[1] = 1f;
+        float[] px = vae.decode(Tensor.of(z, 1, 4, 1, 1, 2)).data(); // [1, 3, 1, 8, 16]
+        assertEquals(0f, px[0], 1e-6f, "left border keeps the left cell");
+        assertEquals(1f, px[15], 1e-6f, "right border keeps the right cell");
+        assertEquals(0.5f, (px[7] + px[8]) / 2, 1e-6f, "the middle is the mean");
+        assertTrue(px[7] > 0f && px[7] < px[8] && px[8] < 1f, "interpolated, not flat blocks");
+        float[] flat = new float[4 * 2];
+        flat[0] = flat[1] = 0.3f;
+        for (float v : java.util.Arrays.copyOf(vae.decode(Tensor.of(flat, 1, 4, 1, 1, 2)).data(), 16)) assertEquals(0.3f, v, 1e-6f);
+        assertThrows(IllegalArgumentException.class, () -> near.withShortcutUpsample("cubic"));
+        String json = dev.tessera.model.config.ModelConfig.preset("tiny").toJson();
+        assertTrue(json.contains("\"shortcutUpsample\""), json);
+        String old = json.replace("\"shortcutUpsample\" : \"nearest\",", "").replace(",\n    \"shortcutUpsample\" : \"nearest\"", "");
+        assertFalse(old.contains("shortcutUpsample"), old);
+        assertEquals("nearest", dev.tessera.model.config.ModelConfig.fromJson(old).vae().shortcutUpsample());
+    }
 }

@@ -54,6 +54,8 @@ import java.util.List;
  *                     encoder's mean latent plus Gaussian noise whose std, in the DiT's normalised latent units, is
  *                     drawn per clip uniformly from [0, decoderNoise]: the decoder learns to turn an imperfect latent
  *                     (what a DiT samples) into a clean frame
+ * @param shortcutUpsample decoder fine-tunes: null keeps the source VAE's shortcut; "nearest" or "bilinear" sets
+ *                     how the decoder spreads the shortcut channels ({@code VaeConfig#shortcutUpsample})
  * @param objectWeight dit runs: λ of the object-weighted velocity loss — each latent cell's squared error counts
  *                     1 + λ·(the fraction of its pixels inside a visible object's box, from the world's ground
  *                     truth); 0 (and configs saved before it existed): the plain MSE. World data only.
@@ -63,7 +65,8 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                           List<String> sizes, List<Integer> frames, int fps, double zhFraction, String vae, String text,
                           boolean freezeText, double dropCaption, int sampleEvery, int ckptEvery, int sampleSteps,
                           double guidance, int aeWarmup, long clips, int latentCache, String init,
-                          String textObjective, double objectWeight, Double decoderNoise) {
+                          String textObjective, double objectWeight, Double decoderNoise,
+                          String shortcutUpsample) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -101,6 +104,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             if (vae == null) throw new IllegalArgumentException("--decoder-noise needs --vae DIR (the VAE whose decoder is fine-tuned)");
             if (!(decoderNoise >= 0 && decoderNoise <= 10))
                 throw new IllegalArgumentException("--decoder-noise must be in [0, 10], got " + decoderNoise);
+            if (shortcutUpsample != null && !shortcutUpsample.equals("nearest") && !shortcutUpsample.equals("bilinear"))
+                throw new IllegalArgumentException("--shortcut-upsample must be nearest or bilinear, got '" + shortcutUpsample + "'");
+        } else if (shortcutUpsample != null) {
+            throw new IllegalArgumentException("--shortcut-upsample is for decoder fine-tunes (--decoder-noise)");
         } else if (kind == TrainKind.VAE && vae != null) {
             throw new IllegalArgumentException("--vae on a vae run is for decoder fine-tuning: add --decoder-noise S");
         }
@@ -140,13 +147,13 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
     public TrainConfig withSteps(long n) {
         return new TrainConfig(kind, preset, n, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed,
                 data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample);
     }
 
     public TrainConfig withIntervals(int sample, int ckpt) {
         return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay,
                 seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sample, ckpt,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample);
     }
 
     /** Defaults per kind, for tests and the CLI: a few hundred steps of tiny on the world. */
@@ -155,7 +162,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
                 8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null,
-                kind == TrainKind.TEXT ? "facts" : null, 0, null);
+                kind == TrainKind.TEXT ? "facts" : null, 0, null, null);
     }
 
     public String toJson() {
@@ -210,6 +217,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private String textObjective;
         private double objectWeight;
         private Double decoderNoise;
+        private String shortcutUpsample;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -244,6 +252,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             textObjective = c.textObjective;
             objectWeight = c.objectWeight;
             decoderNoise = c.decoderNoise;
+            shortcutUpsample = c.shortcutUpsample;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -278,9 +287,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder textObjective(String v) { textObjective = v; return this; }
         public Builder objectWeight(double v) { objectWeight = v; return this; }
         public Builder decoderNoise(Double v) { decoderNoise = v; return this; }
+        public Builder shortcutUpsample(String v) { shortcutUpsample = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample);
         }
     }
 }

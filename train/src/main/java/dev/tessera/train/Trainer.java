@@ -191,6 +191,7 @@ public final class Trainer {
             if (textFrom == null) textFrom = init;
         }
         VaeConfig vc = vaeFrom != null ? vaeFrom.config.vae() : preset.vae();
+        if (cfg.decoderOnly() && cfg.shortcutUpsample() != null) vc = vc.withShortcutUpsample(cfg.shortcutUpsample());
         TextConfig tc = textFrom != null ? textFrom.config.text() : preset.text();
         DitConfig dc = init != null ? init.config.dit() : DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim());
         ModelConfig mc = init != null

@@ -58,6 +58,23 @@ class DecoderTuneTest {
     }
 
     @Test
+    void aFineTuneCanSwitchTheShortcutToBilinear() throws Exception {
+        Path src = tmp.resolve("src");
+        TesseraModel.create(ModelConfig.preset("tiny"), 3).save(src, DType.F32);
+        Trainer t = Trainer.start(config(src, 0.2).toBuilder().shortcutUpsample("bilinear").steps(2).build(), tmp.resolve("run"),
+                new BallSource()).log(ResumeTest.QUIET);
+        t.run();
+        TesseraModel tuned = TesseraModel.load(tmp.resolve("run/model")), orig = TesseraModel.load(src);
+        assertEquals("bilinear", tuned.config.vae().shortcutUpsample());
+        assertEquals(orig.config.vae().withShortcutUpsample("bilinear"), tuned.config.vae());
+        var e = assertThrows(IllegalArgumentException.class, () -> config(src, 0.2).toBuilder().shortcutUpsample("cubic").build());
+        assertTrue(e.getMessage().contains("nearest or bilinear"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder()
+                .shortcutUpsample("bilinear").build());
+        assertTrue(e.getMessage().contains("decoder fine-tunes"), e.getMessage());
+    }
+
+    @Test
     void badCombinationsNameTheProblem() {
         Path src = tmp.resolve("src");
         var e = assertThrows(IllegalArgumentException.class, () -> config(src, null));

@@ -85,6 +85,8 @@ public record ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConf
             if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("guidanceMode")) o.put("guidanceMode", "CFG");
             if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.get("vae") instanceof com.fasterxml.jackson.databind.node.ObjectNode v
                     && !v.has("shortcut")) v.put("shortcut", false);
+            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.get("vae") instanceof com.fasterxml.jackson.databind.node.ObjectNode v
+                    && !v.has("shortcutUpsample")) v.put("shortcutUpsample", "nearest");
             return JSON.treeToValue(tree, ModelConfig.class);
         } catch (IOException e) {
             Throwable c = e;

@@ -19,9 +19,20 @@ import java.util.List;
  *                       channels, and the decoder adds those channels, repeated back over the cell, to its output.
  *                       The networks then learn only the residual, so the VAE starts at a blurry-but-right-colour
  *                       reconstruction instead of grey, and small objects keep their colour in the latent.
+ * @param shortcutUpsample how the decoder spreads the shortcut channels back over their cells: "nearest" (each cell a
+ *                       flat 8×8 block, as the VAE was first trained) or "bilinear" (interpolated between cell centres).
+ *                       With "nearest" every error a DiT makes in channels 0–2 reaches the pixels as a flat-coloured
+ *                       8×8 block (the noisy mosaic of the first models); "bilinear" needs a decoder fine-tuned to it
+ *                       ({@code train vae --decoder-noise S --shortcut-upsample bilinear})
  */
 public record VaeConfig(int baseChannels, List<Integer> mult, int latentChannels, int groups, double klWeight,
-                        double latentShift, double latentScale, boolean shortcut) {
+                        double latentShift, double latentScale, boolean shortcut, String shortcutUpsample) {
+    /** With the shortcut spread by nearest neighbour (every model saved before the choice existed). */
+    public VaeConfig(int baseChannels, List<Integer> mult, int latentChannels, int groups, double klWeight,
+                     double latentShift, double latentScale, boolean shortcut) {
+        this(baseChannels, mult, latentChannels, groups, klWeight, latentShift, latentScale, shortcut, "nearest");
+    }
+
     /** Without the shortcut (the tiny, S and B presets and models saved before it existed). */
     public VaeConfig(int baseChannels, List<Integer> mult, int latentChannels, int groups, double klWeight,
                      double latentShift, double latentScale) {
@@ -41,6 +52,14 @@ public record VaeConfig(int baseChannels, List<Integer> mult, int latentChannels
         if (!(klWeight >= 0)) throw new IllegalArgumentException("vae klWeight must be >= 0: " + klWeight);
         if (!(latentScale > 0)) throw new IllegalArgumentException("vae latentScale must be > 0: " + latentScale);
         if (shortcut && latentChannels < 3) throw new IllegalArgumentException("vae shortcut needs >= 3 latent channels: " + latentChannels);
+        if (shortcutUpsample == null) shortcutUpsample = "nearest";
+        if (!shortcutUpsample.equals("nearest") && !shortcutUpsample.equals("bilinear"))
+            throw new IllegalArgumentException("vae shortcutUpsample must be nearest or bilinear: " + shortcutUpsample);
+    }
+
+    /** The same VAE with the shortcut spread the other way (for a decoder fine-tune). */
+    public VaeConfig withShortcutUpsample(String mode) {
+        return new VaeConfig(baseChannels, mult, latentChannels, groups, klWeight, latentShift, latentScale, shortcut, mode);
     }
 
     public int channels(int level) { return baseChannels * mult.get(level); }
@@ -73,6 +92,6 @@ public record VaeConfig(int baseChannels, List<Integer> mult, int latentChannels
     }
 
     public VaeConfig withLatentStats(double shift, double scale) {
-        return new VaeConfig(baseChannels, mult, latentChannels, groups, klWeight, shift, scale, shortcut);
+        return new VaeConfig(baseChannels, mult, latentChannels, groups, klWeight, shift, scale, shortcut, shortcutUpsample);
     }
 }

@@ -95,7 +95,11 @@ public final class VideoVae extends Module {
         h = decoder.mid.forward(h);
         for (Level lv : decoder.levels) h = lv.resample.forward(upsample(lv.res.forward(h), lv.time));
         Tensor out = decoder.convOut.forward(F.silu(decoder.normOut.forward(h)));
-        if (config.shortcut()) out = out.add(F.upsampleNearest(repeatTime(z.narrow(1, 0, 3), 4), 1, 8, 8));
+        if (config.shortcut()) {
+            Tensor cells = repeatTime(z.narrow(1, 0, 3), 4);
+            out = out.add(config.shortcutUpsample().equals("bilinear") ? F.upsampleTrilinear(cells, 1, 8, 8)
+                    : F.upsampleNearest(cells, 1, 8, 8));
+        }
         return out;
     }
 
