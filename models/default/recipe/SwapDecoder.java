@@ -45,7 +45,7 @@ public class SwapDecoder {
             dtypes.put(kv[0], DType.valueOf(kv[1].toUpperCase()));
         }
         Path out = Path.of(args[2]);
-        m.save(out, c -> dtypes.getOrDefault(c, DType.F32));
+        m.save(out, k -> dtypes.getOrDefault(k, DType.F32));
         TesseraModel.load(out);
         System.out.println(out + ": DiT and text of " + args[0] + ", VAE decoder of " + args[1] + " " + dtypes);
     }
