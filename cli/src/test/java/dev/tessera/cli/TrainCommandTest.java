@@ -60,7 +60,13 @@ class TrainCommandTest {
                 {"train", "vae", "--object-weight", "2", "--out", tmp.resolve("obj").toString()},
                 {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--object-weight", "-1", "--out", tmp.resolve("obj").toString()},
                 {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--data", tmp.toString(), "--object-weight", "2",
-                        "--out", tmp.resolve("obj").toString()}};
+                        "--out", tmp.resolve("obj").toString()},
+                {"train", "vae", "--decoder-noise", "0.4", "--out", tmp.resolve("obj").toString()},
+                {"train", "vae", "--vae", "../models/default", "--decoder-noise", "-1", "--out", tmp.resolve("obj").toString()},
+                {"train", "vae", "--vae", "../models/default", "--out", tmp.resolve("obj").toString()},
+                {"train", "vae", "--vae", "../models/default", "--decoder-noise", "0.4", "--shortcut-upsample", "cubic",
+                        "--out", tmp.resolve("obj").toString()},
+                {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--decoder-noise", "0.4", "--out", tmp.resolve("obj").toString()}};
         for (String[] c : cases) {
             var r = TesseraCliTest.run(c);
             assertNotEquals(0, r.code(), String.join(" ", c));

@@ -96,20 +96,11 @@ public record Rope(int positions, int headDim, float[] cos, float[] sin) {
                 int b = r / N, n = r % N;
                 for (int h = 0; h < H; h++) {
                     int o = (int) (offset + b * strideB + n * strideN + h * strideH), t = n * p;
-                    if (inverse) {
-                        for (int i = 0; i < p; i++) {
-                            float c = cos[t + i], sn = -sin[t + i];
-                            float x0 = a[o + i], x1 = a[o + p + i];
-                            a[o + i] = x0 * c - x1 * sn;
-                            a[o + p + i] = x1 * c + x0 * sn;
-                        }
-                    } else {
-                        for (int i = 0; i < p; i++) {
-                            float c = cos[t + i], sn = sin[t + i];
-                            float x0 = a[o + i], x1 = a[o + p + i];
-                            a[o + i] = x0 * c - x1 * sn;
-                            a[o + p + i] = x1 * c + x0 * sn;
-                        }
+                    for (int i = 0; i < p; i++) {
+                        float c = cos[t + i], sn = inverse ? -sin[t + i] : sin[t + i];
+                        float x0 = a[o + i], x1 = a[o + p + i];
+                        a[o + i] = x0 * c - x1 * sn;
+                        a[o + p + i] = x1 * c + x0 * sn;
                     }
                 }
             }

@@ -51,7 +51,7 @@ public final class AdamW {
             if (p.grad() == null) continue;
             float[] w = p.buffer(), g = p.grad().data(), mm = m.get(e.getKey()), vv = v.get(e.getKey());
             float decay = p.dim() >= 2 ? (float) (1 - lr * weightDecay) : 1f;
-            Ema.chunks(w.length, (i0, i1) -> update(w, g, mm, vv, i0, i1, decay, stepSize, invSqrtBc2));
+            Chunks.run(w.length, (i0, i1) -> update(w, g, mm, vv, i0, i1, decay, stepSize, invSqrtBc2));
         }
     }
 
@@ -63,7 +63,7 @@ public final class AdamW {
     private void update(float[] w, float[] g, float[] mm, float[] vv, int i0, int i1, float decay, float stepSize,
                         float invSqrtBc2) {
         float b1 = beta1, b2 = beta2, c1 = 1 - beta1, c2 = 1 - beta2, ep = eps;
-        var S = Ema.S;
+        var S = Chunks.S;
         FloatVector vb1 = FloatVector.broadcast(S, b1), vb2 = FloatVector.broadcast(S, b2);
         FloatVector vc1 = FloatVector.broadcast(S, c1), vc2 = FloatVector.broadcast(S, c2);
         FloatVector vdec = FloatVector.broadcast(S, decay), vstep = FloatVector.broadcast(S, stepSize);

@@ -1,8 +1,6 @@
 package dev.tessera.engine.optim;
 
-import dev.tessera.engine.kernels.Parallel;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 import dev.tessera.engine.Tensor;
 import java.util.LinkedHashMap;
@@ -27,9 +25,6 @@ public final class Ema {
         }
     }
 
-    /** Elements per parallel chunk of the optimizer loops: below this a tensor is updated on the calling thread. */
-    static final int CHUNK = 1 << 15;
-
     /**
      * {@code s[i] = d·s[i] + (1−d)·w[i]}, vectorised and split over the thread pool: the same float operations in the
      * same order as the plain loop, so the result is bit-identical to it for any thread count.
@@ -37,7 +32,8 @@ public final class Ema {
     public static void blend(float[] s, float[] w, float d) {
         if (s.length != w.length) throw new IllegalArgumentException("EMA of " + s.length + " values from " + w.length);
         float e = 1 - d;
-        chunks(s.length, (i0, i1) -> {
+        var S = Chunks.S;
+        Chunks.run(s.length, (i0, i1) -> {
             FloatVector dv = FloatVector.broadcast(S, d), ev = FloatVector.broadcast(S, e);
             int i = i0;
             for (int end = i0 + S.loopBound(i1 - i0); i < end; i += S.length())
@@ -45,20 +41,6 @@ public final class Ema {
             for (; i < i1; i++) s[i] = d * s[i] + e * w[i];
         });
     }
-
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
-    /** Runs body over [0, n) in static chunks on the pool (inline when n is small). */
-    static void chunks(int n, Range body) {
-        if (n < 2 * CHUNK) {
-            body.run(0, n);
-            return;
-        }
-        Parallel.forRange((n + CHUNK - 1) / CHUNK, (ch, c0, c1) -> body.run(c0 * CHUNK, Math.min(n, c1 * CHUNK)));
-    }
-
-    @FunctionalInterface
-    interface Range { void run(int i0, int i1); }
 
     /** The averaged weights by parameter name (save these, or load them into a model for sampling). */
     public Map<String, Tensor> weights() { return java.util.Collections.unmodifiableMap(shadow); }

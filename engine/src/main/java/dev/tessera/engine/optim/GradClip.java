@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Gradient clipping by global L2 norm. The squares are summed in double in a fixed order that does not depend on the
- * thread count: per tensor, chunks of {@link Ema#CHUNK} elements, each summed by four accumulators of double
+ * thread count: per tensor, chunks of {@link Chunks#SIZE} elements, each summed by four accumulators of double
  * vectors (lanes combined left to right, then the tail), chunk sums added in chunk order, tensors in order. The lane
  * count follows the machine's vector width, so the last bits of the norm can differ between AVX-512 and AVX2 hosts.
  * (One sequential double sum was a 4-cycle dependency chain per element: ~27 ms per step for 23 M parameters, 6% of
@@ -32,7 +32,7 @@ public final class GradClip {
             for (Tensor p : params) {
                 if (p.grad() == null) continue;
                 float[] g = p.grad().buffer();
-                Ema.chunks(g.length, (i0, i1) -> {
+                Chunks.run(g.length, (i0, i1) -> {
                     for (int i = i0; i < i1; i++) g[i] *= s;
                 });
             }
@@ -42,11 +42,11 @@ public final class GradClip {
 
     /** Σ g² in double, in the fixed order of the class comment. */
     static double sumOfSquares(float[] g) {
-        int chunks = (g.length + Ema.CHUNK - 1) / Ema.CHUNK;
+        int chunks = (g.length + Chunks.SIZE - 1) / Chunks.SIZE;
         if (chunks <= 1) return chunk(g, 0, g.length);
         double[] part = new double[chunks];
         Parallel.forRange(chunks, (ch, c0, c1) -> {
-            for (int c = c0; c < c1; c++) part[c] = chunk(g, c * Ema.CHUNK, Math.min(g.length, (c + 1) * Ema.CHUNK));
+            for (int c = c0; c < c1; c++) part[c] = chunk(g, c * Chunks.SIZE, Math.min(g.length, (c + 1) * Chunks.SIZE));
         });
         double sq = 0;
         for (double x : part) sq += x;
