@@ -44,7 +44,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", description = "dit: model or run folder whose DiT and text encoder this run starts from (fine-tuning, e.g. on longer clips; its VAE must be --vae's; --text replaces its text encoder)") String init;
     @Option(names = "--objective", description = "text: facts (predict the world's scene facts from the caption; default with --data world) or bytes (masked bytes; default for a folder)") String objective;
     @Option(names = "--freeze-text", description = "dit: keep the text encoder fixed (default: trained jointly)") boolean freezeText;
-    @Option(names = "--object-weight", description = "dit: λ of the object-weighted loss — a latent cell's error counts 1 + λ·(its cover by visible objects' boxes, from the world's ground truth); default 0 (plain MSE); world data only") Double objectWeight;
+    @Option(names = "--object-weight", description = "dit: λ of the object-weighted loss — a latent cell's error counts 1 + λ·(its cover by visible objects' boxes, from the world's ground truth); vae --decoder-noise: the same weight on each pixel of the cell; default 0 (plain MSE); world data only") Double objectWeight;
     @Option(names = "--drop-caption", description = "dit: probability of an empty caption (classifier-free guidance; default 0.1)") Double dropCaption;
     @Option(names = "--ema", description = "EMA decay of the exported weights (0: raw weights; default 0.999)") Double ema;
     @Option(names = "--zh", description = "fraction of captions drawn in Chinese (default 0.5)") Double zh;

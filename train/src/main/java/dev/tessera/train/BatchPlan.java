@@ -40,12 +40,12 @@ public final class BatchPlan {
      * @param clips      0: clip indices grow without end; N: they wrap modulo N (a fixed set of N clips)
      * @param cacheSize  encoded latents kept in memory, least recently used dropped first
      * @param store      encoded latents on disk, behind the memory cache (the run's {@link LatentStore}), or null
-     * @param objects    DiT runs: also give each batch its clips' object cover ({@link ClipSource#objectCover}), kept
-     *                   beside the latents (memory and store) so a cached clip is not rendered again for it
+     * @param objects    also give each batch its clips' object cover ({@link ClipSource#objectCover}) on the latent grid:
+     *                   DiT runs keep it beside the latents (memory and store) so a cached clip is not rendered again for
+     *                   it; pixel batches (decoder fine-tunes) take it from the source with each clip
      */
     BatchPlan(ClipSource source, Buckets buckets, int batch, double zhFraction, long seed, UnaryOperator<Tensor> encoder,
               long clips, int cacheSize, LatentStore store, boolean objects) {
-        if (objects && encoder == null) throw new IllegalArgumentException("object cover is for DiT runs (latents)");
         this.clips = clips;
         this.store = store;
         this.objects = objects;
@@ -110,6 +110,7 @@ public final class BatchPlan {
                 if (encoder == null) {
                     System.arraycopy(one, 0, px, i * per, per);
                     captions[i] = c.caption(zh);
+                    if (objects) cover[i] = sourceCover(index, bucket, u);
                     continue;
                 }
                 Tensor z;
@@ -129,7 +130,21 @@ public final class BatchPlan {
                     throw new IllegalStateException("object cover of " + cover[i].length + " cells for a latent of " + cells);
             }
         }
-        if (encoder == null) return new Batch(m, bucket, Tensor.of(px, batch, 3, bucket.frames(), bucket.height(), bucket.width()), captions, null, null);
+        if (encoder == null) {
+            Tensor objectCover = null;
+            if (objects) {
+                int[] g = ObjectCover.grid(bucket);
+                int cells = g[0] * g[1] * g[2];
+                float[] cv = new float[batch * cells];
+                for (int i = 0; i < batch; i++) {
+                    if (cover[i].length != cells)
+                        throw new IllegalStateException("object cover of " + cover[i].length + " cells for a " + bucket + " clip (" + cells + " latent cells)");
+                    System.arraycopy(cover[i], 0, cv, i * cells, cells);
+                }
+                objectCover = Tensor.of(cv, batch, 1, g[0], g[1], g[2]);
+            }
+            return new Batch(m, bucket, Tensor.of(px, batch, 3, bucket.frames(), bucket.height(), bucket.width()), captions, null, objectCover);
+        }
         int n = lat[0].length;
         float[] all = new float[batch * n];
         for (int i = 0; i < batch; i++) System.arraycopy(lat[i], 0, all, i * n, n);
@@ -154,14 +169,19 @@ public final class BatchPlan {
             LatentStore.Entry e = store == null || key == null ? null : store.get(storeKey(key, bucket) + "|objects");
             if (e != null) c = e.latent().data();
             else {
-                c = source.objectCover(index, bucket, u);
-                if (c == null) throw new IllegalStateException(source.describe() + " has no object ground truth (--object-weight needs --data world)");
+                c = sourceCover(index, bucket, u);
                 if (store != null && key != null) store.put(storeKey(key, bucket) + "|objects", new LatentStore.Entry(Tensor.of(c, c.length), "", ""));
             }
         } catch (java.io.IOException ex) {
             throw new java.io.UncheckedIOException(ex);
         }
         if (k != null) coverCache.put(k, c);
+        return c;
+    }
+
+    private float[] sourceCover(long index, Bucket bucket, double u) {
+        float[] c = source.objectCover(index, bucket, u);
+        if (c == null) throw new IllegalStateException(source.describe() + " has no object ground truth (--object-weight needs --data world)");
         return c;
     }
 

@@ -1,5 +1,6 @@
 package dev.tessera.train;
 
+import dev.tessera.engine.Tensor;
 import dev.tessera.model.VideoShape;
 import dev.tessera.model.data.Bucket;
 import dev.tessera.world.Truth;
@@ -17,6 +18,33 @@ import dev.tessera.world.Truth;
 final class ObjectCover {
     private ObjectCover() {}
 
+    /** The latent grid {f, h, w} of a clip of {@code bucket}'s shape: frame 0 alone, then groups of 4 frames; 8×8 cells. */
+    static int[] grid(Bucket bucket) {
+        return new int[] {1 + (bucket.frames() - 1) / VideoShape.TIME_DOWN, bucket.height() / VideoShape.SPACE_DOWN,
+                bucket.width() / VideoShape.SPACE_DOWN};
+    }
+
+    /**
+     * Per-pixel loss weights 1 + λ·cover for a decoder fine-tune: the cover [B, 1, f, h, w] spread back over its cells'
+     * pixels and frames (frame 0 from latent frame 0, frames 4j−3 … 4j from latent frame j), giving [B, 1, frames, H, W].
+     */
+    static Tensor pixelWeights(Tensor cover, int frames, double lambda) {
+        int[] cs = cover.shape();
+        int b = cs[0], fl = cs[2], hl = cs[3], wl = cs[4], s = VideoShape.SPACE_DOWN, td = VideoShape.TIME_DOWN;
+        if (cs[1] != 1 || fl != 1 + (frames - 1) / td)
+            throw new IllegalArgumentException("cover " + java.util.Arrays.toString(cs) + " for " + frames + " frames");
+        int h = hl * s, w = wl * s, plane = h * w;
+        float[] c = cover.data(), out = new float[b * frames * plane];
+        for (int i = 0; i < b; i++)
+            for (int f = 0; f < frames; f++) {
+                int lf = f == 0 ? 0 : (f - 1) / td + 1, src = (i * fl + lf) * hl * wl, dst = (i * frames + f) * plane;
+                for (int y = 0; y < h; y++)
+                    for (int x = 0; x < w; x++)
+                        out[dst + y * w + x] = (float) (1 + lambda * c[src + (y / s) * wl + x / s]);
+            }
+        return Tensor.of(out, b, 1, frames, h, w);
+    }
+
     /** Cover [f, h, w] (row-major) for a clip of {@code bucket}'s shape with ground truth {@code truth}. */
     static float[] of(Truth truth, Bucket bucket) {
         int frames = bucket.frames(), height = bucket.height(), width = bucket.width();
@@ -24,7 +52,8 @@ final class ObjectCover {
             throw new IllegalArgumentException("truth of " + truth.frames.size() + " frames " + truth.width + "x" + truth.height
                     + " for bucket " + bucket);
         int s = VideoShape.SPACE_DOWN, td = VideoShape.TIME_DOWN;
-        int fl = 1 + (frames - 1) / td, hl = height / s, wl = width / s;
+        int[] g = grid(bucket);
+        int fl = g[0], hl = g[1], wl = g[2];
         float[] cover = new float[fl * hl * wl];
         boolean[] inside = new boolean[height * width];
         for (int f = 0; f < frames; f++) {

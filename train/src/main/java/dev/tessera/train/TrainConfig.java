@@ -58,7 +58,8 @@ import java.util.List;
  *                     how the decoder spreads the shortcut channels ({@code VaeConfig#shortcutUpsample})
  * @param objectWeight dit runs: λ of the object-weighted velocity loss — each latent cell's squared error counts
  *                     1 + λ·(the fraction of its pixels inside a visible object's box, from the world's ground
- *                     truth); 0 (and configs saved before it existed): the plain MSE. World data only.
+ *                     truth); decoder fine-tunes: the same weight on every pixel of the cell (reconstruction
+ *                     MSE); 0 (and configs saved before it existed): the plain MSE. World data only.
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
@@ -96,7 +97,8 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             throw new IllegalArgumentException("--objective facts needs --data world (the facts come from the world's scenes)");
         if (!(objectWeight >= 0 && objectWeight <= 1000))
             throw new IllegalArgumentException("--object-weight must be in [0, 1000], got " + objectWeight);
-        if (objectWeight > 0 && kind != TrainKind.DIT) throw new IllegalArgumentException("--object-weight is for dit runs");
+        if (objectWeight > 0 && kind != TrainKind.DIT && !(kind == TrainKind.VAE && decoderNoise != null))
+            throw new IllegalArgumentException("--object-weight is for dit runs and vae decoder fine-tunes (--decoder-noise)");
         if (objectWeight > 0 && !"world".equals(data))
             throw new IllegalArgumentException("--object-weight needs --data world (the object boxes come from the world's ground truth)");
         if (decoderNoise != null) {

@@ -75,6 +75,25 @@ class DecoderTuneTest {
     }
 
     @Test
+    void anObjectWeightedFineTuneUsesTheWorldsBoxes() throws Exception {
+        Path src = tmp.resolve("src");
+        TesseraModel.create(ModelConfig.preset("tiny"), 3).save(src, DType.F32);
+        TrainConfig plain = config(src, 0.2).toBuilder().data("world").sizes(List.of("32x32")).frames(List.of(5)).steps(3).build();
+        Trainer weighted = Trainer.start(plain.toBuilder().objectWeight(10).build(), tmp.resolve("w"), WorldSource.create(0, 8))
+                .log(ResumeTest.QUIET);
+        assertTrue(weighted.trainedParameters().keySet().stream().allMatch(k -> k.startsWith("vae.decoder.")), "only decoder weights train");
+        weighted.run();
+        Trainer same = Trainer.start(plain, tmp.resolve("p"), WorldSource.create(0, 8)).log(ResumeTest.QUIET);
+        same.run();
+        assertFalse(Arrays.equals(weighted.trainedParameters().get("vae.decoder.conv_out.weight").toArray(),
+                same.trainedParameters().get("vae.decoder.conv_out.weight").toArray()), "the object weights change the fine-tune");
+        assertEquals(10.0, weighted.config().objectWeight());
+        var e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults(TrainKind.VAE, "tiny").toBuilder()
+                .objectWeight(10).build());
+        assertTrue(e.getMessage().contains("--decoder-noise"), e.getMessage());
+    }
+
+    @Test
     void badCombinationsNameTheProblem() {
         Path src = tmp.resolve("src");
         var e = assertThrows(IllegalArgumentException.class, () -> config(src, null));

@@ -43,6 +43,37 @@ class ObjectCoverTest {
         assertThrows(IllegalArgumentException.class, () -> ObjectCover.of(t, new Bucket(9, 16, 16)));
     }
 
+    @Test
+    void pixelWeightsSpreadEachCellOverItsPixelsAndFrames() {
+        // one clip of 5 frames, 16x16: latent grid 2 x 2 x 2
+        float[] c = {0.5f, 0, 0, 0, /* latent frame 1 */ 0, 0, 0.25f, 1f};
+        Tensor w = ObjectCover.pixelWeights(Tensor.of(c, 1, 1, 2, 2, 2), 5, 4.0);
+        assertArrayEquals(new int[] {1, 1, 5, 16, 16}, w.shape());
+        float[] d = w.data();
+        assertEquals(3f, d[0]);                              // frame 0, pixel (0,0): cell (0,0) of latent frame 0
+        assertEquals(3f, d[7 * 16 + 7]);                     // still cell (0,0)
+        assertEquals(1f, d[8]);                              // cell (0,1)
+        for (int f = 1; f < 5; f++) {
+            int base = f * 256;
+            assertEquals(1f, d[base]);                       // latent frame 1, cell (0,0)
+            assertEquals(2f, d[base + 8 * 16]);              // cell (1,0): 1 + 4 * 0.25
+            assertEquals(5f, d[base + 15 * 16 + 15]);        // cell (1,1): 1 + 4 * 1
+        }
+        assertThrows(IllegalArgumentException.class, () -> ObjectCover.pixelWeights(Tensor.of(c, 1, 1, 2, 2, 2), 9, 4.0));
+    }
+
+    @Test
+    void pixelBatchesCarryTheCoverOnTheLatentGrid() {
+        Buckets one = Buckets.of(new int[][] {{32, 32}}, new int[] {5});
+        Counting src = new Counting(false);
+        Batch b = new BatchPlan(src, one, 2, 0.5, 3, null, 0, 100, null, true).build(0);
+        assertArrayEquals(new int[] {2, 3, 5, 32, 32}, b.pixels().shape());
+        assertArrayEquals(new int[] {2, 1, 2, 4, 4}, b.objects().shape());
+        assertArrayEquals(ObjectCover.of(src.world.sample(0, new Bucket(5, 32, 32)).truth(), new Bucket(5, 32, 32)),
+                java.util.Arrays.copyOf(b.objects().data(), 32), "item 0 is clip 0's cover");
+        assertNull(new BatchPlan(src, one, 2, 0.5, 3, null, 0, 100, null, false).build(0).objects());
+    }
+
     /** A world source that counts how often it is asked for an object cover, or refuses when told to. */
     private static final class Counting implements ClipSource {
         final WorldSource world = WorldSource.create(0, 8);
