@@ -5,6 +5,7 @@ import dev.tessera.engine.Rng;
 import dev.tessera.engine.Tensor;
 import dev.tessera.model.flow.FlowMatching;
 import dev.tessera.model.sample.VelocityModel;
+import dev.tessera.model.text.DirectionSwap;
 import dev.tessera.model.text.TextEncoder;
 
 /**
@@ -12,11 +13,30 @@ import dev.tessera.model.text.TextEncoder;
  * token-shifted t and noise ε, form x_t = (1−t)·x0 + t·ε, and regress the network's velocity onto ε − x0 (MSE).
  * With probability {@code dropCaption} a caption is replaced by the empty prompt, so the same network also learns the
  * unconditional velocity that classifier-free guidance needs. The text encoder is run inside, so its weights get
- * gradients too (joint training).
+ * gradients too (joint training). An optional {@link Contrast} adds the direction contrast.
  */
-public record FlowMatchingLoss(FlowMatching process, double dropCaption) {
+public record FlowMatchingLoss(FlowMatching process, double dropCaption, Contrast contrast) {
     public FlowMatchingLoss {
         if (!(dropCaption >= 0 && dropCaption <= 1)) throw new IllegalArgumentException("dropCaption must be in [0,1]: " + dropCaption);
+    }
+
+    public FlowMatchingLoss(FlowMatching process, double dropCaption) { this(process, dropCaption, null); }
+
+    /**
+     * Direction contrast. The velocity MSE hardly depends on the words "left" and "right": measured on the shipped DiT,
+     * the object-weighted error of the clean-latent prediction is the same with a caption's left and right exchanged as
+     * with the true caption (0.158 vs 0.158 at t = 0.95; the empty caption: 0.179), so left/right and motion direction
+     * score at chance. For every item whose caption names a side or direction, the network also predicts the velocity
+     * for the mirrored caption ({@link DirectionSwap}) at the same x_t and t, and the loss adds
+     * {@code weight · softplus(sharpness · (e_true − e_mirror)) / sharpness} per such item (mean over them), e being the
+     * item's (object-weighted) velocity MSE: a logistic preference for the true caption's prediction, whose pull fades
+     * once the true caption's error is below the mirrored one's by a few 1/sharpness.
+     */
+    public record Contrast(double weight, double sharpness) {
+        public Contrast {
+            if (!(weight > 0 && weight <= 100)) throw new IllegalArgumentException("contrast weight must be in (0, 100]: " + weight);
+            if (!(sharpness > 0 && sharpness <= 1e4)) throw new IllegalArgumentException("contrast sharpness must be in (0, 1e4]: " + sharpness);
+        }
     }
 
     /** One loss value (a scalar on the tape) and the times drawn, for logging. */
@@ -46,14 +66,54 @@ public record FlowMatchingLoss(FlowMatching process, double dropCaption) {
         Tensor xt = Tensor.of(FlowMatching.interpolate(x, eps, t), x0.shape());
         Tensor target = Tensor.of(FlowMatching.target(x, eps), x0.shape());
         Tensor v = model.velocity(xt, Tensor.of(t, b), text.encode(used));
-        if (weights == null) return new Result(F.mse(v, target), t);
-        int[] s = x0.shape(), ws = weights.shape();
-        if (ws.length != 5 || ws[0] != s[0] || ws[1] != 1 || ws[2] != s[2] || ws[3] != s[3] || ws[4] != s[4])
-            throw new IllegalArgumentException("weights " + java.util.Arrays.toString(ws) + " for latents " + java.util.Arrays.toString(s));
-        double total = 0;
-        for (float w : weights.data()) total += w;
-        if (!(total > 0)) throw new IllegalArgumentException("weights must have a positive sum");
-        Tensor d = v.sub(target);
-        return new Result(d.square().mul(weights).sum().mul((float) (1.0 / (s[1] * total))), t);
+        int[] s = x0.shape();
+        if (weights != null) {
+            int[] ws = weights.shape();
+            if (ws.length != 5 || ws[0] != s[0] || ws[1] != 1 || ws[2] != s[2] || ws[3] != s[3] || ws[4] != s[4])
+                throw new IllegalArgumentException("weights " + java.util.Arrays.toString(ws) + " for latents " + java.util.Arrays.toString(s));
+        }
+        Tensor loss;
+        if (weights == null) loss = F.mse(v, target);
+        else {
+            double total = 0;
+            for (float w : weights.data()) total += w;
+            if (!(total > 0)) throw new IllegalArgumentException("weights must have a positive sum");
+            loss = v.sub(target).square().mul(weights).sum().mul((float) (1.0 / (s[1] * total)));
+        }
+        if (contrast == null) return new Result(loss, t);
+        String[] mirrored = new String[b];
+        float[] mask = new float[b];
+        int n = 0;
+        for (int i = 0; i < b; i++) {
+            String m = DirectionSwap.swap(used[i]);
+            mirrored[i] = m == null ? used[i] : m;
+            mask[i] = m == null ? 0f : 1f;
+            n += m == null ? 0 : 1;
+        }
+        if (n == 0) return new Result(loss, t);
+        Tensor vm = model.velocity(xt, Tensor.of(t.clone(), b), text.encode(mirrored));
+        Tensor gap = perItem(v, target, weights).sub(perItem(vm, target, weights)).mul((float) contrast.sharpness());
+        Tensor softplus = gap.relu().add(gap.abs().neg().exp().add(1f).log());
+        Tensor term = softplus.mul(Tensor.of(mask, b)).sum().mul((float) (contrast.weight() / (contrast.sharpness() * n)));
+        return new Result(loss.add(term), t);
+    }
+
+    /** Each item's (weighted) velocity MSE, [B]: Σ w·(v − target)² / (C · Σ w) over the item. */
+    static Tensor perItem(Tensor v, Tensor target, Tensor weights) {
+        int[] s = v.shape();
+        int b = s[0], c = s[1], cells = v.numel() / (b * c);
+        Tensor sq = v.sub(target).square();
+        float[] scale = new float[b];
+        if (weights == null) java.util.Arrays.fill(scale, 1f / (c * cells));
+        else {
+            float[] w = weights.data();
+            for (int i = 0; i < b; i++) {
+                double sum = 0;
+                for (int k = i * cells; k < (i + 1) * cells; k++) sum += w[k];
+                scale[i] = (float) (1.0 / (c * sum));
+            }
+            sq = sq.mul(weights);
+        }
+        return sq.reshape(b, c * cells).sum(1, false).mul(Tensor.of(scale, b));
     }
 }
