@@ -60,7 +60,9 @@ class DirectionContrastTest {
         assertEquals(1, xs.size());
         xs.clear();
         ts.clear();
-        float with = contrast.compute(model, text, x0, captions, 8, new Rng(5), w).loss().item();
+        FlowMatchingLoss.Result r = contrast.compute(model, text, x0, captions, 8, new Rng(5), w);
+        assertEquals(2, r.mirrored(), "items 0 and 2 name a direction");
+        float with = r.loss().item();
         assertEquals(2, xs.size(), "one more pass for the mirrored captions");
         assertArrayEquals(xs.get(0).toArray(), xs.get(1).toArray(), "the same x_t");
         assertArrayEquals(ts.get(0).toArray(), ts.get(1).toArray(), "the same t");

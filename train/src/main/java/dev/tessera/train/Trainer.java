@@ -283,18 +283,24 @@ public final class Trainer {
                     }
                     Batch b = loader.next();
                     Rng rng = noiseRoot.fork(b.micro());
-                    Tensor loss = switch (cfg.kind()) {
-                        case VAE -> vaeLoss(b.pixels(), b.objects(), rng);
-                        case DIT -> fm.compute(model.dit, model.text, b.latents(), b.captions(),
-                                b.bucket().shape().tokens(model.config.dit().patchT(), model.config.dit().patchS()), rng,
-                                b.objects() == null ? null : b.objects().mul((float) cfg.objectWeight()).add(1f)).loss();
-                        case TEXT -> maskedByteLoss(b.captions(), rng);
-                    };
+                    int mirrored = 0; // items the direction contrast ran a second time
+                    Tensor loss;
+                    switch (cfg.kind()) {
+                        case VAE -> loss = vaeLoss(b.pixels(), b.objects(), rng);
+                        case DIT -> {
+                            FlowMatchingLoss.Result r = fm.compute(model.dit, model.text, b.latents(), b.captions(),
+                                    b.bucket().shape().tokens(model.config.dit().patchT(), model.config.dit().patchS()), rng,
+                                    b.objects() == null ? null : b.objects().mul((float) cfg.objectWeight()).add(1f));
+                            loss = r.loss();
+                            mirrored = r.mirrored();
+                        }
+                        default -> loss = maskedByteLoss(b.captions(), rng);
+                    }
                     float l = loss.item();
                     if (!Float.isFinite(l)) throw new IllegalStateException("loss became " + l + " at step " + step + " (lower --lr?)");
                     lossSum += l;
                     (cfg.accum() == 1 ? loss : loss.mul(1f / cfg.accum())).backward();
-                    flops += trainFlops(b);
+                    flops += trainFlops(b) * (1 + mirrored / (double) b.size());
                 }
                 double norm = cfg.clipNorm() > 0 ? GradClip.clipGradNorm(trained.values(), cfg.clipNorm()) : 0;
                 opt.step();

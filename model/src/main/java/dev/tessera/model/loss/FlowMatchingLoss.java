@@ -39,8 +39,13 @@ public record FlowMatchingLoss(FlowMatching process, double dropCaption, Contras
         }
     }
 
-    /** One loss value (a scalar on the tape) and the times drawn, for logging. */
-    public record Result(Tensor loss, float[] times) {}
+    /**
+     * One loss value (a scalar on the tape), the times drawn (for logging) and how many items the direction contrast
+     * ran a second time, mirrored (0 without it).
+     */
+    public record Result(Tensor loss, float[] times, int mirrored) {
+        public Result(Tensor loss, float[] times) { this(loss, times, 0); }
+    }
 
     /** @param tokens DiT tokens per item (for the time shift) */
     public Result compute(VelocityModel model, TextEncoder text, Tensor x0, String[] captions, int tokens, Rng rng) {
@@ -95,7 +100,7 @@ public record FlowMatchingLoss(FlowMatching process, double dropCaption, Contras
         Tensor gap = perItem(v, target, weights).sub(perItem(vm, target, weights)).mul((float) contrast.sharpness());
         Tensor softplus = gap.relu().add(gap.abs().neg().exp().add(1f).log());
         Tensor term = softplus.mul(Tensor.of(mask, b)).sum().mul((float) (contrast.weight() / (contrast.sharpness() * n)));
-        return new Result(loss.add(term), t);
+        return new Result(loss.add(term), t, n);
     }
 
     /** Each item's (weighted) velocity MSE, [B]: Σ w·(v − target)² / (C · Σ w) over the item. */
