@@ -35,15 +35,9 @@ class DirectionContrastTest {
         assertNull(DirectionSwap.swap(null));
     }
 
-    private static Tensor random(long seed, int... shape) {
-        Tensor t = Tensor.zeros(shape);
-        new Rng(seed).fillNormal(t.data(), 0f, 1f);
-        return t;
-    }
-
     @Test
     void theTermIsTheLogisticPreferenceOverItemsThatNameADirection() {
-        Tensor x0 = random(2, B, C, F, H, W), w = random(3, B, 1, F, H, W);
+        Tensor x0 = WeightedFlowLossTest.random(2, B, C, F, H, W), w = WeightedFlowLossTest.random(3, B, 1, F, H, W);
         for (int i = 0; i < w.numel(); i++) w.data()[i] = 1 + Math.abs(w.data()[i]);
         String[] captions = {"a red ball rolls to the left", "一个蓝色的方块", "一个红球向右滚动"};
         // the first call (true captions) answers 0.3·x_t, the second (mirrored) 0.6·x_t

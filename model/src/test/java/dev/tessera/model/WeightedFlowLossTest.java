@@ -18,7 +18,8 @@ class WeightedFlowLossTest {
     private final TextEncoder text = new TextEncoder(new TextConfig(16, 1, 2, 32), new Rng(1));
     private final FlowMatchingLoss loss = new FlowMatchingLoss(FlowMatching.DEFAULT, 0.0);
 
-    private static Tensor random(long seed, int... shape) {
+    /** Standard-normal values of a seed (shared with DirectionContrastTest). */
+    static Tensor random(long seed, int... shape) {
         Tensor t = Tensor.zeros(shape);
         new Rng(seed).fillNormal(t.data(), 0f, 1f);
         return t;

@@ -3,6 +3,7 @@ package dev.tessera.train;
 import dev.tessera.engine.Grad;
 import dev.tessera.engine.Rng;
 import dev.tessera.engine.Tensor;
+import dev.tessera.model.VideoShape;
 import dev.tessera.model.VideoTensors;
 import dev.tessera.model.data.Bucket;
 import dev.tessera.model.data.Buckets;
@@ -123,40 +124,18 @@ public final class BatchPlan {
             captions[i] = Clip.caption(e.captionEn(), e.captionZh(), zh);
             lat[i] = e.latent().data();
             latShape = e.latent().shape();
-            if (objects) {
-                cover[i] = cover(key, index, bucket, u);
-                int cells = latShape[2] * latShape[3] * latShape[4];
-                if (cover[i].length != cells)
-                    throw new IllegalStateException("object cover of " + cover[i].length + " cells for a latent of " + cells);
-            }
+            if (objects) cover[i] = cover(key, index, bucket, u);
         }
-        if (encoder == null) {
-            Tensor objectCover = null;
-            if (objects) {
-                int[] g = ObjectCover.grid(bucket);
-                int cells = g[0] * g[1] * g[2];
-                float[] cv = new float[batch * cells];
-                for (int i = 0; i < batch; i++) {
-                    if (cover[i].length != cells)
-                        throw new IllegalStateException("object cover of " + cover[i].length + " cells for a " + bucket + " clip (" + cells + " latent cells)");
-                    System.arraycopy(cover[i], 0, cv, i * cells, cells);
-                }
-                objectCover = Tensor.of(cv, batch, 1, g[0], g[1], g[2]);
-            }
+        Tensor objectCover = objects ? stackCover(cover, bucket) : null;
+        if (encoder == null)
             return new Batch(m, bucket, Tensor.of(px, batch, 3, bucket.frames(), bucket.height(), bucket.width()), captions, null, objectCover);
-        }
         int n = lat[0].length;
         float[] all = new float[batch * n];
         for (int i = 0; i < batch; i++) System.arraycopy(lat[i], 0, all, i * n, n);
         int[] shape = latShape.clone();
         shape[0] = batch;
-        Tensor objectCover = null;
-        if (objects) {
-            int cells = cover[0].length;
-            float[] cv = new float[batch * cells];
-            for (int i = 0; i < batch; i++) System.arraycopy(cover[i], 0, cv, i * cells, cells);
-            objectCover = Tensor.of(cv, batch, 1, shape[2], shape[3], shape[4]);
-        }
+        if (objects && (shape[2] != objectCover.size(2) || shape[3] != objectCover.size(3) || shape[4] != objectCover.size(4)))
+            throw new IllegalStateException("object cover " + java.util.Arrays.toString(objectCover.shape()) + " for latents " + java.util.Arrays.toString(shape));
         return new Batch(m, bucket, null, captions, Tensor.of(all, shape), objectCover);
     }
 
@@ -177,6 +156,19 @@ public final class BatchPlan {
         }
         if (k != null) coverCache.put(k, c);
         return c;
+    }
+
+    /** The items' covers as one tensor [B, 1, f, h, w] on the bucket's latent grid. */
+    private static Tensor stackCover(float[][] cover, Bucket bucket) {
+        VideoShape v = bucket.shape();
+        int f = v.latentFrames(), h = v.latentHeight(), w = v.latentWidth(), cells = f * h * w;
+        float[] cv = new float[cover.length * cells];
+        for (int i = 0; i < cover.length; i++) {
+            if (cover[i].length != cells)
+                throw new IllegalStateException("object cover of " + cover[i].length + " cells for a " + bucket + " clip (" + cells + " latent cells)");
+            System.arraycopy(cover[i], 0, cv, i * cells, cells);
+        }
+        return Tensor.of(cv, cover.length, 1, f, h, w);
     }
 
     private float[] sourceCover(long index, Bucket bucket, double u) {

@@ -18,12 +18,6 @@ import dev.tessera.world.Truth;
 final class ObjectCover {
     private ObjectCover() {}
 
-    /** The latent grid {f, h, w} of a clip of {@code bucket}'s shape: frame 0 alone, then groups of 4 frames; 8×8 cells. */
-    static int[] grid(Bucket bucket) {
-        return new int[] {1 + (bucket.frames() - 1) / VideoShape.TIME_DOWN, bucket.height() / VideoShape.SPACE_DOWN,
-                bucket.width() / VideoShape.SPACE_DOWN};
-    }
-
     /**
      * Per-pixel loss weights 1 + λ·cover for a decoder fine-tune: the cover [B, 1, f, h, w] spread back over its cells'
      * pixels and frames (frame 0 from latent frame 0, frames 4j−3 … 4j from latent frame j), giving [B, 1, frames, H, W].
@@ -52,8 +46,7 @@ final class ObjectCover {
             throw new IllegalArgumentException("truth of " + truth.frames.size() + " frames " + truth.width + "x" + truth.height
                     + " for bucket " + bucket);
         int s = VideoShape.SPACE_DOWN, td = VideoShape.TIME_DOWN;
-        int[] g = grid(bucket);
-        int fl = g[0], hl = g[1], wl = g[2];
+        int fl = 1 + (frames - 1) / td, hl = height / s, wl = width / s;
         float[] cover = new float[fl * hl * wl];
         boolean[] inside = new boolean[height * width];
         for (int f = 0; f < frames; f++) {

@@ -25,6 +25,7 @@ import dev.tessera.model.data.Bucket;
 import dev.tessera.model.flow.FlowMatching;
 import dev.tessera.model.loss.FlowMatchingLoss;
 import dev.tessera.model.loss.VaeLoss;
+import dev.tessera.model.loss.WeightedMse;
 import dev.tessera.model.sample.Sampler;
 import dev.tessera.model.text.ByteTokenizer;
 import dev.tessera.world.Split;
@@ -374,11 +375,7 @@ public final class Trainer {
             for (int k = i * per; k < (i + 1) * per; k++) noise[k] *= s;
         }
         Tensor y = model.vae.decode(z.add(Tensor.of(noise, z.shape())));
-        if (objects == null) return F.mse(y, x);
-        Tensor w = ObjectCover.pixelWeights(objects, x.size(2), cfg.objectWeight());
-        double total = 0;
-        for (float v : w.data()) total += v;
-        return y.sub(x).square().mul(w).sum().mul((float) (1.0 / (x.size(1) * total)));
+        return WeightedMse.of(y, x, objects == null ? null : ObjectCover.pixelWeights(objects, x.size(2), cfg.objectWeight()));
     }
 
     /** The run's data; a DiT run over a fixed set of clips keeps their latents in {@code store} (RUN/latents.bin). */

@@ -1,6 +1,5 @@
 package dev.tessera.model.loss;
 
-import dev.tessera.engine.F;
 import dev.tessera.engine.Rng;
 import dev.tessera.engine.Tensor;
 import dev.tessera.model.flow.FlowMatching;
@@ -54,7 +53,7 @@ public record FlowMatchingLoss(FlowMatching process, double dropCaption, Contras
 
     /**
      * The same with per-cell weights: {@code weights} [B, 1, f, h, w] (broadcast over the latent channels), and the
-     * loss is Σ w·(v − target)² / (C · Σ w) — the plain MSE when every weight is equal, null meaning all ones.
+     * loss is {@link WeightedMse}: Σ w·(v − target)² / (C · Σ w) — the plain MSE when every weight is equal, null meaning all ones.
      */
     public Result compute(VelocityModel model, TextEncoder text, Tensor x0, String[] captions, int tokens, Rng rng, Tensor weights) {
         int b = x0.size(0);
@@ -71,20 +70,7 @@ public record FlowMatchingLoss(FlowMatching process, double dropCaption, Contras
         Tensor xt = Tensor.of(FlowMatching.interpolate(x, eps, t), x0.shape());
         Tensor target = Tensor.of(FlowMatching.target(x, eps), x0.shape());
         Tensor v = model.velocity(xt, Tensor.of(t, b), text.encode(used));
-        int[] s = x0.shape();
-        if (weights != null) {
-            int[] ws = weights.shape();
-            if (ws.length != 5 || ws[0] != s[0] || ws[1] != 1 || ws[2] != s[2] || ws[3] != s[3] || ws[4] != s[4])
-                throw new IllegalArgumentException("weights " + java.util.Arrays.toString(ws) + " for latents " + java.util.Arrays.toString(s));
-        }
-        Tensor loss;
-        if (weights == null) loss = F.mse(v, target);
-        else {
-            double total = 0;
-            for (float w : weights.data()) total += w;
-            if (!(total > 0)) throw new IllegalArgumentException("weights must have a positive sum");
-            loss = v.sub(target).square().mul(weights).sum().mul((float) (1.0 / (s[1] * total)));
-        }
+        Tensor loss = WeightedMse.of(v, target, weights);
         if (contrast == null) return new Result(loss, t);
         String[] mirrored = new String[b];
         float[] mask = new float[b];
@@ -97,28 +83,9 @@ public record FlowMatchingLoss(FlowMatching process, double dropCaption, Contras
         }
         if (n == 0) return new Result(loss, t);
         Tensor vm = model.velocity(xt, Tensor.of(t.clone(), b), text.encode(mirrored));
-        Tensor gap = perItem(v, target, weights).sub(perItem(vm, target, weights)).mul((float) contrast.sharpness());
+        Tensor gap = WeightedMse.perItem(v, target, weights).sub(WeightedMse.perItem(vm, target, weights)).mul((float) contrast.sharpness());
         Tensor softplus = gap.relu().add(gap.abs().neg().exp().add(1f).log());
         Tensor term = softplus.mul(Tensor.of(mask, b)).sum().mul((float) (contrast.weight() / (contrast.sharpness() * n)));
         return new Result(loss.add(term), t, n);
-    }
-
-    /** Each item's (weighted) velocity MSE, [B]: Σ w·(v − target)² / (C · Σ w) over the item. */
-    static Tensor perItem(Tensor v, Tensor target, Tensor weights) {
-        int[] s = v.shape();
-        int b = s[0], c = s[1], cells = v.numel() / (b * c);
-        Tensor sq = v.sub(target).square();
-        float[] scale = new float[b];
-        if (weights == null) java.util.Arrays.fill(scale, 1f / (c * cells));
-        else {
-            float[] w = weights.data();
-            for (int i = 0; i < b; i++) {
-                double sum = 0;
-                for (int k = i * cells; k < (i + 1) * cells; k++) sum += w[k];
-                scale[i] = (float) (1.0 / (c * sum));
-            }
-            sq = sq.mul(weights);
-        }
-        return sq.reshape(b, c * cells).sum(1, false).mul(Tensor.of(scale, b));
     }
 }
