@@ -95,4 +95,27 @@ class GenerateCommandTest {
             assertTrue(r.err().contains(bad[0]), r.err());
         }
     }
+
+    @Test void benchDirectionProbesBothLanguagesAndRejectsBadInput() throws Exception {
+        var r = TesseraCliTest.run("bench", "direction", "--model", model.toString(), "--clips", "2", "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+        assertEquals("VALIDATION", json.get("split").asText());
+        for (String lang : new String[] {"en", "zh"}) {
+            assertEquals(3, json.get(lang).size(), lang);
+            for (var row : json.get(lang)) {
+                double t = row.get("true").asDouble(), m = row.get("mirrored").asDouble();
+                assertTrue(t > 0 && m > 0 && Double.isFinite(row.get("gap").asDouble()), lang + ": " + row);
+                assertEquals(m - t, row.get("gap").asDouble(), 1e-5, lang + ": " + row);
+            }
+        }
+        r = TesseraCliTest.run("bench", "direction", "--model", dir.resolve("none").toString());
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("no model at"), r.err());
+        r = TesseraCliTest.run("bench", "direction", "--model", model.toString(), "--clips", "1");
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("--clips"), r.err());
+    }
 }

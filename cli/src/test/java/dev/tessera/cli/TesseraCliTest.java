@@ -43,7 +43,7 @@ class TesseraCliTest {
 
     @Test void everyCommandPrintsItsHelpEvenWithRequiredOptionsMissing() {
         for (String[] c : new String[][] {{"generate"}, {"world"}, {"train"}, {"eval"}, {"verify"}, {"bench"}, {"bench", "engine"},
-                {"bench", "media"}, {"bench", "world"}, {"bench", "generate"}, {"bench", "eval"}, {"bench", "vae"}}) {
+                {"bench", "media"}, {"bench", "world"}, {"bench", "generate"}, {"bench", "eval"}, {"bench", "vae"}, {"bench", "direction"}}) {
             String[] args = java.util.Arrays.copyOf(c, c.length + 1);
             args[c.length] = "--help";
             Result r = run(args);
