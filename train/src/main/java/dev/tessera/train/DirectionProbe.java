@@ -33,6 +33,12 @@ import java.util.List;
 public final class DirectionProbe {
     private DirectionProbe() {}
 
+    /** Whether any latent cell is covered by an object (the weights need a positive sum). */
+    static boolean showsAnObject(float[] cover) {
+        for (float c : cover) if (c > 0) return true;
+        return false;
+    }
+
     /** The noise levels probed by default: mid-way, and high where position is most ambiguous. */
     public static final double[] TIMES = {0.5, 0.85, 0.95};
 
@@ -44,9 +50,7 @@ public final class DirectionProbe {
             if (cover.length != s[2] * s[3] * s[4])
                 throw new IllegalArgumentException("cover of " + cover.length + " cells for latent " + java.util.Arrays.toString(s));
             if (DirectionSwap.swap(caption) == null) throw new IllegalArgumentException("caption names no side or direction: " + caption);
-            double sum = 0;
-            for (float c : cover) sum += c;
-            if (!(sum > 0)) throw new IllegalArgumentException("cover has no object cell");
+            if (!showsAnObject(cover)) throw new IllegalArgumentException("cover has no object cell");
         }
     }
 
@@ -125,9 +129,7 @@ public final class DirectionProbe {
                 String caption = lang.equals("en") ? s.captionEn() : s.captionZh();
                 if (DirectionSwap.swap(caption) == null) continue;
                 float[] cover = ObjectCover.of(s.truth(), bucket);
-                double sum = 0;
-                for (float c : cover) sum += c;
-                if (sum == 0) continue; // no object in view: nothing to weigh
+                if (!showsAnObject(cover)) continue; // nothing to weigh
                 Tensor z = model.normaliseLatent(model.vae.encode(VideoTensors.toTensor(s.clip())).mean());
                 items.add(new Item(z, cover, caption));
             }

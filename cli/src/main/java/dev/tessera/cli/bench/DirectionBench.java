@@ -5,7 +5,6 @@ import dev.tessera.cli.ExitCodeException;
 import dev.tessera.model.TesseraModel;
 import dev.tessera.train.DirectionProbe;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,15 +33,9 @@ public final class DirectionBench implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Path dir = model != null ? model : Path.of("models/default");
-        if (!Files.exists(dir.resolve("model.json"))) throw new ExitCodeException(2, "no model at " + dir + " (model.json missing)");
+        Path dir = BenchModel.dir(model);
         if (clips < 2 || clips > 500) throw new ExitCodeException(2, "--clips must be 2..500, got " + clips);
-        TesseraModel m;
-        try {
-            m = TesseraModel.load(dir);
-        } catch (IllegalArgumentException e) {
-            throw new ExitCodeException(3, e.getMessage());
-        }
+        TesseraModel m = BenchModel.load(dir);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", dir.toString());
         result.put("split", "VALIDATION");

@@ -13,7 +13,6 @@ import dev.tessera.world.HeldOut;
 import dev.tessera.world.Sample;
 import dev.tessera.world.Split;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,15 +39,9 @@ public final class VaeBench implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Path dir = model != null ? model : Path.of("models/default");
-        if (!Files.exists(dir.resolve("model.json"))) throw new ExitCodeException(2, "no model at " + dir + " (model.json missing)");
+        Path dir = BenchModel.dir(model);
         if (clips < 1 || clips > 1000) throw new ExitCodeException(2, "--clips must be 1..1000, got " + clips);
-        TesseraModel m;
-        try {
-            m = TesseraModel.load(dir);
-        } catch (IllegalArgumentException e) {
-            throw new ExitCodeException(3, e.getMessage());
-        }
+        TesseraModel m = BenchModel.load(dir);
         var caps = m.config.capabilities();
         if (!(seconds >= caps.minSeconds() && seconds <= caps.maxSeconds()))
             throw new ExitCodeException(2, "--seconds must be " + caps.minSeconds() + " to " + caps.maxSeconds() + " for this model, got " + seconds);
