@@ -80,8 +80,11 @@ public final class EngineBench implements Callable<Integer> {
 
     // ---------------------------------------------------------------------------------------------------------------
 
+    /** FMA peak probe length: ~0.1 s on one thread (--quick: a tenth). */
+    private long probeIters() { return quick ? 2_000_000L : 20_000_000L; }
+
     private void peak(int all) {
-        long iters = quick ? 2_000_000L : 20_000_000L;
+        long iters = probeIters();
         progress("FMA peak probe, 1 thread");
         FmaPeak.gflops(1, iters); // warm-up (JIT)
         double[] cpuRates = new double[5];
@@ -106,11 +109,13 @@ public final class EngineBench implements Callable<Integer> {
                 : new int[][] {{512, 512, 512}, {1024, 1024, 1024}, {2048, 2048, 2048}, {4096, 1536, 384}};
         String[] keys = {"512", "1024", "2048", "4096x384x1536"};
         SplittableRandom rnd = new SplittableRandom(1);
+        Runnable cube2048 = null;
         for (int s = 0; s < shapes.length; s++) {
             int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
             float[] a = random(rnd, m * k), b = random(rnd, k * n), c = new float[m * n];
             double flops = 2.0 * m * n * k;
             Runnable op = () -> Sgemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+            if (s == 2) cube2048 = op;
             progress("SGEMM " + label(m, n, k));
             double g1 = rate(1, flops, m >= 2048 ? 3 : 5, op);
             out.put("sgemm_cpu_gflops_1t_" + keys[s], round(lastCpuRate));
@@ -122,7 +127,7 @@ public final class EngineBench implements Callable<Integer> {
         double eff = (double) out.get("sgemm_gflops_1t_2048") / (double) out.get("peak_gflops_1t");
         out.put("sgemm_efficiency_1t", round3(eff));
         out.put("sgemm_cpu_efficiency_1t", round3((double) out.get("sgemm_cpu_gflops_1t_2048") / (double) out.get("peak_cpu_gflops_1t")));
-        double paired = pairedEfficiency(shapes[2][0], rnd);
+        double paired = pairedEfficiency(cube2048, 2.0 * shapes[2][0] * shapes[2][1] * shapes[2][2]);
         out.put("sgemm_efficiency_1t_paired", round3(paired));
         lines.add(String.format(Locale.ROOT, "SGEMM 2048³ / FMA peak on 1 thread: %.3f (median of %d back-to-back pairs: %.3f)", eff, PAIRS, paired));
     }
@@ -131,22 +136,20 @@ public final class EngineBench implements Callable<Integer> {
 
     /**
      * The same ratio measured so that the host's other tenants weigh on both sides alike: {@link #PAIRS} rounds of
-     * (FMA peak probe, then one n³ product) back to back on one thread, the median of the per-round ratios. The
+     * (FMA peak probe, then one product of {@code flops}) back to back on one thread, the median of the per-round ratios. The
      * probe and the product each take ~0.1 s, so a load change between the two is rarer than between the separate
      * peak and SGEMM items above (which are ~10 s apart).
      */
-    private double pairedEfficiency(int n, SplittableRandom rnd) {
+    private double pairedEfficiency(Runnable op, double flops) {
         Parallel.setThreads(1);
-        float[] a = random(rnd, n * n), b = random(rnd, n * n), c = new float[n * n];
-        Runnable op = () -> Sgemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
-        long iters = quick ? 2_000_000L : 20_000_000L;
+        long iters = probeIters();
         op.run();
         double[] ratio = new double[quick ? 1 : PAIRS];
         for (int r = 0; r < ratio.length; r++) {
             double peak = FmaPeak.gflops(1, iters);
             long t0 = System.nanoTime();
             op.run();
-            double g = 2.0 * n * n * n / (System.nanoTime() - t0);
+            double g = flops / (System.nanoTime() - t0);
             ratio[r] = g / peak;
         }
         return Stats.median(ratio);
