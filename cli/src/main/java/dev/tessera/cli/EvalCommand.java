@@ -45,6 +45,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--fps", description = "frames per second for --truth/--generate (default 12 for --truth, the model's first trained rate for --generate)") Double fps;
     @Option(names = "--steps", defaultValue = "20", description = "sampling steps for --generate (default ${DEFAULT-VALUE})") int steps;
     @Option(names = "--guidance", description = "classifier-free guidance for --generate (default: the model's own, model.json \"guidance\")") Double guidanceOption;
+    @Option(names = "--solver", paramLabel = "NAME", defaultValue = "euler", description = "solver for --generate: euler, heun or ancestral (default ${DEFAULT-VALUE})") String solver;
     @Option(names = "--guidance-mode", paramLabel = "MODE", description = "cfg or apg for --generate (default: the model's own, model.json \"guidanceMode\")") String guidanceMode;
     @Option(names = "--seconds", defaultValue = "4", description = "clip length for --truth/--generate (default ${DEFAULT-VALUE})") double seconds;
     @Option(names = "--seed", defaultValue = "1", description = "render/generation seed (default ${DEFAULT-VALUE})") long seed;
@@ -108,10 +109,11 @@ public final class EvalCommand implements Callable<Integer> {
         TextToVideo t2v = new TextToVideo(m);
         double guidance = guidanceOption != null ? guidanceOption : m.config.guidance();
         Sampler.Guidance mode = GenerateCommand.guidanceMode(guidanceMode, m);
+        Sampler.Solver solve = GenerateCommand.solver(solver);
         System.err.println("generating with " + dir + " at " + sz.width() + "x" + sz.height() + ", " + rate + " fps, " + seconds + " s, "
-                + steps + " steps, guidance " + guidance + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + "), seed " + seed);
+                + steps + " " + solve.name().toLowerCase(java.util.Locale.ROOT) + " steps, guidance " + guidance + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + "), seed " + seed);
         return (line, prompt, facts) -> t2v.generate(new TextToVideo.Request(prompt, sz, rate, seconds, steps, guidance, seed,
-                Sampler.Solver.EULER, mode), Sampler.Progress.NONE).video();
+                solve, mode), Sampler.Progress.NONE).video();
     }
 
     static int[] parseSize(String s) {

@@ -55,7 +55,7 @@ public final class GenerateCommand implements Callable<Integer> {
             + "model.json \"guidance\"; 4 where a model names none)")
     Double guidanceOption;
 
-    @Option(names = "--solver", paramLabel = "NAME", defaultValue = "euler", description = "ODE solver: euler or heun (default: ${DEFAULT-VALUE})")
+    @Option(names = "--solver", paramLabel = "NAME", defaultValue = "euler", description = "solver: euler, heun, or ancestral (stochastic: adds fresh noise each step) (default: ${DEFAULT-VALUE})")
     String solver;
 
     @Option(names = "--guidance-mode", paramLabel = "MODE", description = "cfg (classifier-free guidance) or apg (adaptive "
@@ -77,11 +77,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override public Integer call() throws IOException {
         if (prompt == null || prompt.isBlank()) throw new ExitCodeException(2, "the prompt is empty");
         Capabilities.Size wh = parseSize(size);
-        Sampler.Solver solve = switch (solver.toLowerCase(Locale.ROOT)) {
-            case "euler" -> Sampler.Solver.EULER;
-            case "heun" -> Sampler.Solver.HEUN;
-            default -> throw new ExitCodeException(2, "unknown solver '" + solver + "'; allowed: euler, heun");
-        };
+        Sampler.Solver solve = solver(solver);
         if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4"))
             throw new ExitCodeException(2, "--out must name an .mp4 file, got " + out);
         if (Files.isDirectory(out)) throw new ExitCodeException(2, "--out " + out + " is a folder; give a file name ending in .mp4");
@@ -145,6 +141,16 @@ public final class GenerateCommand implements Callable<Integer> {
             case "cfg" -> Sampler.Guidance.CFG;
             case "apg" -> Sampler.Guidance.APG;
             default -> throw new ExitCodeException(2, "unknown --guidance-mode '" + option + "'; allowed: cfg, apg");
+        };
+    }
+
+    /** The --solver name as a solver, or a one-line error naming the allowed ones. */
+    static Sampler.Solver solver(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "euler" -> Sampler.Solver.EULER;
+            case "heun" -> Sampler.Solver.HEUN;
+            case "ancestral" -> Sampler.Solver.ANCESTRAL;
+            default -> throw new ExitCodeException(2, "unknown solver '" + name + "'; allowed: euler, heun, ancestral");
         };
     }
 

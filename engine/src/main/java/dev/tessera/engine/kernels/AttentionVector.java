@@ -6,14 +6,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The fast attention behind {@link Attention}: flash-style tiling over blocks of {@value #BLK} queries × {@value #BLK}
- * keys with an online softmax, so nothing of size Nq × Nk is ever held. Every block product (Q·Kᵀ, P·V and the five
- * of the backward) runs on the SGEMM register tile ({@link SgemmVector#micro}, 6 rows × 4 vectors) over operands
- * packed per block with unit stride; exponentials are {@link VectorMath#exp} (bit-exact in and out of the JIT).
+ * The fast attention behind {@link Attention}: flash-style tiling with an online softmax, so nothing of size Nq × Nk
+ * is ever held. Every block product (Q·Kᵀ, P·V and the five of the backward) runs on the SGEMM register tile
+ * ({@link SgemmVector#micro}, 6 rows × 4 vectors) over operands packed with unit stride; exponentials are
+ * {@link VectorMath#exp} (bit-exact in and out of the JIT).
  *
- * <p>Forward: per (batch, head, query block), O accumulates P·V with the running max/sum rescaling; it writes O and
- * lse = max + log(sum) per row. Backward (FlashAttention-2 order): per (batch, head), for each key block, loop over
- * the query blocks, recompute Pᵀ = exp(scale·K·Qᵀ − lse), and accumulate dV += Pᵀ·dO, dK += dSᵀ·Q,
+ * <p>Forward: per (batch, head, block of {@value #BLK} queries), over blocks of {@value #KB} keys, O accumulates P·V
+ * with the running max/sum rescaling; it writes O and lse = max + log(sum) per row. Backward (FlashAttention-2 order):
+ * per (batch, head), for each block of {@value #BLK} keys, loop over blocks of {@value #KB} queries, recompute Pᵀ = exp(scale·K·Qᵀ − lse), and accumulate dV += Pᵀ·dO, dK += dSᵀ·Q,
  * dQ += dS·K with dS = P∘(dP − rowsum(dO∘O))·scale. dK and dV belong to one key block, so they need no reduction;
  * dQ is reduced over key blocks in order. When there are fewer (batch, head) pairs than threads, the key blocks of a
  * pair are split into contiguous ranges with private dQ partials that are summed in range order: the backward is
@@ -40,9 +40,12 @@ final class AttentionVector {
         float[] f = new float[0], g = new float[0], h = new float[0];
         float[] qAll = new float[0], qT = new float[0], dOAll = new float[0], dOT = new float[0];
         float[] delta = new float[0], lseFix = new float[0], dQ = new float[0];
-        float[] m = new float[BLK], l = new float[BLK * L], bias = new float[BLK], lanes = new float[L];
-        /** Kᵀ of one (b, h), packed per key block [nkp/BLK][dp][BLK], valid for the call that owns {@code ktCall}. */
-        float[] kt = new float[0];
+        float[] m = new float[BLK], l = new float[BLK * L], lanes = new float[L];
+        /**
+         * Kᵀ of one (b, h), packed per key block [nkp/BLK][dp][BLK], and V row-major [nkp][dp], valid for the call
+         * that owns {@code ktCall}; kbias: the mask bias of one forward key block.
+         */
+        float[] kt = new float[0], vt = new float[0], kbias = new float[KB];
         Object ktCall;
         int ktB = -1, ktH = -1;
 
@@ -74,6 +77,14 @@ final class AttentionVector {
         });
     }
 
+    /**
+     * Keys per forward block and queries per backward block: four register-tile panels wide, so that P·V (forward),
+     * Pᵀ·dO and dSᵀ·Q (backward) run with k = 256 and the tile's load-add-store epilogue is paid once per 256 rather
+     * than per 64 (forward 1.12–1.22× faster, backward 1.02–1.05×, eleventh session); the score blocks it needs
+     * ([66 × 256] floats, 66 KB) still sit in L2.
+     */
+    static final int KB = 4 * BLK;
+
     private static void forwardBlock(AttentionShape s, int b, int h, int qb, float[] q, HeadLayout ql, float[] k,
                                      HeadLayout kl, float[] v, HeadLayout vl, boolean[] keyMask,
                                      float[] o, HeadLayout ol, float[] lse, int lseOff, Work w, Object call) {
@@ -81,22 +92,24 @@ final class AttentionVector {
         int qi0 = qb * BLK, nq = Math.min(BLK, s.queries() - qi0);
         float scale = s.scale();
         float[] qp = w.a = Work.grow(w.a, MP * dp);
-        // Kᵀ of this (b, h) is packed once per thread and call: a thread's static chunk holds consecutive query
-        // blocks of the same head, and repacking it per query block cost ~25% of the forward
+        // Kᵀ and V of this (b, h) are packed once per thread and call: a thread's static chunk holds consecutive
+        // query blocks of the same head, and repacking Kᵀ per query block cost ~25% of the forward
         if (w.ktCall != call || w.ktB != b || w.ktH != h) {
             float[] t = w.kt = Work.grow(w.kt, dp * nkp);
+            float[] vt = w.vt = Work.grow(w.vt, dp * nkp);
             Arrays.fill(t, 0, dp * nkp, 0f);
+            Arrays.fill(vt, 0, dp * nkp, 0f);
             for (int j = 0; j < nkAll; j++) {
                 int src = (int) kl.at(b, h, j);
                 int base = (j / BLK) * dp * BLK + j % BLK;
                 for (int d = 0; d < D; d++) t[base + d * BLK] = k[src + d];
+                System.arraycopy(v, (int) vl.at(b, h, j), vt, j * dp, D);
             }
             w.ktCall = call; w.ktB = b; w.ktH = h;
         }
-        float[] kt = w.kt;
-        float[] sc = w.c = Work.grow(w.c, MP * BLK), acc = w.d = Work.grow(w.d, MP * dp);
-        float[] vp = w.e = Work.grow(w.e, BLK * dp);
-        float[] m = w.m, l = w.l, bias = w.bias;
+        float[] kt = w.kt, vt = w.vt;
+        float[] sc = w.c = Work.grow(w.c, MP * KB), acc = w.d = Work.grow(w.d, MP * dp);
+        float[] m = w.m, l = w.l, bias = w.kbias;
         Arrays.fill(qp, 0, MP * dp, 0f);
         for (int r = 0; r < nq; r++) {
             int src = (int) ql.at(b, h, qi0 + r);
@@ -106,29 +119,23 @@ final class AttentionVector {
         Arrays.fill(m, Float.NEGATIVE_INFINITY);
         Arrays.fill(l, 0f); // [BLK × L] lane partial sums per row
         int kEnd = s.causal() ? Math.min(nkAll, qi0 + nq) : nkAll;
-        boolean vInPlace = D == dp;
-        for (int kj0 = 0; kj0 < kEnd; kj0 += BLK) {
-            int nk = Math.min(BLK, kEnd - kj0);
-            gemm(MP, 1, dp, qp, 0, dp, kt, kj0 * dp, BLK, sc, 0, BLK, false, w.tile);
-            for (int j = 0; j < BLK; j++)
-                bias[j] = j < nk && (keyMask == null || keyMask[b * nkAll + kj0 + j]) ? 0f : Float.NEGATIVE_INFINITY;
+        for (int kj0 = 0; kj0 < kEnd; kj0 += KB) {
+            int nk = Math.min(KB, kEnd - kj0), kpan = (nk + BLK - 1) / BLK, width = kpan * BLK;
+            for (int pn = 0; pn < kpan; pn++)
+                for (int st = 0; st < MP; st += MR)
+                    microTo(dp, qp, st * dp, dp, kt, (kj0 + pn * BLK) * dp, BLK, sc, st * KB + pn * BLK, KB);
+            boolean noBias = nk == width && keyMask == null;
+            if (!noBias)
+                for (int j = 0; j < width; j++)
+                    bias[j] = j < nk && (keyMask == null || keyMask[b * nkAll + kj0 + j]) ? 0f : Float.NEGATIVE_INFINITY;
             for (int r = 0; r < MP; r++) {
-                if (r >= nq) { Arrays.fill(sc, r * BLK, (r + 1) * BLK, 0f); continue; }
+                if (r >= nq) { Arrays.fill(sc, r * KB, r * KB + width, 0f); continue; }
                 int i = qi0 + r;
-                int hideFrom = s.causal() && kj0 + BLK - 1 > i ? Math.max(0, i - kj0 + 1) : BLK;
-                softmaxRow(sc, r, bias, hideFrom, m, l, acc, dp);
+                int hideFrom = s.causal() && kj0 + width - 1 > i ? Math.max(0, i - kj0 + 1) : width;
+                softmaxRow(sc, r, width, noBias ? null : bias, hideFrom, m, l, acc, dp);
             }
             // O += P·V over the nk valid keys
-            if (vInPlace) {
-                gemm(MP, panels, nk, sc, 0, BLK, v, (int) vl.at(b, h, kj0), (int) vl.strideN(), acc, 0, dp, true, w.tile);
-            } else {
-                for (int j = 0; j < nk; j++) {
-                    int src = (int) vl.at(b, h, kj0 + j);
-                    System.arraycopy(v, src, vp, j * dp, D);
-                    Arrays.fill(vp, j * dp + D, (j + 1) * dp, 0f);
-                }
-                gemm(MP, panels, nk, sc, 0, BLK, vp, 0, dp, acc, 0, dp, true, w.tile);
-            }
+            gemm(MP, panels, nk, sc, 0, KB, vt, kj0 * dp, dp, acc, 0, dp, true, w.tile);
         }
         for (int r = 0; r < nq; r++) {
             int dst = (int) ol.at(b, h, qi0 + r);
@@ -142,24 +149,28 @@ final class AttentionVector {
     }
 
     /**
-     * Online-softmax step for row r of the score block: masks (bias, and keys from {@code hideFrom} on), updates the
-     * running max m[r] and the lane sums in l, rescales the output accumulator row, and leaves P = exp(s - max) in place.
-     * Kept small on purpose: Vector API calls in a method past C2's inlining budget are not intrinsified and run on
-     * boxed vectors (exponentials measured 4× slower inside the big block method than here).
+     * Online-softmax step for row r of the score block (row stride {@link #KB}, {@code width} columns): masks (bias,
+     * when given, and keys from {@code hideFrom} on), updates the running max m[r] and the lane sums in l, rescales the
+     * output accumulator row, and leaves P = exp(s - max) in place. Kept small on purpose: Vector API calls in a
+     * method past C2's inlining budget are not intrinsified and run on boxed vectors (exponentials measured 4× slower
+     * inside the big block method than here).
      */
-    private static void softmaxRow(float[] sc, int r, float[] bias, int hideFrom, float[] m, float[] l,
+    private static void softmaxRow(float[] sc, int r, int width, float[] bias, int hideFrom, float[] m, float[] l,
                                    float[] acc, int dp) {
-        int row = r * BLK;
+        int row = r * KB;
         FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int x = 0; x < BLK; x += L) {
-            FloatVector t = FloatVector.fromArray(S, sc, row + x).add(FloatVector.fromArray(S, bias, x));
-            t.intoArray(sc, row + x);
+        if (hideFrom < width || bias != null) {
+            for (int x = 0; x < width; x += L) {
+                FloatVector t = FloatVector.fromArray(S, sc, row + x);
+                if (bias != null) t = t.add(FloatVector.fromArray(S, bias, x));
+                t.intoArray(sc, row + x);
+            }
+            for (int j = hideFrom; j < width; j++) sc[row + j] = Float.NEGATIVE_INFINITY;
         }
-        for (int j = hideFrom; j < BLK; j++) sc[row + j] = Float.NEGATIVE_INFINITY;
-        for (int x = 0; x < BLK; x += L) mx = mx.max(FloatVector.fromArray(S, sc, row + x));
+        for (int x = 0; x < width; x += L) mx = mx.max(FloatVector.fromArray(S, sc, row + x));
         float mNew = Math.max(m[r], mx.reduceLanes(VectorOperators.MAX));
         if (mNew == Float.NEGATIVE_INFINITY) {
-            Arrays.fill(sc, row, row + BLK, 0f);
+            Arrays.fill(sc, row, row + width, 0f);
             return;
         }
         // the row sum is kept as one vector of lane partial sums (l[r*L .. r*L+L)), reduced once at the end; the
@@ -172,13 +183,52 @@ final class AttentionVector {
             for (int x = 0; x < dp; x += L) FloatVector.fromArray(S, acc, r * dp + x).mul(cv).intoArray(acc, r * dp + x);
         }
         FloatVector mv = FloatVector.broadcast(S, mNew);
-        for (int x = 0; x < BLK; x += L) {
+        for (int x = 0; x < width; x += L) {
             FloatVector p = VectorMath.exp(FloatVector.fromArray(S, sc, row + x).sub(mv));
             p.intoArray(sc, row + x);
             lv = lv.add(p);
         }
         lv.intoArray(l, r * L);
         m[r] = mNew;
+    }
+
+    /**
+     * {@link SgemmVector#micro} storing its MR × NR tile straight into t[o + r·ld + x] (no tile buffer and copy: the
+     * score blocks are written whole, never accumulated).
+     */
+    static void microTo(int kc, float[] a, int pa, int rs, float[] bp, int pb, int ldb, float[] t, int o, int ld) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+        FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+        int a0 = pa, a1 = pa + rs, a2 = pa + 2 * rs, a3 = pa + 3 * rs, a4 = pa + 4 * rs, a5 = pa + 5 * rs;
+        for (int p = 0; p < kc; p++, pb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+            FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, pb + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bp, pb + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42); c43 = x.fma(b3, c43);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
+        }
+        int o1 = o + ld, o2 = o1 + ld, o3 = o2 + ld, o4 = o3 + ld, o5 = o4 + ld;
+        c00.intoArray(t, o); c01.intoArray(t, o + L); c02.intoArray(t, o + 2 * L); c03.intoArray(t, o + 3 * L);
+        c10.intoArray(t, o1); c11.intoArray(t, o1 + L); c12.intoArray(t, o1 + 2 * L); c13.intoArray(t, o1 + 3 * L);
+        c20.intoArray(t, o2); c21.intoArray(t, o2 + L); c22.intoArray(t, o2 + 2 * L); c23.intoArray(t, o2 + 3 * L);
+        c30.intoArray(t, o3); c31.intoArray(t, o3 + L); c32.intoArray(t, o3 + 2 * L); c33.intoArray(t, o3 + 3 * L);
+        c40.intoArray(t, o4); c41.intoArray(t, o4 + L); c42.intoArray(t, o4 + 2 * L); c43.intoArray(t, o4 + 3 * L);
+        c50.intoArray(t, o5); c51.intoArray(t, o5 + L); c52.intoArray(t, o5 + 2 * L); c53.intoArray(t, o5 + 3 * L);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -281,8 +331,8 @@ final class AttentionVector {
         Arrays.fill(dQacc, 0, dpp * nqp, 0f);
         float[] kp = w.a = Work.grow(w.a, MP * dp), vp = w.b = Work.grow(w.b, MP * dp);
         float[] dKacc = w.c = Work.grow(w.c, MP * dp), dVacc = w.d = Work.grow(w.d, MP * dp);
-        float[] pT = w.e = Work.grow(w.e, MP * BLK), dpT = w.f = Work.grow(w.f, MP * BLK);
-        float[] dsT = w.g = Work.grow(w.g, MP * BLK), kT = w.h = Work.grow(w.h, dpp * BLK);
+        float[] pT = w.e = Work.grow(w.e, MP * KB), dpT = w.f = Work.grow(w.f, MP * KB);
+        float[] dsT = w.g = Work.grow(w.g, MP * KB), kT = w.h = Work.grow(w.h, dpp * BLK);
         for (int kb = kb0; kb < kb1; kb++) {
             int kj0 = kb * BLK, nk = Math.min(BLK, nkAll - kj0);
             Arrays.fill(kp, 0, MP * dp, 0f); Arrays.fill(vp, 0, MP * dp, 0f);
@@ -294,23 +344,23 @@ final class AttentionVector {
                 for (int d = 0; d < D; d++) kT[d * BLK + j] = k[ks + d];
             }
             Arrays.fill(dKacc, 0, MP * dp, 0f); Arrays.fill(dVacc, 0, MP * dp, 0f);
-            int qbStart = s.causal() ? kj0 / BLK : 0;
-            for (int qb = qbStart; qb * BLK < nq; qb++) {
-                int qi0 = qb * BLK;
-                // Sᵀ = K·Qᵀ and dPᵀ = V·dOᵀ, [MP keys × BLK queries]
-                gemm(MP, 1, dp, kp, 0, dp, qT, qi0 * dp, BLK, pT, 0, BLK, false, w.tile);
-                gemm(MP, 1, dp, vp, 0, dp, dOT, qi0 * dp, BLK, dpT, 0, BLK, false, w.tile);
+            for (int qi0 = s.causal() ? kj0 : 0; qi0 < nq; qi0 += KB) {
+                int nqb = Math.min(KB, nq - qi0), qpan = (nqb + BLK - 1) / BLK, width = qpan * BLK;
+                // Sᵀ = K·Qᵀ and dPᵀ = V·dOᵀ, [MP keys × width queries]
+                for (int pn = 0; pn < qpan; pn++)
+                    for (int st = 0; st < MP; st += MR) {
+                        microTo(dp, kp, st * dp, dp, qT, (qi0 + pn * BLK) * dp, BLK, pT, st * KB + pn * BLK, KB);
+                        microTo(dp, vp, st * dp, dp, dOT, (qi0 + pn * BLK) * dp, BLK, dpT, st * KB + pn * BLK, KB);
+                    }
                 for (int j = 0; j < MP; j++) {
                     boolean valid = j < nk && (keyMask == null || keyMask[b * nkAll + kj0 + j]);
-                    // causal: key kj0+j is hidden from queries qi0+i < kj0+j
-                    int hide = s.causal() ? Math.max(0, Math.min(BLK, kj0 + j - qi0)) : 0;
-                    gradRow(pT, dpT, dsT, j, valid, hide, lseFix, delta, qi0, scale);
+                    int hide = s.causal() ? Math.max(0, Math.min(width, kj0 + j - qi0)) : 0;
+                    gradRow(pT, dpT, dsT, j, width, valid, hide, lseFix, delta, qi0, scale);
                 }
-                gemm(MP, panels, BLK, pT, 0, BLK, dOAll, qi0 * dp, dp, dVacc, 0, dp, true, w.tile);
-                gemm(MP, panels, BLK, dsT, 0, BLK, qAll, qi0 * dp, dp, dKacc, 0, dp, true, w.tile);
-                // dQᵀ[:, queries] += Kᵀ·dSᵀ: the transposed form needs no per-block transpose of dS (which cost
-                // ~10% of the backward); dQᵀ is transposed once per (b, h) at the end
-                gemm(dpp, 1, BLK, kT, 0, BLK, dsT, 0, BLK, dQacc, qi0, nqp, true, w.tile);
+                gemm(MP, panels, width, pT, 0, KB, dOAll, qi0 * dp, dp, dVacc, 0, dp, true, w.tile);
+                gemm(MP, panels, width, dsT, 0, KB, qAll, qi0 * dp, dp, dKacc, 0, dp, true, w.tile);
+                for (int pn = 0; pn < qpan; pn++)
+                    gemm(dpp, 1, BLK, kT, 0, BLK, dsT, pn * BLK, KB, dQacc, qi0 + pn * BLK, nqp, true, w.tile);
             }
             for (int j = 0; j < nk; j++) {
                 System.arraycopy(dKacc, j * dp, dk, (int) dkl.at(b, h, kj0 + j), D);
@@ -323,22 +373,22 @@ final class AttentionVector {
      * Row j of the backward block: Pᵀ = exp(scale·Sᵀ − lse) (zero for an invalid key and the first {@code hide}
      * queries), then dSᵀ = Pᵀ∘(dPᵀ − delta)·scale. Small for the same inlining reason as {@link #softmaxRow}.
      */
-    private static void gradRow(float[] pT, float[] dpT, float[] dsT, int j, boolean valid, int hide,
+    private static void gradRow(float[] pT, float[] dpT, float[] dsT, int j, int width, boolean valid, int hide,
                                 float[] lseFix, float[] delta, int qi0, float scale) {
-        int row = j * BLK;
+        int row = j * KB;
         if (!valid) {
-            Arrays.fill(pT, row, row + BLK, 0f);
-            Arrays.fill(dsT, row, row + BLK, 0f);
+            Arrays.fill(pT, row, row + width, 0f);
+            Arrays.fill(dsT, row, row + width, 0f);
             return;
         }
         FloatVector sv = FloatVector.broadcast(S, scale);
-        for (int x = 0; x < BLK; x += L) {
+        for (int x = 0; x < width; x += L) {
             FloatVector p = VectorMath.exp(FloatVector.fromArray(S, pT, row + x).mul(sv)
                     .sub(FloatVector.fromArray(S, lseFix, qi0 + x)));
             p.intoArray(pT, row + x);
         }
         if (hide > 0) Arrays.fill(pT, row, row + hide, 0f);
-        for (int x = 0; x < BLK; x += L) {
+        for (int x = 0; x < width; x += L) {
             FloatVector p = FloatVector.fromArray(S, pT, row + x);
             FloatVector g = FloatVector.fromArray(S, dpT, row + x).sub(FloatVector.fromArray(S, delta, qi0 + x));
             p.mul(g).mul(sv).intoArray(dsT, row + x);

@@ -9,14 +9,20 @@ import dev.tessera.model.flow.TimeShift;
 import dev.tessera.model.text.TextContext;
 
 /**
- * ODE solvers for the rectified-flow probability path, integrating from pure noise at t = 1 down to data at t = 0
+ * Solvers for the rectified-flow probability path, integrating from pure noise at t = 1 down to data at t = 0
  * on the shifted time grid of {@link Schedule}, with classifier-free guidance
  * {@code v = v_uncond + g·(v_cond − v_uncond)}. The conditional and unconditional halves go through the network as
- * one batch of 2B. Deterministic: the only randomness is the starting noise, drawn from {@code new Rng(seed)}.
+ * one batch of 2B. Deterministic: the only randomness is the starting noise and, for the ancestral solver, the noise
+ * it adds back at each step, all drawn from {@code new Rng(seed)} in a fixed order.
  */
 public final class Sampler {
-    /** Euler (first order, one evaluation per step) or Heun (second order, two per step, Euler on the last step). */
-    public enum Solver { EULER, HEUN }
+    /**
+     * Euler (first order, one evaluation per step), Heun (second order, two per step, Euler on the last step), or
+     * ANCESTRAL: k-diffusion's Euler-ancestral moved to the rectified-flow path — each step keeps part of the
+     * predicted noise and adds fresh noise in DDPM's posterior proportion ({@link #ancestral}), which keeps the
+     * marginal noise level while letting the sample forget part of its earlier errors. One evaluation per step.
+     */
+    public enum Solver { EULER, HEUN, ANCESTRAL }
 
     /** Called after each step with (steps done, total steps). */
     @FunctionalInterface
@@ -76,7 +82,7 @@ public final class Sampler {
             for (int i = 0; i < opt.steps(); i++) {
                 double t = ts[i], tn = ts[i + 1], dt = tn - t;
                 float[] v = velocity(model, cur, shape, t, ctx, guided, opt);
-                float[] next = axpy(cur, (float) dt, v);
+                float[] next = opt.solver() == Solver.ANCESTRAL ? ancestral(cur, v, t, tn, rng) : axpy(cur, (float) dt, v);
                 if (opt.solver() == Solver.HEUN && tn > 0) {
                     float[] v2 = velocity(model, next, shape, tn, ctx, guided, opt);
                     for (int k = 0; k < next.length; k++) next[k] = cur[k] + (float) dt * 0.5f * (v[k] + v2[k]);
@@ -127,6 +133,30 @@ public final class Sampler {
                 float d = v[k] - v[n + k], dc = x[k] - tf * v[k];
                 out[k] = v[k] + gm1 * (d - c * dc);
             }
+        }
+        return out;
+    }
+
+    /**
+     * One ancestral step from t to tn < t. With x̂₀ = x − t·v and ε̂ = x + (1−t)·v (the flow's clean-latent and noise
+     * predictions) and σ = t/(1−t), σ' = tn/(1−tn): σ_up = σ'·√(1 − σ'²/σ²), σ_down = √(σ'² − σ_up²), and
+     * x' = (1−tn)·(x̂₀ + σ_down·ε̂ + σ_up·ξ), ξ fresh standard-normal noise. At t = 1 (σ = ∞) σ_up = σ' and the step
+     * lands on x̂₀ noised afresh; at tn = 0 it returns x̂₀ (the last step adds no noise).
+     */
+    static float[] ancestral(float[] x, float[] v, double t, double tn, Rng rng) {
+        int n = x.length;
+        float[] out = new float[n];
+        if (tn <= 0) {
+            for (int i = 0; i < n; i++) out[i] = x[i] - (float) t * v[i];
+            return out;
+        }
+        double sp = tn / (1 - tn), ratio = t >= 1 ? 0 : sp * (1 - t) / t;
+        double up = sp * Math.sqrt(Math.max(0, 1 - ratio * ratio)), down = Math.sqrt(Math.max(0, sp * sp - up * up));
+        float[] noise = Tensor.randn(rng, n).data();
+        float a = (float) (1 - tn), tf = (float) t, fd = (float) down, fu = (float) up;
+        for (int i = 0; i < n; i++) {
+            float x0 = x[i] - tf * v[i], eps = x[i] + (1 - tf) * v[i];
+            out[i] = a * (x0 + fd * eps + fu * noise[i]);
         }
         return out;
     }
