@@ -49,6 +49,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--guidance-mode", paramLabel = "MODE", description = "cfg or apg for --generate (default: the model's own, model.json \"guidanceMode\")") String guidanceMode;
     @Option(names = "--seconds", defaultValue = "4", description = "clip length for --truth/--generate (default ${DEFAULT-VALUE})") double seconds;
     @Option(names = "--seed", defaultValue = "1", description = "render/generation seed (default ${DEFAULT-VALUE})") long seed;
+    @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "for --truth/--generate: score every prompt with seeds SEED .. SEED+N-1 and pool the results; the report lists each seed's overall score and their standard error (default ${DEFAULT-VALUE})") int seeds;
 
     @Override public Integer call() throws Exception {
         if (!Files.isRegularFile(prompts)) throw new ExitCodeException(2, "prompt file not found: " + prompts);
@@ -62,15 +63,25 @@ public final class EvalCommand implements Callable<Integer> {
             throw new ExitCodeException(2, "prompt file has no prompts: " + prompts);
         if (fps != null && !(fps >= 1 && fps <= 120)) throw new ExitCodeException(2, "--fps must be between 1 and 120, got " + fps);
         if (!(seconds > 0 && seconds <= 60)) throw new ExitCodeException(2, "--seconds must be in (0, 60], got " + seconds);
-        SimBench.VideoSource src;
-        if (source.truth) {
-            int[] wh = parseSize(size == null ? "96x96" : size);
-            src = WorldPrompts.truthSource(wh[0], wh[1], fps == null ? 12 : fps, seconds, seed);
-        }
-        else if (source.videos != null) {
+        if (seeds < 1 || seeds > 100) throw new ExitCodeException(2, "--seeds must be between 1 and 100, got " + seeds);
+        if (seeds > 1 && source.videos != null) throw new ExitCodeException(2, "--seeds needs --truth or --generate (a --videos folder holds one video per line)");
+        Report r;
+        if (source.videos == null) {
+            List<Long> used = new java.util.ArrayList<>();
+            List<Report> runs = new java.util.ArrayList<>();
+            java.util.function.LongFunction<SimBench.VideoSource> make = source.truth ? truthSource() : generateSource();
+            for (int i = 0; i < seeds; i++) {
+                long s = seed + i;
+                if (seeds > 1) System.err.println("seed " + s + " (" + (i + 1) + " of " + seeds + ")");
+                used.add(s);
+                runs.add(SimBench.run(lines, new WorldPrompts(), seeds == 1 ? make.apply(s) : named(make.apply(s), s),
+                        Calibration.load(), System.err::println));
+            }
+            r = seeds == 1 ? runs.getFirst() : Report.pooled(used, runs, Calibration.load());
+        } else {
             Path dir = source.videos;
             if (!Files.isDirectory(dir)) throw new ExitCodeException(2, "--videos folder not found: " + dir);
-            src = new SimBench.VideoSource() {
+            SimBench.VideoSource src = new SimBench.VideoSource() {
                 @Override public Video video(int line, String prompt, dev.tessera.eval.Facts facts) throws IOException {
                     Path f = file(line);
                     if (!Files.isRegularFile(f)) throw new IOException("no video " + f.getFileName() + " for this line in " + dir);
@@ -79,8 +90,8 @@ public final class EvalCommand implements Callable<Integer> {
                 @Override public String describe(int line) { return file(line).toString(); }
                 Path file(int line) { return dir.resolve(String.format("%04d.mp4", line)); }
             };
-        } else src = generateSource();
-        Report r = SimBench.run(lines, new WorldPrompts(), src, Calibration.load(), System.err::println);
+            r = SimBench.run(lines, new WorldPrompts(), src, Calibration.load(), System.err::println);
+        }
         Files.createDirectories(out);
         r.writeJson(out.resolve("report.json"));
         HtmlReport.write(r, out.resolve("report.html"));
@@ -89,8 +100,28 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code --generate}: a video per prompt from the model (loaded once), at a size and rate it was trained for. */
-    SimBench.VideoSource generateSource() {
+    /** The source with "seed S" as each video's name in the report, so a pooled report tells its seeds apart. */
+    static SimBench.VideoSource named(SimBench.VideoSource src, long s) {
+        return new SimBench.VideoSource() {
+            @Override public Video video(int line, String prompt, dev.tessera.eval.Facts facts) throws Exception {
+                return src.video(line, prompt, facts);
+            }
+            @Override public String describe(int line) { return "seed " + s; }
+        };
+    }
+
+    /** {@code --truth}: the world's own render of each prompt, per seed. */
+    java.util.function.LongFunction<SimBench.VideoSource> truthSource() {
+        int[] wh = parseSize(size == null ? "96x96" : size);
+        double rate = fps == null ? 12 : fps;
+        return s -> WorldPrompts.truthSource(wh[0], wh[1], rate, seconds, s);
+    }
+
+    /**
+     * {@code --generate}: a video per prompt from the model (loaded once), at a size and rate it was trained for, per
+     * seed.
+     */
+    java.util.function.LongFunction<SimBench.VideoSource> generateSource() {
         Path dir = model != null ? model : GenerateCommand.defaultModel();
         TesseraModel m;
         try {
@@ -111,8 +142,9 @@ public final class EvalCommand implements Callable<Integer> {
         Sampler.Guidance mode = GenerateCommand.guidanceMode(guidanceMode, m);
         Sampler.Solver solve = GenerateCommand.solver(solver);
         System.err.println("generating with " + dir + " at " + sz.width() + "x" + sz.height() + ", " + rate + " fps, " + seconds + " s, "
-                + steps + " " + solve.name().toLowerCase(java.util.Locale.ROOT) + " steps, guidance " + guidance + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + "), seed " + seed);
-        return (line, prompt, facts) -> t2v.generate(new TextToVideo.Request(prompt, sz, rate, seconds, steps, guidance, seed,
+                + steps + " " + solve.name().toLowerCase(java.util.Locale.ROOT) + " steps, guidance " + guidance + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + "), seed "
+                + seed + (seeds > 1 ? " .. " + (seed + seeds - 1) : ""));
+        return s -> (line, prompt, facts) -> t2v.generate(new TextToVideo.Request(prompt, sz, rate, seconds, steps, guidance, s,
                 solve, mode), Sampler.Progress.NONE).video();
     }
 

@@ -74,6 +74,44 @@ class EvalCommandTest {
         assertTrue(html.contains("data:image/png;base64,") && html.contains("motion_direction"));
     }
 
+    @Test void seedsPoolTheRunsAndReportEachSeed(@TempDir Path dir) throws Exception {
+        Path prompts = dir.resolve("prompts.txt");
+        Files.writeString(prompts, "a red ball rolls from left to right on the grass\na blue cube falls onto the table\n");
+        Path one = dir.resolve("one"), two = dir.resolve("two"), pooled = dir.resolve("pooled");
+        String[] common = {"eval", "--prompts", prompts.toString(), "--truth", "--size", "64x64", "--fps", "8", "--seconds", "2"};
+        assertEquals(0, run(concat(common, "--seed", "3", "--out", one.toString())).code());
+        assertEquals(0, run(concat(common, "--seed", "4", "--out", two.toString())).code());
+        Result r = run(concat(common, "--seed", "3", "--seeds", "2", "--out", pooled.toString()));
+        assertEquals(0, r.code(), r.err());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode a = json.readTree(one.resolve("report.json").toFile()), b = json.readTree(two.resolve("report.json").toFile());
+        JsonNode p = json.readTree(pooled.resolve("report.json").toFile());
+        // each seed's overall is that seed's own single run; the pooled entries name their seed
+        assertEquals(a.get("overall").asDouble(), p.get("seeds").get("3").asDouble(), 1e-9);
+        assertEquals(b.get("overall").asDouble(), p.get("seeds").get("4").asDouble(), 1e-9);
+        assertEquals(4, p.get("prompts").size());
+        assertEquals("seed 4", p.get("prompts").get(2).get("video").asText());
+        // a dimension every prompt scores is the plain mean of the two runs (equal counts per seed)
+        double mean = (a.get("dimensions").get("presence").get("score").asDouble()
+                + b.get("dimensions").get("presence").get("score").asDouble()) / 2;
+        assertEquals(mean, p.get("dimensions").get("presence").get("score").asDouble(), 1e-4);
+        double sa = a.get("overall").asDouble(), sb = b.get("overall").asDouble();
+        assertEquals(Math.abs(sa - sb) / 2, p.get("overall_se").asDouble(), 1e-4);
+        JsonNode summary = json.readTree(r.out().strip().lines().toList().getLast());
+        assertTrue(summary.has("seeds") && summary.has("overall_se"), summary.toString());
+        // a folder of videos has one video per line: more seeds make no sense there
+        Result bad = run("eval", "--prompts", prompts.toString(), "--videos", dir.toString(), "--seeds", "2", "--out", dir.resolve("x").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--seeds"), bad.err());
+        assertEquals(2, run(concat(common, "--seeds", "0", "--out", dir.resolve("y").toString())).code());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test void generateScoresTheModelsOwnVideos(@TempDir Path dir) throws Exception {
         // an untrained tiny model: the wiring is under test here, not the model (its scores are whatever it earns)
         ModelConfig p = ModelConfig.preset("tiny");

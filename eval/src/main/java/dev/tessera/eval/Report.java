@@ -40,6 +40,8 @@ public final class Report {
     public final double overall;
     public final Map<String, Map<Dimension, DimScore>> splits = new LinkedHashMap<>();
     public final Map<String, Double> splitOverall = new LinkedHashMap<>();
+    /** For a report pooled over several seeds ({@link #pooled}): each seed's own overall score, in seed order. */
+    public final Map<Long, Double> seedOverall = new LinkedHashMap<>();
 
     public Report(List<PromptResult> prompts, Calibration cal) {
         this.prompts = List.copyOf(prompts);
@@ -79,6 +81,40 @@ public final class Report {
         return s / dims.size();
     }
 
+    /**
+     * One report over the prompt results of several runs of the same prompts with different seeds: every dimension
+     * and split is the mean over all (prompt, seed) results, as if the prompt file listed each prompt once per seed,
+     * and {@link #seedOverall} keeps each seed's overall score so the spread between seeds is visible.
+     */
+    public static Report pooled(List<Long> seeds, List<Report> runs, Calibration cal) {
+        if (seeds.size() != runs.size() || runs.isEmpty())
+            throw new IllegalArgumentException("need one report per seed, got " + runs.size() + " for " + seeds.size());
+        List<PromptResult> all = new ArrayList<>();
+        for (Report r : runs) all.addAll(r.prompts);
+        Report out = new Report(all, cal);
+        for (int i = 0; i < seeds.size(); i++) out.seedOverall.put(seeds.get(i), runs.get(i).overall);
+        return out;
+    }
+
+    /** Standard error of the mean of the per-seed overall scores (NaN with fewer than two seeds). */
+    public double seedStandardError() {
+        int n = seedOverall.size();
+        if (n < 2) return Double.NaN;
+        double mean = 0, sq = 0;
+        for (double v : seedOverall.values()) mean += v;
+        mean /= n;
+        for (double v : seedOverall.values()) sq += (v - mean) * (v - mean);
+        return Math.sqrt(sq / (n - 1) / n);
+    }
+
+    private void putSeeds(ObjectNode o) {
+        if (seedOverall.isEmpty()) return;
+        ObjectNode s = o.putObject("seeds");
+        seedOverall.forEach((k, v) -> s.put(Long.toString(k), r4(v)));
+        double se = seedStandardError();
+        if (!Double.isNaN(se)) o.put("overall_se", r4(se));
+    }
+
     public Double score(Dimension d) { DimScore s = dimensions.get(d); return s == null ? null : s.score(); }
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -100,6 +136,7 @@ public final class Report {
     public ObjectNode summary() {
         ObjectNode o = JSON.createObjectNode();
         o.put("overall", r4(overall));
+        putSeeds(o);
         ObjectNode d = o.putObject("dimensions");
         dimensions.forEach((k, v) -> d.put(k.id(), r4(v.score())));
         ObjectNode sp = o.putObject("splits");
@@ -114,6 +151,7 @@ public final class Report {
     public ObjectNode toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("overall", r4(overall));
+        putSeeds(root);
         root.set("dimensions", dims(dimensions));
         ObjectNode sp = root.putObject("splits");
         splits.forEach((k, v) -> {
