@@ -1,5 +1,8 @@
 package dev.tessera.engine;
 
+import dev.tessera.engine.kernels.Kernels;
+import dev.tessera.engine.kernels.NormRows;
+
 /** LayerNorm, RMSNorm and GroupNorm: forward keeps the per-row mean and 1/std for the backward. */
 final class Norms {
     private Norms() {}
@@ -13,6 +16,16 @@ final class Norms {
     }
 
     private static Tensor normalize(Tensor x, Tensor w, Tensor b, float eps, int rows, int n, boolean rms, ChannelMap ch) {
+        return normalize(x, w, b, eps, rows, n, rms, ch, false);
+    }
+
+    /**
+     * {@code rowChannels}: the channel of element i of a row is i (layer and RMS norm); those rows take the
+     * vectorised {@link NormRows} unless the reference twins are on (these plain loops are the twin).
+     */
+    private static Tensor normalize(Tensor x, Tensor w, Tensor b, float eps, int rows, int n, boolean rms, ChannelMap ch,
+                                    boolean rowChannels) {
+        boolean fast = rowChannels && !Kernels.reference();
         float[] xd = x.data(), wd = w == null ? null : w.data(), bd = b == null ? null : b.data();
         boolean grad = Grad.needed(x, w, b);
         // x̂ and 1/σ are kept only for the backward: inference allocates just the output
@@ -20,6 +33,13 @@ final class Norms {
         Pointwise.split(rows, n, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int o = r * n;
+                if (fast) {
+                    float m = rms ? 0f : NormRows.sum(xd, o, n) / n;
+                    float rs = (float) (1.0 / Math.sqrt(NormRows.sumSqDev(xd, o, n, m) / n + eps));
+                    rstd[r] = rs;
+                    NormRows.normalize(xd, o, n, m, rs, xhat, wd, bd, y);
+                    continue;
+                }
                 double mean = 0, sq = 0;
                 if (!rms) {
                     for (int i = 0; i < n; i++) mean += xd[o + i];
@@ -50,8 +70,15 @@ final class Norms {
             float[][] pw = new float[chunks][], pb = new float[chunks][];
             Pointwise.splitChunks(rows, n, (chunk, r0, r1) -> {
                 float[] dw = wantW ? new float[channels] : null, db = wantB ? new float[channels] : null;
+                float[] sums = new float[2];
                 for (int r = r0; r < r1; r++) {
                     int o = r * n;
+                    if (fast) {
+                        NormRows.gradSums(g, o, n, wd, xhat, dw, db, sums);
+                        if (dx != null)
+                            NormRows.dx(g, o, n, wd, xhat, rstd[r], rms ? 0f : sums[0] / n, sums[1] / n, dx);
+                        continue;
+                    }
                     double sumD = 0, sumDH = 0;
                     for (int i = 0; i < n; i++) {
                         int c = ch.channel(r, i);
@@ -86,13 +113,13 @@ final class Norms {
     static Tensor layerNorm(Tensor x, Tensor w, Tensor b, float eps) {
         int n = x.size(-1);
         checkAffine("layerNorm", x, w, b, n);
-        return normalize(x, w, b, eps, x.numel() / Math.max(1, n), n, false, (r, i) -> i);
+        return normalize(x, w, b, eps, x.numel() / Math.max(1, n), n, false, (r, i) -> i, true);
     }
 
     static Tensor rmsNorm(Tensor x, Tensor w, float eps) {
         int n = x.size(-1);
         checkAffine("rmsNorm", x, w, null, n);
-        return normalize(x, w, null, eps, x.numel() / Math.max(1, n), n, true, (r, i) -> i);
+        return normalize(x, w, null, eps, x.numel() / Math.max(1, n), n, true, (r, i) -> i, true);
     }
 
     /** x [B, C, *spatial]; statistics over each group of C/groups channels and all spatial positions. */

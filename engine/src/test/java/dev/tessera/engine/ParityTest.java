@@ -52,6 +52,17 @@ class ParityTest {
         parity("linear of permuted input", 1e-5, x -> F.linear(x[0].permute(1, 0, 2), x[1], null), rn(1, 5, 3, 17), rn(2, 1, 17));
     }
 
+    /** Layer and RMS norm rows (vectorised since the eleventh session) against the plain loops, tails and n = 1 included. */
+    @Test
+    void normRows() {
+        for (int n : new int[] {1, 15, 16, 97, 384}) {
+            parity("layerNorm affine n=" + n, 2e-5, x -> F.layerNorm(x[0], x[1], x[2], 1e-5f), rn(1, 3, 7, n), rn(2, n), rn(3, n));
+            parity("layerNorm plain n=" + n, 2e-5, x -> F.layerNorm(x[0], null, null, 1e-6f), rn(4, 5, n).mul(3f).add(2f));
+            parity("rmsNorm n=" + n, 2e-5, x -> F.rmsNorm(x[0], x[1], 1e-6f), rn(5, 2, 9, n), rn(6, n));
+            parity("layerNorm of a permuted view n=" + n, 2e-5, x -> F.layerNorm(x[0].permute(1, 0, 2), x[1], null, 1e-5f), rn(7, 4, 3, n), rn(8, n));
+        }
+    }
+
     @Test
     void matmulAgainstDoubleLoops() {
         Tensor a = rn(1, 2, 13, 21), b = rn(2, 21, 19);

@@ -1,0 +1,102 @@
+package dev.tessera.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vectorised rows of layer and RMS norm (statistics over the last dimension, channel = position in the row): the fast
+ * path of {@code Norms}, whose plain loops are the reference twin. Sums run in 16 float lanes and are reduced in a
+ * fixed lane order ({@link VectorMath#sum}), so a row's result does not depend on the thread count or on JIT state.
+ * Each method is small on purpose: Vector API calls in a method past C2's inlining budget run on boxed vectors.
+ */
+public final class NormRows {
+    private NormRows() {}
+
+    private static final VectorSpecies<Float> S = SgemmVector.S;
+    private static final int L = S.length();
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
+    /** Σ x[o + i], i < n. */
+    public static float sum(float[] x, int o, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) acc = acc.add(FloatVector.fromArray(S, x, o + i));
+        float s = VectorMath.sum(acc, LANES.get());
+        for (; i < n; i++) s += x[o + i];
+        return s;
+    }
+
+    /** Σ (x[o + i] − m)², i < n. */
+    public static float sumSqDev(float[] x, int o, int n, float m) {
+        FloatVector acc = FloatVector.zero(S), mv = FloatVector.broadcast(S, m);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector d = FloatVector.fromArray(S, x, o + i).sub(mv);
+            acc = d.fma(d, acc);
+        }
+        float s = VectorMath.sum(acc, LANES.get());
+        for (; i < n; i++) { float d = x[o + i] - m; s += d * d; }
+        return s;
+    }
+
+    /** x̂ = (x − m)·rs into xhat (when not null); y = x̂·w + b (w, b may be null). */
+    public static void normalize(float[] x, int o, int n, float m, float rs, float[] xhat, float[] w, float[] b, float[] y) {
+        FloatVector mv = FloatVector.broadcast(S, m), rv = FloatVector.broadcast(S, rs);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector h = FloatVector.fromArray(S, x, o + i).sub(mv).mul(rv);
+            if (xhat != null) h.intoArray(xhat, o + i);
+            if (w != null) h = h.mul(FloatVector.fromArray(S, w, i));
+            if (b != null) h = h.add(FloatVector.fromArray(S, b, i));
+            h.intoArray(y, o + i);
+        }
+        for (; i < n; i++) {
+            float h = (x[o + i] - m) * rs;
+            if (xhat != null) xhat[o + i] = h;
+            y[o + i] = h * (w == null ? 1f : w[i]) + (b == null ? 0f : b[i]);
+        }
+    }
+
+    /**
+     * One row of the backward's sums: with dh = g·w, sums[0] = Σ dh and sums[1] = Σ dh·x̂; and dw += g·x̂, db += g
+     * (each may be null).
+     */
+    public static void gradSums(float[] g, int o, int n, float[] w, float[] xhat, float[] dw, float[] db, float[] sums) {
+        FloatVector sd = FloatVector.zero(S), sdh = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, o + i), hv = FloatVector.fromArray(S, xhat, o + i);
+            FloatVector dh = w == null ? gv : gv.mul(FloatVector.fromArray(S, w, i));
+            sd = sd.add(dh);
+            sdh = dh.fma(hv, sdh);
+            if (dw != null) gv.fma(hv, FloatVector.fromArray(S, dw, i)).intoArray(dw, i);
+            if (db != null) gv.add(FloatVector.fromArray(S, db, i)).intoArray(db, i);
+        }
+        float[] lanes = LANES.get();
+        float a = VectorMath.sum(sd, lanes), c = VectorMath.sum(sdh, lanes);
+        for (; i < n; i++) {
+            float gi = g[o + i], dh = gi * (w == null ? 1f : w[i]);
+            a += dh;
+            c += dh * xhat[o + i];
+            if (dw != null) dw[i] += gi * xhat[o + i];
+            if (db != null) db[i] += gi;
+        }
+        sums[0] = a;
+        sums[1] = c;
+    }
+
+    /** dx = rs·(g·w − mD − x̂·mDH). */
+    public static void dx(float[] g, int o, int n, float[] w, float[] xhat, float rs, float mD, float mDH, float[] dx) {
+        FloatVector rv = FloatVector.broadcast(S, rs), dv = FloatVector.broadcast(S, mD), hv = FloatVector.broadcast(S, mDH);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector dh = FloatVector.fromArray(S, g, o + i);
+            if (w != null) dh = dh.mul(FloatVector.fromArray(S, w, i));
+            dh.sub(dv).sub(FloatVector.fromArray(S, xhat, o + i).mul(hv)).mul(rv).intoArray(dx, o + i);
+        }
+        for (; i < n; i++) {
+            float dh = g[o + i] * (w == null ? 1f : w[i]);
+            dx[o + i] = rs * (dh - mD - xhat[o + i] * mDH);
+        }
+    }
+}
