@@ -104,6 +104,9 @@ class EvalCommandTest {
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--seeds"), bad.err());
         assertEquals(2, run(concat(common, "--seeds", "0", "--out", dir.resolve("y").toString())).code());
+        Result solver = run(concat(common, "--solver", "rk4", "--out", dir.resolve("z").toString()));
+        assertEquals(2, solver.code());
+        assertTrue(solver.err().contains("unknown solver 'rk4'") && solver.err().contains("ancestral"), solver.err());
     }
 
     static String[] concat(String[] a, String... b) {

@@ -15,10 +15,6 @@ final class Norms {
         int channel(int row, int i);
     }
 
-    private static Tensor normalize(Tensor x, Tensor w, Tensor b, float eps, int rows, int n, boolean rms, ChannelMap ch) {
-        return normalize(x, w, b, eps, rows, n, rms, ch, false);
-    }
-
     /**
      * {@code rowChannels}: the channel of element i of a row is i (layer and RMS norm); those rows take the
      * vectorised {@link NormRows} unless the reference twins are on (these plain loops are the twin).
@@ -131,7 +127,7 @@ final class Norms {
         int spatial = x.numel() / (x.shape[0] * C);
         int cpg = C / groups;
         int n = cpg * spatial;
-        return normalize(x, w, b, eps, x.shape[0] * groups, n, false, (r, i) -> (r % groups) * cpg + i / spatial);
+        return normalize(x, w, b, eps, x.shape[0] * groups, n, false, (r, i) -> (r % groups) * cpg + i / spatial, false);
     }
 
     private static void checkAffine(String op, Tensor x, Tensor w, Tensor b, int n) {

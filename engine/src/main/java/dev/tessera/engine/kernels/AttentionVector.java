@@ -123,7 +123,7 @@ final class AttentionVector {
             int nk = Math.min(KB, kEnd - kj0), kpan = (nk + BLK - 1) / BLK, width = kpan * BLK;
             for (int pn = 0; pn < kpan; pn++)
                 for (int st = 0; st < MP; st += MR)
-                    microTo(dp, qp, st * dp, dp, kt, (kj0 + pn * BLK) * dp, BLK, sc, st * KB + pn * BLK, KB);
+                    SgemmVector.micro(dp, qp, st * dp, dp, kt, (kj0 + pn * BLK) * dp, BLK, sc, st * KB + pn * BLK, KB);
             boolean noBias = nk == width && keyMask == null;
             if (!noBias)
                 for (int j = 0; j < width; j++)
@@ -190,45 +190,6 @@ final class AttentionVector {
         }
         lv.intoArray(l, r * L);
         m[r] = mNew;
-    }
-
-    /**
-     * {@link SgemmVector#micro} storing its MR × NR tile straight into t[o + r·ld + x] (no tile buffer and copy: the
-     * score blocks are written whole, never accumulated).
-     */
-    static void microTo(int kc, float[] a, int pa, int rs, float[] bp, int pb, int ldb, float[] t, int o, int ld) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
-        FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
-        int a0 = pa, a1 = pa + rs, a2 = pa + 2 * rs, a3 = pa + 3 * rs, a4 = pa + 4 * rs, a5 = pa + 5 * rs;
-        for (int p = 0; p < kc; p++, pb += ldb) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-            FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, pb + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, bp, pb + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
-            x = FloatVector.broadcast(S, a[a4 + p]);
-            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42); c43 = x.fma(b3, c43);
-            x = FloatVector.broadcast(S, a[a5 + p]);
-            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
-        }
-        int o1 = o + ld, o2 = o1 + ld, o3 = o2 + ld, o4 = o3 + ld, o5 = o4 + ld;
-        c00.intoArray(t, o); c01.intoArray(t, o + L); c02.intoArray(t, o + 2 * L); c03.intoArray(t, o + 3 * L);
-        c10.intoArray(t, o1); c11.intoArray(t, o1 + L); c12.intoArray(t, o1 + 2 * L); c13.intoArray(t, o1 + 3 * L);
-        c20.intoArray(t, o2); c21.intoArray(t, o2 + L); c22.intoArray(t, o2 + 2 * L); c23.intoArray(t, o2 + 3 * L);
-        c30.intoArray(t, o3); c31.intoArray(t, o3 + L); c32.intoArray(t, o3 + 2 * L); c33.intoArray(t, o3 + 3 * L);
-        c40.intoArray(t, o4); c41.intoArray(t, o4 + L); c42.intoArray(t, o4 + 2 * L); c43.intoArray(t, o4 + 3 * L);
-        c50.intoArray(t, o5); c51.intoArray(t, o5 + L); c52.intoArray(t, o5 + 2 * L); c53.intoArray(t, o5 + 3 * L);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -355,8 +316,8 @@ final class AttentionVector {
                 // Sᵀ = K·Qᵀ and dPᵀ = V·dOᵀ, [MP keys × width queries]
                 for (int pn = 0; pn < qpan; pn++)
                     for (int st = 0; st < MP; st += MR) {
-                        microTo(dp, kp, st * dp, dp, qT, (qi0 + pn * BLK) * dp, BLK, pT, st * KB + pn * BLK, KB);
-                        microTo(dp, vp, st * dp, dp, dOT, (qi0 + pn * BLK) * dp, BLK, dpT, st * KB + pn * BLK, KB);
+                        SgemmVector.micro(dp, kp, st * dp, dp, qT, (qi0 + pn * BLK) * dp, BLK, pT, st * KB + pn * BLK, KB);
+                        SgemmVector.micro(dp, vp, st * dp, dp, dOT, (qi0 + pn * BLK) * dp, BLK, dpT, st * KB + pn * BLK, KB);
                     }
                 for (int j = 0; j < MP; j++) {
                     boolean valid = j < nk && (keyMask == null || keyMask[b * nkAll + kj0 + j]);
@@ -420,7 +381,7 @@ final class AttentionVector {
         for (int st = 0; st < m6; st += MR)
             for (int qp = 0; qp < panels; qp++) {
                 if (kc == 0) Arrays.fill(tile, 0f);
-                else SgemmVector.micro(kc, a, aOff + st * lda, lda, b, bOff + qp * BLK, ldb, tile);
+                else SgemmVector.micro(kc, a, aOff + st * lda, lda, b, bOff + qp * BLK, ldb, tile, 0, BLK);
                 for (int r = 0; r < MR; r++) {
                     int row = cOff + (st + r) * ldc + qp * BLK;
                     for (int x = 0; x < BLK; x += L) {

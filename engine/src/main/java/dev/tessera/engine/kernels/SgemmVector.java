@@ -303,10 +303,11 @@ final class SgemmVector {
     }
 
     /**
-     * tile[MR × NR] = A[MR × kc] · B[kc × NR]; A(r, p) at a[pa + r*rs + p], B(p, x) at bp[pb + p*ldb + x]. Shared with
-     * the attention kernels.
+     * t[o + r·ld + x] = (A[MR × kc] · B[kc × NR])(r, x); A(r, p) at a[pa + r*rs + p], B(p, x) at bp[pb + p*ldb + x].
+     * The attention kernels' block products: into a small tile buffer (ld = NR) that the caller adds into C, or
+     * straight into a score block that is written whole.
      */
-    static void micro(int kc, float[] a, int pa, int rs, float[] bp, int pb, int ldb, float[] t) {
+    static void micro(int kc, float[] a, int pa, int rs, float[] bp, int pb, int ldb, float[] t, int o, int ld) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -332,15 +333,16 @@ final class SgemmVector {
             x = FloatVector.broadcast(S, a[a5 + p]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
         }
-        // the accumulators go to a small tile and the caller adds it into C: the Vector API calls of a fused
-        // load-FMA-store epilogue pushed this method past C2's inlining node budget, and a Vector API call that is not
-        // inlined runs as plain Java on boxed vectors (measured 2× slower overall)
-        c00.intoArray(t, 0); c01.intoArray(t, L); c02.intoArray(t, 2 * L); c03.intoArray(t, 3 * L);
-        c10.intoArray(t, NR); c11.intoArray(t, NR + L); c12.intoArray(t, NR + 2 * L); c13.intoArray(t, NR + 3 * L);
-        c20.intoArray(t, 2 * NR); c21.intoArray(t, 2 * NR + L); c22.intoArray(t, 2 * NR + 2 * L); c23.intoArray(t, 2 * NR + 3 * L);
-        c30.intoArray(t, 3 * NR); c31.intoArray(t, 3 * NR + L); c32.intoArray(t, 3 * NR + 2 * L); c33.intoArray(t, 3 * NR + 3 * L);
-        c40.intoArray(t, 4 * NR); c41.intoArray(t, 4 * NR + L); c42.intoArray(t, 4 * NR + 2 * L); c43.intoArray(t, 4 * NR + 3 * L);
-        c50.intoArray(t, 5 * NR); c51.intoArray(t, 5 * NR + L); c52.intoArray(t, 5 * NR + 2 * L); c53.intoArray(t, 5 * NR + 3 * L);
+        // the accumulators go to a small tile (or the score block) and the caller adds it into C: the Vector API calls
+        // of a fused load-FMA-store epilogue pushed this method past C2's inlining node budget, and a Vector API call
+        // that is not inlined runs as plain Java on boxed vectors (measured 2× slower overall)
+        int o1 = o + ld, o2 = o1 + ld, o3 = o2 + ld, o4 = o3 + ld, o5 = o4 + ld;
+        c00.intoArray(t, o); c01.intoArray(t, o + L); c02.intoArray(t, o + 2 * L); c03.intoArray(t, o + 3 * L);
+        c10.intoArray(t, o1); c11.intoArray(t, o1 + L); c12.intoArray(t, o1 + 2 * L); c13.intoArray(t, o1 + 3 * L);
+        c20.intoArray(t, o2); c21.intoArray(t, o2 + L); c22.intoArray(t, o2 + 2 * L); c23.intoArray(t, o2 + 3 * L);
+        c30.intoArray(t, o3); c31.intoArray(t, o3 + L); c32.intoArray(t, o3 + 2 * L); c33.intoArray(t, o3 + 3 * L);
+        c40.intoArray(t, o4); c41.intoArray(t, o4 + L); c42.intoArray(t, o4 + 2 * L); c43.intoArray(t, o4 + 3 * L);
+        c50.intoArray(t, o5); c51.intoArray(t, o5 + L); c52.intoArray(t, o5 + 2 * L); c53.intoArray(t, o5 + 3 * L);
     }
 
     /**
