@@ -63,6 +63,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new ExitCodeException(2, "prompt file has no prompts: " + prompts);
         if (fps != null && !(fps >= 1 && fps <= 120)) throw new ExitCodeException(2, "--fps must be between 1 and 120, got " + fps);
         if (!(seconds > 0 && seconds <= 60)) throw new ExitCodeException(2, "--seconds must be in (0, 60], got " + seconds);
+        GenerateCommand.solver(solver); // an unknown name is an error even where nothing is generated
         if (seeds < 1 || seeds > 100) throw new ExitCodeException(2, "--seeds must be between 1 and 100, got " + seeds);
         if (seeds > 1 && source.videos != null) throw new ExitCodeException(2, "--seeds needs --truth or --generate (a --videos folder holds one video per line)");
         Report r;
