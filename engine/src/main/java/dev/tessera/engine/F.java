@@ -45,6 +45,15 @@ public final class F {
     /** x / rms(x) · w over the last dim; w [D] or null. */
     public static Tensor rmsNorm(Tensor x, Tensor w, float eps) { return Norms.rmsNorm(x, w, eps); }
 
+    /**
+     * adaLN, fused: LayerNorm(x)·(1 + scale) + shift over the last dim of x [B, …, D] (no affine of its own), shift
+     * and scale one row per sample ([B, D] or [B, 1, D]) — DiT's modulate(norm(x), shift, scale) in one pass.
+     */
+    public static Tensor adaLayerNorm(Tensor x, Tensor shift, Tensor scale, float eps) { return Norms.adaLayerNorm(x, shift, scale, eps); }
+
+    /** The gated residual x + gate·y in one pass: x, y [B, …, D] of one shape, gate one row per sample ([B, D] or [B, 1, D]). */
+    public static Tensor gatedAdd(Tensor x, Tensor gate, Tensor y) { return Pointwise.gatedAdd(x, gate, y); }
+
     /** x [B, C, ...]; w, b [C] or null. */
     public static Tensor groupNorm(Tensor x, int groups, Tensor w, Tensor b, float eps) { return Norms.groupNorm(x, groups, w, b, eps); }
 

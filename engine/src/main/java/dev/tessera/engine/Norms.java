@@ -17,10 +17,12 @@ final class Norms {
 
     /**
      * {@code rowChannels}: the channel of element i of a row is i (layer and RMS norm); those rows take the
-     * vectorised {@link NormRows} unless the reference twins are on (these plain loops are the twin).
+     * vectorised {@link NormRows} unless the reference twins are on (these plain loops are the twin). With
+     * {@code rowChannels}, each run of {@code perAffine} rows shares one row of w and b (all rows for layer and RMS
+     * norm; one sample's rows for adaLN), and {@code ch} must agree: {@code (r / perAffine)·n + i}.
      */
     private static Tensor normalize(Tensor x, Tensor w, Tensor b, float eps, int rows, int n, boolean rms, ChannelMap ch,
-                                    boolean rowChannels) {
+                                    boolean rowChannels, int perAffine) {
         boolean fast = rowChannels && !Kernels.reference();
         float[] xd = x.data(), wd = w == null ? null : w.data(), bd = b == null ? null : b.data();
         boolean grad = Grad.needed(x, w, b);
@@ -33,7 +35,7 @@ final class Norms {
                     float m = rms ? 0f : NormRows.sum(xd, o, n) / n;
                     float rs = (float) (1.0 / Math.sqrt(NormRows.sumSqDev(xd, o, n, m) / n + eps));
                     rstd[r] = rs;
-                    NormRows.normalize(xd, o, n, m, rs, xhat, wd, bd, y);
+                    NormRows.normalize(xd, o, n, m, rs, xhat, wd, bd, r / perAffine * n, y);
                     continue;
                 }
                 double mean = 0, sq = 0;
@@ -70,9 +72,10 @@ final class Norms {
                 for (int r = r0; r < r1; r++) {
                     int o = r * n;
                     if (fast) {
-                        NormRows.gradSums(g, o, n, wd, xhat, dw, db, sums);
+                        int wo = r / perAffine * n;
+                        NormRows.gradSums(g, o, n, wd, xhat, dw, db, wo, sums);
                         if (dx != null)
-                            NormRows.dx(g, o, n, wd, xhat, rstd[r], rms ? 0f : sums[0] / n, sums[1] / n, dx);
+                            NormRows.dx(g, o, n, wd, wo, xhat, rstd[r], rms ? 0f : sums[0] / n, sums[1] / n, dx);
                         continue;
                     }
                     double sumD = 0, sumDH = 0;
@@ -109,13 +112,31 @@ final class Norms {
     static Tensor layerNorm(Tensor x, Tensor w, Tensor b, float eps) {
         int n = x.size(-1);
         checkAffine("layerNorm", x, w, b, n);
-        return normalize(x, w, b, eps, x.numel() / Math.max(1, n), n, false, (r, i) -> i, true);
+        int rows = x.numel() / Math.max(1, n);
+        return normalize(x, w, b, eps, rows, n, false, (r, i) -> i, true, Math.max(1, rows));
     }
 
     static Tensor rmsNorm(Tensor x, Tensor w, float eps) {
         int n = x.size(-1);
         checkAffine("rmsNorm", x, w, null, n);
-        return normalize(x, w, null, eps, x.numel() / Math.max(1, n), n, true, (r, i) -> i, true);
+        int rows = x.numel() / Math.max(1, n);
+        return normalize(x, w, null, eps, rows, n, true, (r, i) -> i, true, Math.max(1, rows));
+    }
+
+    /**
+     * adaLN (DiT's modulate(LayerNorm(x), shift, scale)) as one op: y = LN(x)·(1 + scale) + shift over the last dim
+     * of x [B, …, D], without affine parameters of its own; shift and scale hold one row of D per sample ([B, D] or
+     * [B, 1, D]). The same arithmetic as layerNorm with a per-sample weight 1 + scale and bias shift, so the backward
+     * is the layer norm's: dscale = Σ_rows g·x̂ and dshift = Σ_rows g per sample.
+     */
+    static Tensor adaLayerNorm(Tensor x, Tensor shift, Tensor scale, float eps) {
+        if (x.dim() < 2) throw new IllegalArgumentException("adaLayerNorm needs [B, ..., D], got " + Shapes.str(x.shape));
+        int B = x.shape[0], n = x.size(-1);
+        for (Tensor t : new Tensor[] {shift, scale})
+            if (t.numel() != (long) B * n || t.shape[0] != B || t.size(-1) != n)
+                throw new IllegalArgumentException("adaLayerNorm: shift/scale " + Shapes.str(t.shape) + " for input " + Shapes.str(x.shape) + " (need [B, D] or [B, 1, D])");
+        int rows = x.numel() / Math.max(1, n), perSample = Math.max(1, rows / Math.max(1, B));
+        return normalize(x, scale.add(1f), shift, eps, rows, n, false, (r, i) -> r / perSample * n + i, true, perSample);
     }
 
     /** x [B, C, *spatial]; statistics over each group of C/groups channels and all spatial positions. */
@@ -127,7 +148,7 @@ final class Norms {
         int spatial = x.numel() / (x.shape[0] * C);
         int cpg = C / groups;
         int n = cpg * spatial;
-        return normalize(x, w, b, eps, x.shape[0] * groups, n, false, (r, i) -> (r % groups) * cpg + i / spatial, false);
+        return normalize(x, w, b, eps, x.shape[0] * groups, n, false, (r, i) -> (r % groups) * cpg + i / spatial, false, 1);
     }
 
     private static void checkAffine(String op, Tensor x, Tensor w, Tensor b, int n) {

@@ -53,6 +53,62 @@ final class Pointwise {
         }, a, b);
     }
 
+    /**
+     * The gated residual {@code x + gate·y} of adaLN-Zero as one op: x and y [B, …, D] of one shape, gate one row of D
+     * per sample ([B, D] or [B, 1, D]) shared by all of the sample's rows. Backward: dx = g, dy = g·gate,
+     * dgate = Σ_rows g·y per sample (per-chunk partials added in chunk order: deterministic for a thread count).
+     */
+    static Tensor gatedAdd(Tensor x, Tensor gate, Tensor y) {
+        if (!Arrays.equals(x.shape, y.shape) || x.dim() < 2)
+            throw new IllegalArgumentException("gatedAdd: x " + Shapes.str(x.shape) + " and y " + Shapes.str(y.shape) + " must share one shape [B, ..., D]");
+        int B = x.shape[0], n = x.size(-1);
+        if (gate.numel() != (long) B * n || gate.shape[0] != B || gate.size(-1) != n)
+            throw new IllegalArgumentException("gatedAdd: gate " + Shapes.str(gate.shape) + " for input " + Shapes.str(x.shape) + " (need [B, D] or [B, 1, D])");
+        float[] xd = x.data(), yd = y.data(), gd = gate.data();
+        int rows = n == 0 ? 0 : xd.length / n, per = Math.max(1, rows / Math.max(1, B));
+        boolean fast = !dev.tessera.engine.kernels.Kernels.reference();
+        float[] o = new float[xd.length];
+        split(rows, n, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int off = r * n, go = r / per * n;
+                if (fast) {
+                    dev.tessera.engine.kernels.GateRows.forward(xd, yd, gd, go, off, n, o);
+                    continue;
+                }
+                for (int i = 0; i < n; i++) o[off + i] = xd[off + i] + gd[go + i] * yd[off + i];
+            }
+        });
+        if (!Grad.needed(x, gate, y)) return Tensor.result(o, x.shape.clone(), null);
+        return Tensor.result(o, x.shape.clone(), g -> {
+            float[] dy = y.requiresGrad ? new float[g.length] : null;
+            boolean wantGate = gate.requiresGrad;
+            int chunks = Math.max(1, Math.min(dev.tessera.engine.kernels.Parallel.threads(), rows));
+            float[][] parts = new float[chunks][];
+            splitChunks(rows, n, (chunk, r0, r1) -> {
+                float[] dg = wantGate ? new float[gd.length] : null;
+                for (int r = r0; r < r1; r++) {
+                    int off = r * n, go = r / per * n;
+                    if (fast) {
+                        dev.tessera.engine.kernels.GateRows.backward(g, yd, gd, go, off, n, dy, dg);
+                        continue;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        if (dy != null) dy[off + i] = g[off + i] * gd[go + i];
+                        if (dg != null) dg[go + i] += g[off + i] * yd[off + i];
+                    }
+                }
+                parts[chunk] = dg;
+            });
+            if (dy != null) Tensor.addGrad(y, dy);
+            if (wantGate) {
+                float[] dg = new float[gd.length];
+                for (float[] p : parts) if (p != null) for (int i = 0; i < dg.length; i++) dg[i] += p[i];
+                Tensor.addGrad(gate, dg);
+            }
+            Tensor.addGrad(x, g); // handed over last: nothing above reads g after this
+        }, x, gate, y);
+    }
+
     /** Rows [r0, r1) of the output (a row = the last dim), each input read through its broadcast strides. */
     private static void broadcastRows(int op, float[] ad, int[] sa, float[] bd, int[] sb, int[] out, float[] o, int r0, int r1) {
         int rank = out.length, inner = out[rank - 1];

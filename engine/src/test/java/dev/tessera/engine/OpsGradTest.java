@@ -103,6 +103,9 @@ class OpsGradTest {
         GradCheck.check("layerNorm no affine", x -> F.layerNorm(x[0], null, null, 1e-5f), d -> layerNorm(d[0], null, null, 1e-5, false), rn(1, 2, 9));
         GradCheck.check("rmsNorm", x -> F.rmsNorm(x[0], x[1], 1e-6f), d -> layerNorm(d[0], d[1], null, 1e-6, true), rn(1, 3, 17), rn(2, 17));
         GradCheck.check("groupNorm", x -> F.groupNorm(x[0], 2, x[1], x[2], 1e-5f), d -> groupNorm(d[0], 2, d[1], d[2], 1e-5), rn(1, 2, 4, 3, 5), rn(2, 4), rn(3, 4));
+        GradCheck.check("adaLayerNorm", x -> F.adaLayerNorm(x[0], x[1], x[2], 1e-5f),
+                d -> add(mul(layerNorm(d[0], null, null, 1e-5, false), map(d[2], v -> 1 + v)), d[1]), rn(1, 2, 3, 17), rn(2, 2, 1, 17), rn(3, 2, 1, 17));
+        GradCheck.check("gatedAdd", x -> F.gatedAdd(x[0], x[1], x[2]), d -> add(d[0], mul(d[1], d[2])), rn(1, 3, 2, 17), rn(2, 3, 1, 17), rn(3, 3, 2, 17));
     }
 
     @Test

@@ -63,6 +63,36 @@ class ParityTest {
         }
     }
 
+    /** adaLN and the gated residual (fused since the twelfth session), per-sample rows read from narrowed views. */
+    @Test
+    void adaptiveRows() {
+        for (int n : new int[] {1, 15, 16, 97, 384}) {
+            int d = n;
+            parity("adaLayerNorm n=" + n, 2e-5, x -> F.adaLayerNorm(x[0], x[1], x[2], 1e-6f), rn(1, 3, 7, n), rn(2, 3, 1, n), rn(3, 3, 1, n));
+            parity("adaLayerNorm, views n=" + n, 2e-5, x -> F.adaLayerNorm(x[0].permute(1, 0, 2),
+                    x[1].narrow(1, d, d).unsqueeze(1), x[1].narrow(1, 2 * d, d), 1e-6f), rn(4, 5, 2, n), rn(5, 2, 3 * n));
+            parity("gatedAdd n=" + n, 2e-5, x -> F.gatedAdd(x[0], x[1], x[2]), rn(6, 2, 9, n), rn(7, 2, 1, n), rn(8, 2, 9, n));
+            parity("gatedAdd, views n=" + n, 2e-5, x -> F.gatedAdd(x[0].permute(1, 0, 2), x[1].narrow(1, d, d).unsqueeze(1),
+                    x[2]), rn(9, 4, 3, n), rn(10, 3, 2 * n), rn(11, 3, 4, n));
+        }
+        // the same tensor as residual and as gated branch: both gradients land on it
+        parity("gatedAdd x with itself", 2e-5, x -> F.gatedAdd(x[0], x[1], x[0]), rn(12, 2, 5, 19), rn(13, 2, 19));
+    }
+
+    @Test
+    void adaptiveRowsRejectBadShapes() {
+        Tensor x = rn(1, 2, 5, 8);
+        assertThrows(IllegalArgumentException.class, () -> F.adaLayerNorm(x, rn(2, 2, 8), rn(3, 1, 8), 1e-6f));
+        assertThrows(IllegalArgumentException.class, () -> F.adaLayerNorm(rn(4, 8), rn(2, 8), rn(3, 8), 1e-6f));
+        assertThrows(IllegalArgumentException.class, () -> F.gatedAdd(x, rn(2, 2, 1, 7), x));
+        assertThrows(IllegalArgumentException.class, () -> F.gatedAdd(x, rn(2, 2, 8), rn(3, 2, 4, 8)));
+        // the fused ops equal their unfused definitions
+        Tensor sh = rn(4, 2, 1, 8), sc = rn(5, 2, 1, 8), y = rn(6, 2, 5, 8);
+        assertTrue(GradCheck.maxRelErr(F.adaLayerNorm(x, sh, sc, 1e-6f).data(),
+                F.layerNorm(x, null, null, 1e-6f).mul(sc.add(1f)).add(sh).data()) < 1e-6);
+        assertTrue(GradCheck.maxRelErr(F.gatedAdd(x, sc, y).data(), x.add(sc.mul(y)).data()) < 1e-6);
+    }
+
     @Test
     void matmulAgainstDoubleLoops() {
         Tensor a = rn(1, 2, 13, 21), b = rn(2, 21, 19);

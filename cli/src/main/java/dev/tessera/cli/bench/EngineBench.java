@@ -277,21 +277,17 @@ public final class EngineBench implements Callable<Integer> {
         Tensor forward(Tensor x, Tensor c, Tensor ctx) {
             int B = x.size(0), N = x.size(1), L = ctx.size(1), dh = dim / heads;
             Tensor[] mod = F.linear(F.silu(c), adaW, adaB).unsqueeze(1).chunk(6, 2);   // 6 × [B, 1, D]
-            Tensor h = modulate(F.layerNorm(x, null, null, 1e-6f), mod[0], mod[1]);
+            Tensor h = F.adaLayerNorm(x, mod[0], mod[1], 1e-6f);                             // LN(x)·(1 + scale) + shift
             Tensor attn = F.attentionQkv(F.linear(h, qkvW, qkvB), heads, null, null, false); // [B, N, D]
-            x = x.add(mod[2].mul(F.linear(attn, projW, projB)));
+            x = F.gatedAdd(x, mod[2], F.linear(attn, projW, projB));                         // x + gate·proj(attn)
             Tensor q = F.linear(F.layerNorm(x, null, null, 1e-6f), cqW, cqB).reshape(B, N, heads, dh).permute(0, 2, 1, 3);
             Tensor[] kv = F.linear(ctx, ckvW, ckvB).reshape(B, L, 2, heads, dh).permute(2, 0, 3, 1, 4).chunk(2, 0);
             Tensor cross = F.attention(q, kv[0].squeeze(0), kv[1].squeeze(0), null)          // [B, H, N, dh]
                     .permute(0, 2, 1, 3).reshape(B, N, dim);
             x = x.add(F.linear(cross, cprojW, cprojB));
-            h = modulate(F.layerNorm(x, null, null, 1e-6f), mod[3], mod[4]);
+            h = F.adaLayerNorm(x, mod[3], mod[4], 1e-6f);
             Tensor mlp = F.linear(F.gelu(F.linear(h, fc1W, fc1B)), fc2W, fc2B);
-            return x.add(mod[5].mul(mlp));
-        }
-
-        private static Tensor modulate(Tensor x, Tensor shift, Tensor scale) {
-            return x.mul(scale.add(1f)).add(shift);
+            return F.gatedAdd(x, mod[5], mlp);
         }
     }
 

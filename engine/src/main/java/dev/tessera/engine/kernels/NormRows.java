@@ -39,63 +39,66 @@ public final class NormRows {
         return s;
     }
 
-    /** x̂ = (x − m)·rs into xhat (when not null); y = x̂·w + b (w, b may be null). */
-    public static void normalize(float[] x, int o, int n, float m, float rs, float[] xhat, float[] w, float[] b, float[] y) {
+    /**
+     * x̂ = (x − m)·rs into xhat (when not null); y = x̂·w + b (w, b may be null), the affine row read from
+     * {@code w[wo + i]}, {@code b[wo + i]} (wo > 0 for per-sample affine rows, as adaLN's 1 + scale and shift).
+     */
+    public static void normalize(float[] x, int o, int n, float m, float rs, float[] xhat, float[] w, float[] b, int wo, float[] y) {
         FloatVector mv = FloatVector.broadcast(S, m), rv = FloatVector.broadcast(S, rs);
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector h = FloatVector.fromArray(S, x, o + i).sub(mv).mul(rv);
             if (xhat != null) h.intoArray(xhat, o + i);
-            if (w != null) h = h.mul(FloatVector.fromArray(S, w, i));
-            if (b != null) h = h.add(FloatVector.fromArray(S, b, i));
+            if (w != null) h = h.mul(FloatVector.fromArray(S, w, wo + i));
+            if (b != null) h = h.add(FloatVector.fromArray(S, b, wo + i));
             h.intoArray(y, o + i);
         }
         for (; i < n; i++) {
             float h = (x[o + i] - m) * rs;
             if (xhat != null) xhat[o + i] = h;
-            y[o + i] = h * (w == null ? 1f : w[i]) + (b == null ? 0f : b[i]);
+            y[o + i] = h * (w == null ? 1f : w[wo + i]) + (b == null ? 0f : b[wo + i]);
         }
     }
 
     /**
      * One row of the backward's sums: with dh = g·w, sums[0] = Σ dh and sums[1] = Σ dh·x̂; and dw += g·x̂, db += g
-     * (each may be null).
+     * (each may be null); w, dw and db are indexed from {@code wo}.
      */
-    public static void gradSums(float[] g, int o, int n, float[] w, float[] xhat, float[] dw, float[] db, float[] sums) {
+    public static void gradSums(float[] g, int o, int n, float[] w, float[] xhat, float[] dw, float[] db, int wo, float[] sums) {
         FloatVector sd = FloatVector.zero(S), sdh = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, o + i), hv = FloatVector.fromArray(S, xhat, o + i);
-            FloatVector dh = w == null ? gv : gv.mul(FloatVector.fromArray(S, w, i));
+            FloatVector dh = w == null ? gv : gv.mul(FloatVector.fromArray(S, w, wo + i));
             sd = sd.add(dh);
             sdh = dh.fma(hv, sdh);
-            if (dw != null) gv.fma(hv, FloatVector.fromArray(S, dw, i)).intoArray(dw, i);
-            if (db != null) gv.add(FloatVector.fromArray(S, db, i)).intoArray(db, i);
+            if (dw != null) gv.fma(hv, FloatVector.fromArray(S, dw, wo + i)).intoArray(dw, wo + i);
+            if (db != null) gv.add(FloatVector.fromArray(S, db, wo + i)).intoArray(db, wo + i);
         }
         float[] lanes = LANES.get();
         float a = VectorMath.sum(sd, lanes), c = VectorMath.sum(sdh, lanes);
         for (; i < n; i++) {
-            float gi = g[o + i], dh = gi * (w == null ? 1f : w[i]);
+            float gi = g[o + i], dh = gi * (w == null ? 1f : w[wo + i]);
             a += dh;
             c += dh * xhat[o + i];
-            if (dw != null) dw[i] += gi * xhat[o + i];
-            if (db != null) db[i] += gi;
+            if (dw != null) dw[wo + i] += gi * xhat[o + i];
+            if (db != null) db[wo + i] += gi;
         }
         sums[0] = a;
         sums[1] = c;
     }
 
-    /** dx = rs·(g·w − mD − x̂·mDH). */
-    public static void dx(float[] g, int o, int n, float[] w, float[] xhat, float rs, float mD, float mDH, float[] dx) {
+    /** dx = rs·(g·w − mD − x̂·mDH), w indexed from {@code wo}. */
+    public static void dx(float[] g, int o, int n, float[] w, int wo, float[] xhat, float rs, float mD, float mDH, float[] dx) {
         FloatVector rv = FloatVector.broadcast(S, rs), dv = FloatVector.broadcast(S, mD), hv = FloatVector.broadcast(S, mDH);
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector dh = FloatVector.fromArray(S, g, o + i);
-            if (w != null) dh = dh.mul(FloatVector.fromArray(S, w, i));
+            if (w != null) dh = dh.mul(FloatVector.fromArray(S, w, wo + i));
             dh.sub(dv).sub(FloatVector.fromArray(S, xhat, o + i).mul(hv)).mul(rv).intoArray(dx, o + i);
         }
         for (; i < n; i++) {
-            float dh = g[o + i] * (w == null ? 1f : w[i]);
+            float dh = g[o + i] * (w == null ? 1f : w[wo + i]);
             dx[o + i] = rs * (dh - mD - xhat[o + i] * mDH);
         }
     }

@@ -43,18 +43,14 @@ public final class DitBlock extends Module {
         Tensor mod = adaLN.forward(F.silu(c)); // [B, 6D]
         Tensor shiftMsa = chunk(mod, 0), scaleMsa = chunk(mod, 1), gateMsa = chunk(mod, 2);
         Tensor shiftMlp = chunk(mod, 3), scaleMlp = chunk(mod, 4), gateMlp = chunk(mod, 5);
-        x = x.add(gateMsa.mul(attn.forward(modulate(norm(x), shiftMsa, scaleMsa), rope, null)));
+        x = F.gatedAdd(x, gateMsa, attn.forward(modulate(x, shiftMsa, scaleMsa), rope, null));
         x = x.add(crossAttn.forward(norm2.forward(x), context, contextMask));
-        x = x.add(gateMlp.mul(mlp.forward(modulate(norm(x), shiftMlp, scaleMlp))));
-        return x;
+        return F.gatedAdd(x, gateMlp, mlp.forward(modulate(x, shiftMlp, scaleMlp)));
     }
 
     /** Piece {@code i} of a [B, k·D] modulation as [B, 1, D] (broadcasts over tokens). */
     Tensor chunk(Tensor mod, int i) { return mod.narrow(1, i * dim, dim).unsqueeze(1); }
 
-    /** LayerNorm without affine (the adaLN supplies scale and shift), eps 1e-6 as in DiT. */
-    static Tensor norm(Tensor x) { return F.layerNorm(x, null, null, 1e-6f); }
-
-    /** x·(1 + scale) + shift. */
-    static Tensor modulate(Tensor x, Tensor shift, Tensor scale) { return x.mul(scale.add(1f)).add(shift); }
+    /** LayerNorm(x) without affine, eps 1e-6 as in DiT, times (1 + scale) plus shift: one fused op. */
+    static Tensor modulate(Tensor x, Tensor shift, Tensor scale) { return F.adaLayerNorm(x, shift, scale, 1e-6f); }
 }

@@ -21,6 +21,6 @@ public final class FinalLayer extends Module {
     public Tensor forward(Tensor x, Tensor c) {
         Tensor mod = adaLN.forward(F.silu(c));
         Tensor shift = mod.narrow(1, 0, dim).unsqueeze(1), scale = mod.narrow(1, dim, dim).unsqueeze(1);
-        return linear.forward(DitBlock.modulate(DitBlock.norm(x), shift, scale));
+        return linear.forward(DitBlock.modulate(x, shift, scale));
     }
 }
