@@ -84,11 +84,24 @@ class GenerateCommandTest {
             // an untrained VAE decodes to about mid-grey: well below the no-learning reference, but a finite number
             assertTrue(psnr > 3 && psnr < ref, row + ": " + psnr + " vs reference " + ref);
         }
+        // decoding noisy latents: one PSNR per σ and row, and the same numbers again (seeded noise)
+        String[] noisyArgs = {"bench", "vae", "--model", model.toString(), "--clips", "1", "--seconds", "1", "--latent-noise", "0.5,2", "--json"};
+        r = TesseraCliTest.run(noisyArgs);
+        assertEquals(0, r.code(), r.out() + r.err());
+        String last = r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(last);
+        for (String row : new String[] {"32x32_image", "32x32_9f", "48x32_image", "48x32_9f"})
+            for (String sg : new String[] {"0.5", "2.0"}) {
+                double p = json.get(row).get("psnr_db_latent_noise").get(sg).asDouble();
+                assertTrue(p > 3 && p < 100, row + " σ=" + sg + ": " + p);
+            }
+        assertEquals(last.replaceAll("\"encode_decode_s_per_clip\":[0-9.]+", ""),
+                TesseraCliTest.run(noisyArgs).out().strip().lines().reduce((a, b) -> b).orElseThrow().replaceAll("\"encode_decode_s_per_clip\":[0-9.]+", ""));
         r = TesseraCliTest.run("bench", "vae", "--model", dir.resolve("none").toString());
         assertEquals(2, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("no model at"), r.err());
-        for (String[] bad : new String[][] {{"--clips", "0"}, {"--seconds", "-1"}, {"--seconds", "30"}}) {
+        for (String[] bad : new String[][] {{"--clips", "0"}, {"--seconds", "-1"}, {"--seconds", "30"}, {"--latent-noise", "0"}, {"--latent-noise", "0.1,-1"}}) {
             r = TesseraCliTest.run("bench", "vae", "--model", model.toString(), bad[0], bad[1]);
             assertEquals(2, r.code(), String.join(" ", bad));
             assertEquals(1, r.err().strip().lines().count(), r.err());

@@ -3,6 +3,7 @@ package dev.tessera.cli.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.cli.ExitCodeException;
 import dev.tessera.engine.Grad;
+import dev.tessera.engine.Rng;
 import dev.tessera.engine.Tensor;
 import dev.tessera.media.Frame;
 import dev.tessera.media.Video;
@@ -36,11 +37,17 @@ public final class VaeBench implements Callable<Integer> {
     @Option(names = "--clips", defaultValue = "8", description = "TEST-split clips per size and duration (default 8)") int clips;
     @Option(names = "--seconds", defaultValue = "4", description = "clip duration (default 4)") double seconds;
     @Option(names = "--json", description = "end with one JSON line") boolean json;
+    @Option(names = "--latent-noise", paramLabel = "S[,S...]", split = ",", description = "also decode each clip's latent "
+            + "plus Gaussian noise of these standard deviations (in the DiT's normalised latent units, seeded per clip): "
+            + "how the decoder treats imperfect latents like a DiT's (default: none)") List<Double> latentNoise;
 
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = BenchModel.dir(model);
         if (clips < 1 || clips > 1000) throw new ExitCodeException(2, "--clips must be 1..1000, got " + clips);
+        List<Double> sigmas = latentNoise == null ? List.of() : latentNoise;
+        for (double sg : sigmas)
+            if (!(sg > 0 && sg <= 10)) throw new ExitCodeException(2, "--latent-noise values must be in (0, 10], got " + sg);
         TesseraModel m = BenchModel.load(dir);
         var caps = m.config.capabilities();
         if (!(seconds >= caps.minSeconds() && seconds <= caps.maxSeconds()))
@@ -57,20 +64,28 @@ public final class VaeBench implements Callable<Integer> {
             for (int frames : new int[] {1, longFrames}) {
                 Dataset d = new Dataset(new Dataset.Config(size.width(), size.height(), fps, frames, 2, HeldOut.DEFAULTS));
                 double se = 0, seRef = 0, time = 0;
+                double[] seNoisy = new double[sigmas.size()];
                 long n = 0;
                 for (int i = 0; i < clips; i++) {
                     Sample s = d.sample(i, Split.TEST);
                     List<Frame> x = s.clip().frames();
                     long t0 = System.nanoTime();
                     Video rec;
+                    List<Video> noisy = new ArrayList<>();
                     try (var g = Grad.off()) {
                         Tensor z = m.vae.encode(VideoTensors.toTensor(x, size.width(), size.height())).mean();
                         rec = VideoTensors.toVideo(m.vae.decode(z), 0, frames, fps);
+                        time += (System.nanoTime() - t0) / 1e9;
+                        Rng rng = new Rng(1000L * i + frames);
+                        for (double sg : sigmas) {
+                            Tensor zn = m.normaliseLatent(z).add(Tensor.randn(rng, z.shape()).mul((float) sg));
+                            noisy.add(VideoTensors.toVideo(m.vae.decode(m.denormaliseLatent(zn)), 0, frames, fps));
+                        }
                     }
-                    time += (System.nanoTime() - t0) / 1e9;
                     for (int f = 0; f < frames; f++) {
                         se += sqErr(x.get(f), rec.frames().get(f));
                         seRef += sqErr(x.get(f), downUp(x.get(f), 8));
+                        for (int k = 0; k < sigmas.size(); k++) seNoisy[k] += sqErr(x.get(f), noisy.get(k).frames().get(f));
                     }
                     n += 3L * frames * size.width() * size.height();
                 }
@@ -81,9 +96,19 @@ public final class VaeBench implements Callable<Integer> {
                 row.put("psnr_db", round(psnr));
                 row.put("reference_8x_downup_psnr_db", round(ref));
                 row.put("encode_decode_s_per_clip", round(time / clips));
+                StringBuilder noisyText = new StringBuilder();
+                if (!sigmas.isEmpty()) {
+                    Map<String, Object> byNoise = new LinkedHashMap<>();
+                    for (int k = 0; k < sigmas.size(); k++) {
+                        double pk = psnr(seNoisy[k] / n);
+                        byNoise.put(String.valueOf(sigmas.get(k)), round(pk));
+                        noisyText.append(String.format(Locale.ROOT, "   σ=%s: %5.2f dB", sigmas.get(k), pk));
+                    }
+                    row.put("psnr_db_latent_noise", byNoise);
+                }
                 result.put(key, row);
-                out.printf(Locale.ROOT, "%-16s PSNR %5.2f dB   (8x box-down/bilinear-up reference %5.2f dB)   encode+decode %.2f s/clip%n",
-                        key, psnr, ref, time / clips);
+                out.printf(Locale.ROOT, "%-16s PSNR %5.2f dB   (8x box-down/bilinear-up reference %5.2f dB)   encode+decode %.2f s/clip%s%n",
+                        key, psnr, ref, time / clips, noisyText);
                 out.flush();
             }
         }
