@@ -98,15 +98,9 @@ final class Norms {
                 pb[chunk] = db;
             });
             if (dx != null) Tensor.addGrad(x, dx);
-            if (wantW) Tensor.addGrad(w, sumChunks(pw, channels));
-            if (wantB) Tensor.addGrad(b, sumChunks(pb, channels));
+            if (wantW) Tensor.addGrad(w, Pointwise.sumChunks(pw, channels));
+            if (wantB) Tensor.addGrad(b, Pointwise.sumChunks(pb, channels));
         }, x, w, b);
-    }
-
-    private static float[] sumChunks(float[][] parts, int n) {
-        float[] out = new float[n];
-        for (float[] p : parts) if (p != null) for (int i = 0; i < n; i++) out[i] += p[i];
-        return out;
     }
 
     static Tensor layerNorm(Tensor x, Tensor w, Tensor b, float eps) {
@@ -131,10 +125,9 @@ final class Norms {
      */
     static Tensor adaLayerNorm(Tensor x, Tensor shift, Tensor scale, float eps) {
         if (x.dim() < 2) throw new IllegalArgumentException("adaLayerNorm needs [B, ..., D], got " + Shapes.str(x.shape));
+        Pointwise.checkPerSampleRow("adaLayerNorm", "shift", shift, x);
+        Pointwise.checkPerSampleRow("adaLayerNorm", "scale", scale, x);
         int B = x.shape[0], n = x.size(-1);
-        for (Tensor t : new Tensor[] {shift, scale})
-            if (t.numel() != (long) B * n || t.shape[0] != B || t.size(-1) != n)
-                throw new IllegalArgumentException("adaLayerNorm: shift/scale " + Shapes.str(t.shape) + " for input " + Shapes.str(x.shape) + " (need [B, D] or [B, 1, D])");
         int rows = x.numel() / Math.max(1, n), perSample = Math.max(1, rows / Math.max(1, B));
         return normalize(x, scale.add(1f), shift, eps, rows, n, false, (r, i) -> r / perSample * n + i, true, perSample);
     }

@@ -61,9 +61,8 @@ final class Pointwise {
     static Tensor gatedAdd(Tensor x, Tensor gate, Tensor y) {
         if (!Arrays.equals(x.shape, y.shape) || x.dim() < 2)
             throw new IllegalArgumentException("gatedAdd: x " + Shapes.str(x.shape) + " and y " + Shapes.str(y.shape) + " must share one shape [B, ..., D]");
+        checkPerSampleRow("gatedAdd", "gate", gate, x);
         int B = x.shape[0], n = x.size(-1);
-        if (gate.numel() != (long) B * n || gate.shape[0] != B || gate.size(-1) != n)
-            throw new IllegalArgumentException("gatedAdd: gate " + Shapes.str(gate.shape) + " for input " + Shapes.str(x.shape) + " (need [B, D] or [B, 1, D])");
         float[] xd = x.data(), yd = y.data(), gd = gate.data();
         int rows = n == 0 ? 0 : xd.length / n, per = Math.max(1, rows / Math.max(1, B));
         boolean fast = !dev.tessera.engine.kernels.Kernels.reference();
@@ -100,13 +99,23 @@ final class Pointwise {
                 parts[chunk] = dg;
             });
             if (dy != null) Tensor.addGrad(y, dy);
-            if (wantGate) {
-                float[] dg = new float[gd.length];
-                for (float[] p : parts) if (p != null) for (int i = 0; i < dg.length; i++) dg[i] += p[i];
-                Tensor.addGrad(gate, dg);
-            }
+            if (wantGate) Tensor.addGrad(gate, sumChunks(parts, gd.length));
             Tensor.addGrad(x, g); // handed over last: nothing above reads g after this
         }, x, gate, y);
+    }
+
+    /** One row of D per sample for x [B, …, D]: t must be [B, D] or [B, 1, D] (any shape [B, 1…, D]). */
+    static void checkPerSampleRow(String op, String what, Tensor t, Tensor x) {
+        int B = x.shape[0], n = x.size(-1);
+        if (t.numel() != (long) B * n || t.dim() < 2 || t.shape[0] != B || t.size(-1) != n)
+            throw new IllegalArgumentException(op + ": " + what + " " + Shapes.str(t.shape) + " for input " + Shapes.str(x.shape) + " (need [B, D] or [B, 1, D])");
+    }
+
+    /** The element-wise sum of per-chunk partials (null chunks skipped), added in chunk order. */
+    static float[] sumChunks(float[][] parts, int n) {
+        float[] out = new float[n];
+        for (float[] p : parts) if (p != null) for (int i = 0; i < n; i++) out[i] += p[i];
+        return out;
     }
 
     /** Rows [r0, r1) of the output (a row = the last dim), each input read through its broadcast strides. */
