@@ -8,7 +8,10 @@ attention_gflops_1t, conv3d_gflops_1t, dit_block_ms_1t, ... and the _all variant
 
 Thread counts: each count runs in its own process with OMP_NUM_THREADS / OPENBLAS_NUM_THREADS / MKL_NUM_THREADS set
 before torch loads, plus torch.set_num_threads, because Debian's torch calls the system OpenBLAS (pthreads), whose
-pool size is fixed when the library loads.
+pool size is fixed when the library loads. An OPENBLAS_CORETYPE inherited from the environment is dropped so OpenBLAS
+picks its kernels for the CPU (--openblas-coretype forces one): the development sandbox exports
+OPENBLAS_CORETYPE=Haswell, which holds OpenBLAS to AVX2 — 2048³ on one thread ~75–105 GFLOP/s there against ~190 with
+the AVX-512 kernels it detects itself (Cooperlake on the AMD Zen 5 host of the thirteenth session).
 """
 import argparse
 import json
@@ -152,14 +155,21 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--json", action="store_true", help="end with one JSON object on the last line")
     ap.add_argument("--threads", type=int, help="run one thread count in this process (internal)")
+    ap.add_argument("--openblas-coretype", help="force this OpenBLAS kernel set (default: OpenBLAS detects the CPU)")
     args = ap.parse_args()
     if args.threads:
         print(json.dumps(bench(args.threads)))
         return
     cores = os.cpu_count() or 1
     out = {"torch_threads_all": cores}
+    coretype = args.openblas_coretype
+    out["openblas_coretype"] = coretype or "detected"
     for tag, n in (("1t", 1), ("all", cores)):
         env = dict(os.environ, OMP_NUM_THREADS=str(n), OPENBLAS_NUM_THREADS=str(n), MKL_NUM_THREADS=str(n))
+        if coretype:
+            env["OPENBLAS_CORETYPE"] = coretype
+        else:
+            env.pop("OPENBLAS_CORETYPE", None)
         r = subprocess.run([sys.executable, __file__, "--threads", str(n)], env=env, check=True,
                            stdout=subprocess.PIPE, text=True)
         for key, val in json.loads(r.stdout.strip().splitlines()[-1]).items():

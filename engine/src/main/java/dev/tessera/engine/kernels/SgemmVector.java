@@ -30,20 +30,29 @@ final class SgemmVector {
     /** SGEMM register tile: G_MR rows × G_NR = 2 vectors ({@link #micro12x2}). */
     static final int G_MR = 12;
     static final int G_NR = 2 * L;
-    /** k-block: the packed B micro-panel (G_KC × G_NR floats = 32 KB) stays in L1 (48 KB) while A strips stream. */
-    static final int G_KC = 256;
-    /** A strips per pass over a B micro-panel (240 rows × G_KC: 240 KB of packed A, from L2). */
+    /**
+     * k-block: the packed B micro-panel is G_KC × G_NR floats (128 KB, from L2) while A strips stream. 1024 rather than
+     * the 256 that kept the micro-panel inside a 48 KB L1: on the AMD Zen 5 host of the thirteenth session, 512 with row
+     * chunks of {@link #A_LIMIT} measured +6–12% on 2048³ and the DiT's products, and 1024 another +1–4% (same-JVM
+     * alternation, docs/kernels.md) — fewer k-blocks, fewer passes through the C buffer; k ≤ 1024 needs no buffer.
+     */
+    static final int G_KC = 1024;
+    /** A strips per pass over a B micro-panel (240 rows × G_KC: 960 KB of packed A, from L2/L3). */
     static final int G_MC = 20;
     /**
-     * Columns per packed B block and per C buffer: G_KC × G_NC of B (128 KB) and rows × G_NC of C stay in L2. Four
+     * Columns per packed B block and per C buffer: G_KC × G_NC of B (512 KB) and rows × G_NC of C stay in L2. Four
      * panels measured 2–8% faster than eight on a host whose caches are busier (bench engine, same-run pairs).
      */
     static final int G_NC = 4 * G_NR;
     private static final jdk.incubator.vector.VectorMask<Float> FIRST_MR = S.indexInRange(0, G_MR);
     /** One vector holds a strip's G_MR values of a k step (AVX-512: 16 lanes); narrower vectors pack A by scalars. */
     private static final boolean STRIP_IN_VECTOR = L >= G_MR;
-    /** Cap on one thread's packed A (rows × k floats, 16 MB); taller products go in row chunks. */
-    static final int A_LIMIT = 1 << 22;
+    /**
+     * Cap on one thread's packed A (rows × k floats, 4 MB: 512 rows at k = 2048); taller products go in row chunks,
+     * each repacking B. 4 MB rather than 16: with a 1 MB L2 (Zen 5) the smaller chunk's A and C buffer stay closer,
+     * +3–5% at 2048³ by itself (thirteenth session; the Intel host of earlier sessions read 1–4 M floats as noise).
+     */
+    static final int A_LIMIT = 1 << 20;
 
     /** One thread's packing buffers, grown on demand and kept. */
     private static final class Buffers {
@@ -109,7 +118,7 @@ final class SgemmVector {
      * packed floats. Per chunk, op(A) is packed once for all k (k-blocks of G_KC; per block, strips of G_MR rows stored
      * k-major so the kernel's broadcasts walk one contiguous stream). Then per column block of G_NC: per k-block, B is
      * packed (G_KC × G_NC, L2) and every (strip, panel) pair runs the register tile, the B micro-panel (G_KC × G_NR =
-     * 32 KB) staying in L1 while the A strips stream from L2. The k-block partial sums are accumulated in a contiguous
+     * 128 KB) staying in L2 while the A strips stream. The k-block partial sums are accumulated in a contiguous
      * C buffer (tile after tile, in L2) rather than in C itself: C's rows are ldc apart, so every k-block's update
      * touched 24 scattered lines, a large stride aliases in L1, and that cost ~7% at 2048³. The buffer goes into C
      * once, as alpha · buffer + beta · C. Every C element is summed the same way (k-blocks in order, each from zero)

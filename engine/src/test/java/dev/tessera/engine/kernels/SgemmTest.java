@@ -7,11 +7,13 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class SgemmTest {
-    /** Sizes around the tile edges: 6-row strips, 64-column panels, 128-deep k-blocks, and size-1 dimensions. */
+    /** Sizes around the tile edges: 12-row strips, 32-column panels, 1024-deep k-blocks, and size-1 dimensions. */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {1, 97, 33}, {7, 1, 5}, {5, 63, 17}, {6, 64, 128}, {13, 65, 129}, {37, 130, 7},
             {61, 200, 257}, {245, 70, 40}, {250, 1030, 130}, {12, 1100, 3}, {3, 5, 300},
-            // packed A over SgemmVector.A_LIMIT floats: two row chunks (13 + 12 strips of 12 rows), uneven k tail
+            // two k-blocks with an uneven tail
+            {29, 70, 1100},
+            // packed A over SgemmVector.A_LIMIT floats: five row chunks (of 5 strips of 12 rows), uneven k tail
             {299, 37, 14500}};
 
     @Test
