@@ -36,14 +36,14 @@ public final class GenerateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PROMPT", description = "what the video shows, e.g. \"a red ball bounces from left to right\"")
     String prompt;
 
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "4", description = "duration in seconds (default: ${DEFAULT-VALUE})")
-    double seconds;
+    @Option(names = "--seconds", paramLabel = "S", description = "duration in seconds (default: 4, or the model's longest if shorter)")
+    Double secondsOption;
 
-    @Option(names = "--size", paramLabel = "WxH", defaultValue = "128x128", description = "frame size (default: ${DEFAULT-VALUE})")
+    @Option(names = "--size", paramLabel = "WxH", description = "frame size (default: the model's first native size; 128x128 for models/default)")
     String size;
 
-    @Option(names = "--fps", paramLabel = "N", defaultValue = "8", description = "frames per second (default: ${DEFAULT-VALUE})")
-    int fps;
+    @Option(names = "--fps", paramLabel = "N", description = "frames per second (default: the model's first frame rate; 8 for models/default)")
+    Integer fpsOption;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "noise seed: same seed, same video (default: ${DEFAULT-VALUE})")
     long seed;
@@ -76,7 +76,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         if (prompt == null || prompt.isBlank()) throw new ExitCodeException(2, "the prompt is empty");
-        Capabilities.Size wh = parseSize(size);
+        Capabilities.Size asked = size == null ? null : parseSize(size);
         Sampler.Solver solve = solver(solver);
         if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4"))
             throw new ExitCodeException(2, "--out must name an .mp4 file, got " + out);
@@ -92,6 +92,11 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new ExitCodeException(3, e.getMessage());
         }
         long loadMs = (System.nanoTime() - t0) / 1_000_000;
+        // unset size, rate and length default to what the model was trained for, so any model folder works bare
+        Capabilities caps = m.config.capabilities();
+        Capabilities.Size wh = asked != null ? asked : caps.sizes().get(0);
+        int fps = fpsOption != null ? fpsOption : caps.fps().get(0);
+        double seconds = secondsOption != null ? secondsOption : Math.max(caps.minSeconds(), Math.min(4.0, caps.maxSeconds()));
         TextToVideo.Request req;
         double guidance = guidanceOption != null ? guidanceOption : m.config.guidance();
         try {

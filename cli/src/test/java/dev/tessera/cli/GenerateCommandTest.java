@@ -42,6 +42,18 @@ class GenerateCommandTest {
         assertEquals(8, v.frameCount());
     }
 
+    @Test void withoutSizeRateOrLengthTheModelsOwnAreUsed() throws Exception {
+        // the tiny model makes 32x32 and 48x32 at 8 fps for 0.5 to 2 s: the defaults are 32x32, 8 fps and 2 s (4 s capped)
+        Path out = dir.resolve("defaults.mp4");
+        var r = TesseraCliTest.run("generate", "a red ball", "--model", model.toString(), "--steps", "1", "--out", out.toString(),
+                "--identity", dir.resolve("id").toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        Video v = Mp4Reader.read(out);
+        assertEquals(32, v.width());
+        assertEquals(32, v.height());
+        assertEquals(16, v.frameCount());
+    }
+
     @Test void sizesAndDurationsTheModelCannotMakeNameTheAllowedValues() {
         var r = TesseraCliTest.run("generate", "a ball", "--model", model.toString(), "--size", "64x64", "--out", dir.resolve("x.mp4").toString());
         assertEquals(2, r.code());
