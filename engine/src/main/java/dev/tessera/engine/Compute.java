@@ -28,4 +28,12 @@ final class Compute {
         }
         Sgemm.sgemm(ta, tb, M, N, K, 1f, A, aOff, Math.max(lda, 1), B, bOff, Math.max(ldb, 1), accumulate ? 1f : 0f, C, cOff, ldc);
     }
+
+    /** C[M×N] = op(A)[M×K] · op(B)[K×N] + bias (one row of N, added to every row of C). */
+    static void sgemmBias(boolean ta, boolean tb, int M, int N, int K,
+                          float[] A, int aOff, int lda, float[] B, int bOff, int ldb,
+                          float[] bias, float[] C, int cOff, int ldc) {
+        if (M == 0 || N == 0) return;
+        Sgemm.sgemmBias(ta, tb, M, N, K, A, aOff, Math.max(lda, 1), B, bOff, Math.max(ldb, 1), bias, 0, C, cOff, ldc);
+    }
 }

@@ -107,8 +107,8 @@ final class MatMul {
         int M = x.numel() / Math.max(1, in);
         float[] xd = x.data(), wd = w.data(), bd = bias == null ? null : bias.data();
         float[] y = new float[M * out];
-        if (bd != null) for (int i = 0; i < M; i++) System.arraycopy(bd, 0, y, i * out, out);
-        Compute.sgemm(false, true, M, out, in, xd, 0, in, wd, 0, in, y, 0, out, bd != null);
+        if (bd != null) Compute.sgemmBias(false, true, M, out, in, xd, 0, in, wd, 0, in, bd, y, 0, out);
+        else Compute.sgemm(false, true, M, out, in, xd, 0, in, wd, 0, in, y, 0, out, false);
         int[] outShape = x.shape.clone();
         outShape[outShape.length - 1] = out;
         if (!Grad.needed(x, w, bias)) return Tensor.result(y, outShape, null);

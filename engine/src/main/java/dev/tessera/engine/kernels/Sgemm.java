@@ -35,6 +35,32 @@ public final class Sgemm {
     }
 
     /**
+     * {@code C = op(A)·op(B) + bias}, the bias row ({@code n} floats at {@code biasOff}) added to every row of C — a
+     * linear layer's forward in one pass over C (old C ignored, as beta = 0).
+     */
+    public static void sgemmBias(boolean transA, boolean transB, int m, int n, int k,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        validate(transA, transB, m, n, k, a, aOff, lda, 0, b, bOff, ldb, 0, c, cOff, ldc, 0, 1);
+        if (m == 0 || n == 0) return;
+        Kernels.checkRange("sgemm bias", bias.length, biasOff, n);
+        if (Kernels.reference()) {
+            sgemmBiasReference(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
+        } else {
+            SgemmVector.sgemm(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, bias, biasOff, c, cOff, ldc);
+        }
+    }
+
+    /** The reference twin of {@link #sgemmBias}: the triple loop, then the bias added in float. */
+    public static void sgemmBiasReference(boolean transA, boolean transB, int m, int n, int k,
+                                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                          float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        sgemmReference(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] += bias[biasOff + j];
+    }
+
+    /**
      * Batched strided multiply: for {@code t} in {@code [0, batch)},
      * {@code C_t = alpha·op(A_t)·op(B_t) + beta·C_t} with {@code A_t} at {@code aOff + t*strideA} (likewise B, C).
      * A stride of 0 broadcasts one matrix over the batch (e.g. a shared weight); C's stride must not make two batch

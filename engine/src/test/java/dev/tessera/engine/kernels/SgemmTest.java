@@ -95,6 +95,37 @@ class SgemmTest {
     }
 
     @Test
+    void biasEpilogueMatchesTwinAndTheFillThenAccumulatePath() {
+        // C = op(A)·op(B) + bias on every row: close to the twin, and bit-identical to filling C with the bias and
+        // multiplying with beta = 1 (how linear layers ran before the epilogue), on the blocked and the small path
+        SplittableRandom rnd = new SplittableRandom(6);
+        int[][] shapes = {{1, 5, 3}, {7, 40, 9}, {61, 200, 257}, {250, 130, 1100}, {13, 1030, 40}};
+        for (int[] sh : shapes) {
+            int m = sh[0], n = sh[1], k = sh[2];
+            for (boolean tB : new boolean[] {true, false}) {
+                int ldb = tB ? k : n, ldc = n + 3;
+                float[] a = random(rnd, m * k), b = random(rnd, (tB ? n : k) * ldb), bias = random(rnd, n + 2);
+                float[] want = new float[m * ldc], got = new float[m * ldc], fill = new float[m * ldc];
+                java.util.Arrays.fill(got, Float.NaN); // old C is ignored
+                Sgemm.sgemmBiasReference(false, tB, m, n, k, a, 0, k, b, 0, ldb, bias, 2, want, 0, ldc);
+                withReference(false, () -> Sgemm.sgemmBias(false, tB, m, n, k, a, 0, k, b, 0, ldb, bias, 2, got, 0, ldc));
+                for (int i = 0; i < m; i++) System.arraycopy(bias, 2, fill, i * ldc, n);
+                withReference(false, () -> Sgemm.sgemm(false, tB, m, n, k, 1f, a, 0, k, b, 0, ldb, 1f, fill, 0, ldc));
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++) {
+                        int x = i * ldc + j;
+                        assertEquals(fill[x], got[x], "bias epilogue vs fill + beta=1 at " + i + "," + j + " of " + m + "x" + n + "x" + k);
+                        assertEquals(want[x], got[x], 2e-5 * Math.sqrt(k) * (1 + Math.abs(want[x])), "vs twin");
+                    }
+            }
+        }
+        float[] a = new float[8], b = new float[8], c = new float[4];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Sgemm.sgemmBias(false, false, 2, 2, 2, a, 0, 2, b, 0, 2, new float[1], 0, c, 0, 2));
+        assertTrue(e.getMessage().contains("sgemm bias"), e.getMessage());
+    }
+
+    @Test
     void rejectsOutOfBoundsOperands() {
         float[] a = new float[10], b = new float[10], c = new float[10];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
