@@ -133,18 +133,24 @@ public final class EngineBench implements Callable<Integer> {
     }
 
     static final int PAIRS = 7;
+    /** Pairs under --quick: a median of three, so one disturbed round cannot decide the figure. */
+    static final int QUICK_PAIRS = 3;
+    /** The paired probe's length: ~40 ms on one thread at ~200 GFLOP/s, several scheduler slices. */
+    static final long PAIR_PROBE_ITERS = 20_000_000L;
 
     /**
      * The same ratio measured so that the host's other tenants weigh on both sides alike: {@link #PAIRS} rounds of
      * (FMA peak probe, then one product of {@code flops}) back to back on one thread, the median of the per-round ratios. The
-     * probe and the product each take ~0.1 s, so a load change between the two is rarer than between the separate
+     * probe and the product each take ~0.04–0.1 s, so a load change between the two is rarer than between the separate
      * peak and SGEMM items above (which are ~10 s apart).
      */
     private double pairedEfficiency(Runnable op, double flops) {
         Parallel.setThreads(1);
-        long iters = probeIters();
+        // always the full-length probe: --quick's ~4 ms probe is shorter than one scheduler slice, so a single
+        // preemption reads as a peak several times too low and a ratio far above 1 (seen in CI: 3.59)
+        long iters = PAIR_PROBE_ITERS;
         op.run();
-        double[] ratio = new double[quick ? 1 : PAIRS];
+        double[] ratio = new double[quick ? QUICK_PAIRS : PAIRS];
         for (int r = 0; r < ratio.length; r++) {
             double peak = FmaPeak.gflops(1, iters);
             long t0 = System.nanoTime();
