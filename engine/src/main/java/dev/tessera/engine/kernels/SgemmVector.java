@@ -53,6 +53,16 @@ final class SgemmVector {
      * +3–5% at 2048³ by itself (thirteenth session; the Intel host of earlier sessions read 1–4 M floats as noise).
      */
     static final int A_LIMIT = 1 << 20;
+    /**
+     * Cap on one thread's whole packed op(B) (k × n floats, 16 MB: 2048 × 2048). When a product needs more than one
+     * row chunk and its B fits, B is packed once, whole, before the first chunk — every source row read end to end —
+     * instead of block by block in every chunk: at 2048³ the per-chunk packing read each B row 256 bytes at a time,
+     * 8 KB apart, four times over (7.7% of the time, now 2.1%), and on [4096×1536]·[1536×384]ᵀ, six times
+     * (fourteenth session, docs/kernels.md). Bigger Bs keep the per-block packing, whose fresh block sits in L2.
+     */
+    static final int B_LIMIT = 1 << 22;
+    /** k steps per pass when packing a non-transposed A strip: the 12 × 64 floats written stay in L1. */
+    private static final int PACK_A_STEPS = 64;
 
     /** One thread's packing buffers, grown on demand and kept. */
     private static final class Buffers {
@@ -136,8 +146,10 @@ final class SgemmVector {
      * 128 KB) staying in L2 while the A strips stream. The k-block partial sums are accumulated in a contiguous
      * C buffer (tile after tile, in L2) rather than in C itself: C's rows are ldc apart, so every k-block's update
      * touched 24 scattered lines, a large stride aliases in L1, and that cost ~7% at 2048³. The buffer goes into C
-     * once, as alpha · buffer + beta · C. Every C element is summed the same way (k-blocks in order, each from zero)
-     * whatever the row/column split, hence bit-identical across thread counts.
+     * once, as alpha · buffer + beta · C. When there is more than one row chunk and op(B) fits {@link #B_LIMIT}, B
+     * is packed whole once, up front, and each (column block, k-block) reads its panels from there. Every C element is
+     * summed the same way (k-blocks in order, each from zero) whatever the row/column split or packing, hence
+     * bit-identical across thread counts.
      */
     private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -145,8 +157,13 @@ final class SgemmVector {
         Buffers w = BUFFERS.get();
         int maxStrips = Math.max(1, A_LIMIT / (G_MR * k)), allStrips = (i1 - i0 + G_MR - 1) / G_MR;
         int chunks = (allStrips + maxStrips - 1) / maxStrips, chunkStrips = (allStrips + chunks - 1) / chunks;
-        float[] ap = w.a(chunkStrips * G_MR * k), bp = w.b(G_KC * G_NC), tile = w.tile;
+        int width = (j1 - j0 + G_NR - 1) / G_NR * G_NR;
+        boolean whole = chunks > 1 && (long) k * width <= B_LIMIT;
+        float[] ap = w.a(chunkStrips * G_MR * k), bp = w.b(whole ? k * width : G_KC * G_NC), tile = w.tile;
         float[] cb = k > G_KC ? w.c(chunkStrips * G_MR * G_NC) : null;
+        // whole: k-block pc's panels lie at bp[pc * width + panel * kc * G_NR], panel = (column - j0) / G_NR
+        if (whole)
+            for (int pc = 0; pc < k; pc += G_KC) packB(transB, b, bOff, ldb, pc, Math.min(G_KC, k - pc), j0, j1 - j0, bp, pc * width);
         for (int ci = i0; ci < i1; ci += chunkStrips * G_MR) {
             int rows = Math.min(chunkStrips * G_MR, i1 - ci), strips = (rows + G_MR - 1) / G_MR;
             for (int pc = 0; pc < k; pc += G_KC) {
@@ -159,7 +176,8 @@ final class SgemmVector {
                 for (int pc = 0; pc < k; pc += G_KC) {
                     int kc = Math.min(G_KC, k - pc);
                     boolean first = pc == 0, last = pc + kc == k;
-                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                    int pb0 = whole ? pc * width + (jc - j0) * kc : 0;
+                    if (!whole) packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
                     for (int sc = 0; sc < strips; sc += G_MC) {
                         int se = Math.min(strips, sc + G_MC);
                         // Panel-outer keeps the B micro-panel in L1 while the A strips stream. The last k-block goes
@@ -170,7 +188,7 @@ final class SgemmVector {
                         for (int oi = 0; oi < outer; oi++) {
                             for (int ii = 0; ii < inner; ii++) {
                                 int q = last ? ii : oi, st = sc + (last ? oi : ii);
-                                int pb = q * kc * G_NR, j = jc + q * G_NR;
+                                int pb = pb0 + q * kc * G_NR, j = jc + q * G_NR;
                                 int pa = (pc * strips + st * kc) * G_MR, at = (st * np + q) * G_MR * G_NR;
                                 if (first && !last) {
                                     micro12x2(kc, ap, pa, bp, pb, cb, at);
@@ -221,23 +239,21 @@ final class SgemmVector {
 
     /**
      * Packs the strip op(A)[i : i+rows, pc : pc+kc] k-major at ap[at + p*G_MR + r], zero rows past {@code rows}. Not
-     * transposed, each source row is read contiguously; transposed, each k step's G_MR values are contiguous.
+     * transposed, each source row is read contiguously, {@link #PACK_A_STEPS} at a time; transposed, each k step's
+     * G_MR values are contiguous.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int i, int rows, int pc, int kc,
                               float[] ap, int at) {
         if (rows < G_MR) java.util.Arrays.fill(ap, at, at + kc * G_MR, 0f);
         if (!transA) {
             int src = aOff + i * lda + pc;
-            if (rows == G_MR && STRIP_IN_VECTOR) {
-                // one masked gather of the 12 rows' values per k step (12 scalar copies measured 2–4% slower on the
-                // DiT's [1024×384]·[384×n] products, where packing A is ~5% of the time)
-                int[] rowAt = new int[L];
-                for (int r = 0; r < G_MR; r++) rowAt[r] = r * lda;
-                for (int p = 0; p < kc; p++, at += G_MR)
-                    FloatVector.fromArray(S, a, src + p, rowAt, 0, FIRST_MR).intoArray(ap, at, FIRST_MR);
-            } else {
+            // row by row in runs of PACK_A_STEPS k steps, so the strided writes stay in L1. The masked gather of
+            // the 12 rows' values per k step that this replaced cost 8% of [4096×384]·[384×1536] on the Zen 5 host
+            // (now 2.6%); one row over all kc steps spilled the 48 KB strip out of L1 (fourteenth session)
+            for (int p0 = 0; p0 < kc; p0 += PACK_A_STEPS) {
+                int p1 = Math.min(kc, p0 + PACK_A_STEPS);
                 for (int r = 0; r < rows; r++)
-                    for (int p = 0; p < kc; p++) ap[at + p * G_MR + r] = a[src + r * lda + p];
+                    for (int p = p0, s = src + r * lda; p < p1; p++) ap[at + p * G_MR + r] = a[s + p];
             }
         } else {
             if (rows == G_MR && STRIP_IN_VECTOR) {
@@ -252,9 +268,9 @@ final class SgemmVector {
 
     /**
      * Packs op(B)[pc : pc+kc, jc : jc+nc] into panels of G_NR columns: panel q holds kc rows of G_NR floats
-     * (zero-padded past nc), at bp[q*kc*G_NR + p*G_NR + x].
+     * (zero-padded past nc), at bp[bo + q*kc*G_NR + p*G_NR + x].
      */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp, int bo) {
         int np = (nc + G_NR - 1) / G_NR, q0 = 0;
         if (!transB) {
             // full panels row by row: each source row's nc floats are read once, in order (panel by panel read the
@@ -263,13 +279,13 @@ final class SgemmVector {
             for (int p = 0; p < kc; p++) {
                 int src = bOff + (pc + p) * ldb + jc;
                 for (int q = 0; q < q0; q++) {
-                    int dst = q * kc * G_NR + p * G_NR;
+                    int dst = bo + q * kc * G_NR + p * G_NR;
                     for (int v = 0; v < G_NR; v += L) FloatVector.fromArray(S, b, src + q * G_NR + v).intoArray(bp, dst + v);
                 }
             }
         }
         for (int q = q0; q < np; q++) {
-            int j = jc + q * G_NR, cols = Math.min(G_NR, jc + nc - j), base = q * kc * G_NR;
+            int j = jc + q * G_NR, cols = Math.min(G_NR, jc + nc - j), base = bo + q * kc * G_NR;
             if (!transB) {
                 // the last, partial panel
                 for (int p = 0; p < kc; p++) {

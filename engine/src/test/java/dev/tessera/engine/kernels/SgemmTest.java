@@ -13,8 +13,10 @@ class SgemmTest {
             {61, 200, 257}, {245, 70, 40}, {250, 1030, 130}, {12, 1100, 3}, {3, 5, 300},
             // two k-blocks with an uneven tail
             {29, 70, 1100},
-            // packed A over SgemmVector.A_LIMIT floats: five row chunks (of 5 strips of 12 rows), uneven k tail
-            {299, 37, 14500}};
+            // packed A over SgemmVector.A_LIMIT floats: five row chunks (of 5 strips of 12 rows), uneven k tail; op(B) packed whole once
+            {299, 37, 14500},
+            // two row chunks with op(B) over SgemmVector.B_LIMIT: B packed block by block in each chunk, not whole
+            {80, 300, 14500}};
 
     @Test
     void matchesReferenceForAllTransposesAndAwkwardShapes() {
