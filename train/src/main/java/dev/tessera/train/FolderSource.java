@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  * its aspect ratio is within 15% of the bucket's and it has enough frames (images fit only one-frame buckets), so
  * a folder of 16:9 videos trains 16:9 buckets and is not squashed into 9:16.
  *
- * <p>Limit: videos are decoded again every time they are drawn (a small cache keeps the last few); fine for short
- * clips, slow for long files — cut long footage into clips of a few seconds first.
+ * <p>A DiT run encodes each (file, start, bucket) once ({@link #key}); other runs decode a video again every time it
+ * is drawn (a small cache keeps the last few): fine for short clips, slow for long files — cut long footage into
+ * clips of a few seconds first.
  */
 public final class FolderSource implements ClipSource {
     private static final double ASPECT_TOLERANCE = Math.log(1.15);
@@ -103,11 +104,7 @@ public final class FolderSource implements ClipSource {
     }
 
     @Override public Clip clip(long index, Bucket bucket, double u) {
-        List<Item> cands = new ArrayList<>();
-        for (Item it : items) if (fits(it, bucket)) cands.add(it);
-        if (cands.isEmpty()) throw new IllegalStateException("no file in " + dir + " fits bucket " + bucket);
-        Item it = cands.get(Math.min(cands.size() - 1, (int) (u * cands.size())));
-        Rng rng = new Rng(index).fork(Double.doubleToLongBits(u));
+        Item it = pick(bucket, u);
         List<Frame> src;
         if (it.image) {
             try {
@@ -117,14 +114,37 @@ public final class FolderSource implements ClipSource {
             }
         } else {
             Video v = video(it.file);
-            int stride = stride(it), span = 1 + (bucket.frames() - 1) * stride;
-            int start = rng.nextInt(v.frameCount() - span + 1);
+            int stride = stride(it), start = start(it, index, bucket, u);
             src = new ArrayList<>();
             for (int i = 0; i < bucket.frames(); i++) src.add(v.frames().get(start + i * stride));
         }
         List<Frame> out = new ArrayList<>(src.size());
         for (Frame f : src) out.add(Resize.cropResize(f, bucket.width(), bucket.height()));
         return new Clip(out, bucket.width(), bucket.height(), it.captionEn, it.captionZh);
+    }
+
+    /**
+     * The file and the first frame: equal keys, equal clips. A DiT run then encodes each (file, start, bucket) once
+     * and keeps its latent (in memory, and in the run's latents.bin with {@code --clips}), instead of decoding and
+     * encoding the file at every draw — a folder of short clips has only a few starts per file.
+     */
+    @Override public Object key(long index, Bucket bucket, double u) {
+        Item it = pick(bucket, u);
+        return List.of(it.file.toString(), it.image ? 0 : start(it, index, bucket, u));
+    }
+
+    /** The file that draw {@code u} picks among those that fit {@code bucket}. */
+    private Item pick(Bucket bucket, double u) {
+        List<Item> cands = new ArrayList<>();
+        for (Item it : items) if (fits(it, bucket)) cands.add(it);
+        if (cands.isEmpty()) throw new IllegalStateException("no file in " + dir + " fits bucket " + bucket);
+        return cands.get(Math.min(cands.size() - 1, (int) (u * cands.size())));
+    }
+
+    /** Where example {@code index} starts in video {@code it} (frames in the file's own rate). */
+    private int start(Item it, long index, Bucket bucket, double u) {
+        int span = 1 + (bucket.frames() - 1) * stride(it);
+        return new Rng(index).fork(Double.doubleToLongBits(u)).nextInt(it.frames - span + 1);
     }
 
     private Video video(Path f) {

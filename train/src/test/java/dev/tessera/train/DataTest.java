@@ -213,6 +213,17 @@ class DataTest {
         Clip again = src.clip(3, wide, 0.3);
         for (int i = 0; i < 9; i++) assertArrayEquals(c.frames().get(i).rgb(), again.frames().get(i).rgb());
         assertEquals("a green half", src.clip(0, square, 0.0).caption(true), "falls back to the other language");
+        // equal keys, equal clips — a DiT run encodes each (file, start, bucket) once; the 40-frame file has 24 starts
+        // for a 17-frame span (stride 2), so 40 draws repeat keys
+        java.util.Map<Object, Clip> byKey = new java.util.HashMap<>();
+        for (long i = 0; i < 40; i++) {
+            Clip ci = src.clip(i, wide, 0.3);
+            Clip prev = byKey.putIfAbsent(src.key(i, wide, 0.3), ci);
+            if (prev != null)
+                for (int f = 0; f < 9; f++) assertArrayEquals(prev.frames().get(f).rgb(), ci.frames().get(f).rgb(), "same key, same clip");
+        }
+        assertTrue(byKey.size() > 1 && byKey.size() < 40, "a few starts, repeated: " + byKey.keySet());
+        assertEquals(src.key(0, square, 0.0), src.key(7, square, 0.0), "an image has one key per bucket");
         var e = assertThrows(IllegalArgumentException.class, () -> new FolderSource(tmp.resolve("none"), 8));
         assertTrue(e.getMessage().contains("does not exist"));
         Path empty = Files.createDirectories(tmp.resolve("empty"));
