@@ -50,6 +50,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--zh", description = "fraction of captions drawn in Chinese (default 0.5)") Double zh;
     @Option(names = "--sample-steps", description = "sampler steps of the dit previews (default 20)") Integer sampleSteps;
     @Option(names = "--guidance", description = "CFG scale of the dit previews (default 4)") Double guidance;
+    @Option(names = "--text-positions", description = "dit from scratch: a learned position per text token, added to what the cross-attention reads (without it \"left to right\" and \"right to left\" reach the DiT as the same bytes; docs/train.md)") boolean textPositions;
     @Option(names = "--direction-contrast", paramLabel = "λ", description = "dit: weight of the direction contrast — captions naming a side or direction are also run with left and right exchanged, and the loss prefers the true caption's prediction (docs/train.md); default 0 (off)") Double directionContrast;
     @Option(names = "--decoder-noise", paramLabel = "S", description = "vae: fine-tune only the decoder of --vae's VAE (encoder and latent statistics kept, so DiTs trained on it stay valid) on its mean latents plus Gaussian noise of std uniform in [0, S] (normalised latent units), so it decodes imperfect latents cleanly") Double decoderNoise;
     @Option(names = "--shortcut-upsample", paramLabel = "MODE", description = "vae decoder fine-tunes: nearest or bilinear — how the decoder spreads the shortcut channels over their 8x8 cells (default: as the --vae VAE)") String shortcutUpsample;
@@ -111,6 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (dropCaption != null) b.dropCaption(dropCaption);
             if (objectWeight != null) b.objectWeight(objectWeight);
             if (directionContrast != null) b.directionContrast(directionContrast);
+            if (textPositions) b.textPositions(true);
             if (ema != null) b.emaDecay(ema);
             if (zh != null) b.zhFraction(zh);
             if (sampleEvery != null) b.sampleEvery(sampleEvery);

@@ -61,6 +61,8 @@ import java.util.List;
  *                     truth); decoder fine-tunes: the same weight on every pixel of the cell (reconstruction
  *                     MSE); 0 (and configs saved before it existed): the plain MSE. World data only.
  * @param directionContrast dit runs: weight λ of the flow-matching loss's direction contrast
+ * @param textPositions dit runs from scratch: give the DiT a learned table of text positions, one per text token
+ *                     ({@code DitConfig.textPositions}; {@code --text-positions})
  *                     ({@code FlowMatchingLoss.Contrast}, sharpness {@link #CONTRAST_SHARPNESS}): captions naming a
  *                     side or direction are also run mirrored (left ↔ right) and the true caption's prediction must
  *                     beat the mirrored one's; 0 (and configs saved before it existed): off.
@@ -71,7 +73,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                           boolean freezeText, double dropCaption, int sampleEvery, int ckptEvery, int sampleSteps,
                           double guidance, int aeWarmup, long clips, int latentCache, String init,
                           String textObjective, double objectWeight, Double decoderNoise,
-                          String shortcutUpsample, double directionContrast) {
+                          String shortcutUpsample, double directionContrast, boolean textPositions) {
     /** Sharpness β of the direction contrast, in units of per-item (object-weighted) velocity MSE. */
     public static final double CONTRAST_SHARPNESS = 100;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -110,6 +112,8 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         if (!(directionContrast >= 0 && directionContrast <= 100))
             throw new IllegalArgumentException("--direction-contrast must be in [0, 100], got " + directionContrast);
         if (directionContrast > 0 && kind != TrainKind.DIT) throw new IllegalArgumentException("--direction-contrast is for dit runs");
+        if (textPositions && kind != TrainKind.DIT) throw new IllegalArgumentException("--text-positions is for dit runs");
+        if (textPositions && init != null) throw new IllegalArgumentException("--text-positions is for a DiT from scratch; --init keeps its model's own");
         if (decoderNoise != null) {
             if (kind != TrainKind.VAE) throw new IllegalArgumentException("--decoder-noise is for vae runs");
             if (vae == null) throw new IllegalArgumentException("--decoder-noise needs --vae DIR (the VAE whose decoder is fine-tuned)");
@@ -158,13 +162,13 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
     public TrainConfig withSteps(long n) {
         return new TrainConfig(kind, preset, n, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed,
                 data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions);
     }
 
     public TrainConfig withIntervals(int sample, int ckpt) {
         return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay,
                 seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sample, ckpt,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions);
     }
 
     /** Defaults per kind, for tests and the CLI: a few hundred steps of tiny on the world. */
@@ -173,7 +177,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
                 8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null,
-                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0);
+                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false);
     }
 
     public String toJson() {
@@ -230,6 +234,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private Double decoderNoise;
         private String shortcutUpsample;
         private double directionContrast;
+        private boolean textPositions;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -266,6 +271,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             decoderNoise = c.decoderNoise;
             shortcutUpsample = c.shortcutUpsample;
             directionContrast = c.directionContrast;
+            textPositions = c.textPositions;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -302,9 +308,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder decoderNoise(Double v) { decoderNoise = v; return this; }
         public Builder shortcutUpsample(String v) { shortcutUpsample = v; return this; }
         public Builder directionContrast(double v) { directionContrast = v; return this; }
+        public Builder textPositions(boolean v) { textPositions = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions);
         }
     }
 }

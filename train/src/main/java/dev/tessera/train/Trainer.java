@@ -194,7 +194,8 @@ public final class Trainer {
         VaeConfig vc = vaeFrom != null ? vaeFrom.config.vae() : preset.vae();
         if (cfg.decoderOnly() && cfg.shortcutUpsample() != null) vc = vc.withShortcutUpsample(cfg.shortcutUpsample());
         TextConfig tc = textFrom != null ? textFrom.config.text() : preset.text();
-        DitConfig dc = init != null ? init.config.dit() : DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim());
+        DitConfig dc = init != null ? init.config.dit()
+                : DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim()).withTextPositions(cfg.textPositions() ? tc.maxLength() : 0);
         ModelConfig mc = init != null
                 ? new ModelConfig(init.config.preset(), vc, tc, dc, capabilities(cfg), init.config.shiftBaseMu(), init.config.shiftMaxMu(), init.config.guidance(), init.config.guidanceMode())
                 : new ModelConfig(cfg.preset(), vc, tc, dc, capabilities(cfg), preset.shiftBaseMu(), preset.shiftMaxMu());

@@ -12,9 +12,20 @@ package dev.tessera.model.config;
  * @param latentChannels channels of the VAE latent
  * @param contextDim     width of the text encoder's context
  * @param ropeTheta      RoPE base
+ * @param textPositions  0: the text tokens reach the cross-attention with no position of their own (every model
+ *                       before the fourteenth session); N: a learned table of N positions, zero at the start, is
+ *                       added to the projected text tokens ({@code y_embedder.pos}), so keys and values say where in
+ *                       the caption a byte stands — "from left to right" and "from right to left" hold the same
+ *                       bytes, and the masked mean that feeds adaLN cannot tell them apart (docs/default-model.md)
  */
 public record DitConfig(int dim, int depth, int heads, int mlpRatio, int patchT, int patchS, int latentChannels,
-                        int contextDim, double ropeTheta) {
+                        int contextDim, double ropeTheta, int textPositions) {
+    /** Without a text position table. */
+    public DitConfig(int dim, int depth, int heads, int mlpRatio, int patchT, int patchS, int latentChannels,
+                     int contextDim, double ropeTheta) {
+        this(dim, depth, heads, mlpRatio, patchT, patchS, latentChannels, contextDim, ropeTheta, 0);
+    }
+
     public DitConfig {
         if (dim < 1 || heads < 1 || dim % heads != 0)
             throw new IllegalArgumentException("dit dim " + dim + " must be a multiple of heads " + heads);
@@ -24,6 +35,12 @@ public record DitConfig(int dim, int depth, int heads, int mlpRatio, int patchT,
         if (patchT < 1 || patchS < 1) throw new IllegalArgumentException("dit patch sizes must be >= 1");
         if (latentChannels < 1 || contextDim < 1) throw new IllegalArgumentException("dit latentChannels and contextDim must be >= 1");
         if (!(ropeTheta > 1)) throw new IllegalArgumentException("dit ropeTheta must be > 1: " + ropeTheta);
+        if (textPositions < 0 || textPositions > 4096) throw new IllegalArgumentException("dit textPositions must be in 0..4096: " + textPositions);
+    }
+
+    /** The same DiT with a learned table of {@code n} text positions (0: none). */
+    public DitConfig withTextPositions(int n) {
+        return new DitConfig(dim, depth, heads, mlpRatio, patchT, patchS, latentChannels, contextDim, ropeTheta, n);
     }
 
     public int headDim() { return dim / heads; }

@@ -24,6 +24,8 @@ public final class DiffusionTransformer extends Module implements VelocityModel 
     public final PatchEmbed3d xEmbedder;
     public final TimestepEmbedder tEmbedder;
     public final Linear yProj, yPool;
+    /** [textPositions, D] added to the projected text tokens; null without ({@link DitConfig#textPositions}). */
+    public final Tensor yPos;
     public final ModuleList<DitBlock> blocks;
     public final FinalLayer finalLayer;
     /** RoPE and position tables per token grid, built once (sampling calls velocity with the same grid each step). */
@@ -39,6 +41,7 @@ public final class DiffusionTransformer extends Module implements VelocityModel 
         TimestepEmbedder.Seq y = add("y_embedder", new TimestepEmbedder.Seq());
         yProj = y.put("proj", new Linear(config.contextDim(), d, true, rng));
         yPool = y.put("pool", new Linear(config.contextDim(), d, true, rng));
+        yPos = config.textPositions() > 0 ? y.put("pos", Tensor.zeros(config.textPositions(), d)) : null;
         blocks = add("blocks", new ModuleList<>());
         for (int i = 0; i < config.depth(); i++) blocks.append(new DitBlock(d, config.heads(), config.mlpRatio(), rng));
         finalLayer = add("final_layer", new FinalLayer(d, config.patchDim(), rng));
@@ -71,6 +74,7 @@ public final class DiffusionTransformer extends Module implements VelocityModel 
         }
         zero(finalLayer.adaLN);
         zero(finalLayer.linear);
+        if (yPos != null) Init.fill(yPos, 0f); // starts as the model without positions
     }
 
     private static void zero(Linear l) {
@@ -95,6 +99,12 @@ public final class DiffusionTransformer extends Module implements VelocityModel 
         Tensor tokens = xEmbedder.forward(x).add(grid.pos());   // [B, N, D], N = f·h·w
         Tensor c = tEmbedder.forward(t).add(yPool.forward(pooled(context))); // [B, D]
         Tensor y = yProj.forward(context.tokens());             // [B, L, D]
+        if (yPos != null) {
+            int l = context.length();
+            if (l > yPos.size(0))
+                throw new IllegalArgumentException("caption of " + l + " tokens, the DiT's text position table holds " + yPos.size(0));
+            y = y.add(yPos.slice(0, 0, l).unsqueeze(0));       // where each byte stands
+        }
         for (DitBlock b : blocks) tokens = b.forward(tokens, c, y, context.mask(), rope);
         Tensor out = finalLayer.forward(tokens, c);             // [B, N, C·pt·ps·ps]
         return PatchEmbed3d.unpatchify(out, config.latentChannels(), f, h, w, config.patchT(), config.patchS());

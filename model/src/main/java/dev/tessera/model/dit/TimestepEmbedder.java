@@ -46,5 +46,6 @@ public final class TimestepEmbedder extends Module {
     /** A named holder for numbered children (keeps PyTorch's Sequential indices in checkpoint names). */
     static final class Seq extends Module {
         <M extends Module> M put(String name, M m) { return add(name, m); }
+        Tensor put(String name, Tensor p) { return param(name, p); }
     }
 }
