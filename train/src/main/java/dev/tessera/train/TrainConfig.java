@@ -61,8 +61,9 @@ import java.util.List;
  *                     truth); decoder fine-tunes: the same weight on every pixel of the cell (reconstruction
  *                     MSE); 0 (and configs saved before it existed): the plain MSE. World data only.
  * @param directionContrast dit runs: weight λ of the flow-matching loss's direction contrast
- * @param textPositions dit runs from scratch: give the DiT a learned table of text positions, one per text token
- *                     ({@code DitConfig.textPositions}; {@code --text-positions})
+ * @param textPositions dit runs: give the DiT a learned table of text positions, one per text token
+ *                     ({@code DitConfig.textPositions}; {@code --text-positions}); with {@code init}, the init DiT
+ *                     gains a zero table (it starts as the init model, bit for bit)
  *                     ({@code FlowMatchingLoss.Contrast}, sharpness {@link #CONTRAST_SHARPNESS}): captions naming a
  *                     side or direction are also run mirrored (left ↔ right) and the true caption's prediction must
  *                     beat the mirrored one's; 0 (and configs saved before it existed): off.
@@ -113,7 +114,6 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             throw new IllegalArgumentException("--direction-contrast must be in [0, 100], got " + directionContrast);
         if (directionContrast > 0 && kind != TrainKind.DIT) throw new IllegalArgumentException("--direction-contrast is for dit runs");
         if (textPositions && kind != TrainKind.DIT) throw new IllegalArgumentException("--text-positions is for dit runs");
-        if (textPositions && init != null) throw new IllegalArgumentException("--text-positions is for a DiT from scratch; --init keeps its model's own");
         if (decoderNoise != null) {
             if (kind != TrainKind.VAE) throw new IllegalArgumentException("--decoder-noise is for vae runs");
             if (vae == null) throw new IllegalArgumentException("--decoder-noise needs --vae DIR (the VAE whose decoder is fine-tuned)");

@@ -22,6 +22,7 @@ import dev.tessera.model.config.ModelConfig;
 import dev.tessera.model.config.TextConfig;
 import dev.tessera.model.config.VaeConfig;
 import dev.tessera.model.data.Bucket;
+import dev.tessera.model.dit.DiffusionTransformer;
 import dev.tessera.model.flow.FlowMatching;
 import dev.tessera.model.loss.FlowMatchingLoss;
 import dev.tessera.model.loss.VaeLoss;
@@ -194,15 +195,23 @@ public final class Trainer {
         VaeConfig vc = vaeFrom != null ? vaeFrom.config.vae() : preset.vae();
         if (cfg.decoderOnly() && cfg.shortcutUpsample() != null) vc = vc.withShortcutUpsample(cfg.shortcutUpsample());
         TextConfig tc = textFrom != null ? textFrom.config.text() : preset.text();
-        DitConfig dc = init != null ? init.config.dit()
-                : DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim()).withTextPositions(cfg.textPositions() ? tc.maxLength() : 0);
+        DitConfig dc = init != null ? init.config.dit() : DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim());
+        // a zero table added to a DiT that has none starts as that DiT, bit for bit (TextPositionsTest)
+        boolean addTable = cfg.textPositions() && dc.textPositions() == 0;
+        if (cfg.textPositions() && !addTable)
+            throw new IllegalArgumentException("--init " + cfg.init() + " already has a text position table (--text-positions adds one)");
+        if (addTable) dc = dc.withTextPositions(tc.maxLength());
         ModelConfig mc = init != null
                 ? new ModelConfig(init.config.preset(), vc, tc, dc, capabilities(cfg), init.config.shiftBaseMu(), init.config.shiftMaxMu(), init.config.guidance(), init.config.guidanceMode())
                 : new ModelConfig(cfg.preset(), vc, tc, dc, capabilities(cfg), preset.shiftBaseMu(), preset.shiftMaxMu());
         TesseraModel m = TesseraModel.create(mc, new Rng(cfg.seed()).fork("init").nextLong());
         if (vaeFrom != null) m.vae.loadStateDict(vaeFrom.vae.stateDict(), true);
         if (textFrom != null) m.text.loadStateDict(textFrom.text.stateDict(), true);
-        if (init != null) m.dit.loadStateDict(init.dit.stateDict(), true);
+        if (init != null) {
+            Map<String, Tensor> state = new java.util.LinkedHashMap<>(init.dit.stateDict());
+            if (addTable) state.put(DiffusionTransformer.TEXT_POSITIONS, m.dit.yPos); // zeros, as created
+            m.dit.loadStateDict(state, true);
+        }
         return m;
     }
 

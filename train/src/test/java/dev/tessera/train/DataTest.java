@@ -242,8 +242,6 @@ class DataTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainKind.parse("unet")).getMessage().contains("vae, text, dit"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults(TrainKind.VAE, "tiny").toBuilder()
                 .textPositions(true).build()).getMessage().contains("--text-positions is for dit runs"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder()
-                .textPositions(true).init("models/default").build()).getMessage().contains("--text-positions is for a DiT from scratch"));
         TrainConfig withPos = TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder().textPositions(true).build();
         assertEquals(withPos, TrainConfig.fromJson(withPos.toJson()), "the flag survives run.json (resume)");
         TrainConfig c = TrainConfig.defaults(TrainKind.VAE, "S");

@@ -10,6 +10,7 @@ import dev.tessera.engine.DType;
 import dev.tessera.engine.Tensor;
 import dev.tessera.model.TesseraModel;
 import dev.tessera.model.config.ModelConfig;
+import dev.tessera.model.dit.DiffusionTransformer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -118,6 +119,20 @@ class ResumeTest {
         first.dit.stateDict().forEach((k, v) -> assertArrayEquals(v.data(), t4.trainedParameters().get("dit." + k).data(), k));
         other99.text.stateDict().forEach((k, v) -> assertArrayEquals(v.data(), t4.model().text.stateDict().get(k).data(), k));
         assertFalse(t4.trainedParameters().keySet().stream().anyMatch(k -> k.startsWith("text.")), "--freeze-text: text not trained");
+        // --text-positions on --init: the DiT gains a zero table [maxLength, D] and keeps every init weight
+        Trainer t5 = Trainer.start(ditConfig(vae, 2).toBuilder().init(tmp.resolve("first").toString()).textPositions(true)
+                .build(), tmp.resolve("fifth"), new BallSource()).log(QUIET);
+        Map<String, Tensor> w5 = t5.trainedParameters();
+        first.dit.stateDict().forEach((k, v) -> assertArrayEquals(v.data(), w5.get("dit." + k).data(), k));
+        Tensor table = w5.get("dit." + DiffusionTransformer.TEXT_POSITIONS);
+        assertArrayEquals(new int[]{first.config.text().maxLength(), first.config.dit().dim()}, table.shape());
+        for (float x : table.data()) assertEquals(0f, x);
+        t5.run();
+        TesseraModel fifth = TesseraModel.load(tmp.resolve("fifth/model"));
+        assertEquals(first.config.text().maxLength(), fifth.config.dit().textPositions(), "the exported config has the table");
+        var e5 = assertThrows(IllegalArgumentException.class, () -> Trainer.start(ditConfig(vae, 2).toBuilder()
+                .init(tmp.resolve("fifth").toString()).textPositions(true).build(), tmp.resolve("sixth"), new BallSource()));
+        assertTrue(e5.getMessage().contains("already has a text position table"), e5.getMessage());
     }
 
     @Test

@@ -24,6 +24,8 @@ public final class DiffusionTransformer extends Module implements VelocityModel 
     public final PatchEmbed3d xEmbedder;
     public final TimestepEmbedder tEmbedder;
     public final Linear yProj, yPool;
+    /** The state-dict name of {@link #yPos}. */
+    public static final String TEXT_POSITIONS = "y_embedder.pos";
     /** [textPositions, D] added to the projected text tokens; null without ({@link DitConfig#textPositions}). */
     public final Tensor yPos;
     public final ModuleList<DitBlock> blocks;
