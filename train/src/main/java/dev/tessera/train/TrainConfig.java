@@ -61,12 +61,12 @@ import java.util.List;
  *                     truth); decoder fine-tunes: the same weight on every pixel of the cell (reconstruction
  *                     MSE); 0 (and configs saved before it existed): the plain MSE. World data only.
  * @param directionContrast dit runs: weight λ of the flow-matching loss's direction contrast
- * @param textPositions dit runs: give the DiT a learned table of text positions, one per text token
- *                     ({@code DitConfig.textPositions}; {@code --text-positions}); with {@code init}, the init DiT
- *                     gains a zero table (it starts as the init model, bit for bit)
  *                     ({@code FlowMatchingLoss.Contrast}, sharpness {@link #CONTRAST_SHARPNESS}): captions naming a
  *                     side or direction are also run mirrored (left ↔ right) and the true caption's prediction must
  *                     beat the mirrored one's; 0 (and configs saved before it existed): off.
+ * @param textPositions dit runs: give the DiT a learned table of text positions, one per text token
+ *                     ({@code DitConfig.textPositions}; {@code --text-positions}); with {@code init}, the init DiT
+ *                     gains a zero table (it starts as the init model, bit for bit)
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
