@@ -52,6 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--guidance", description = "CFG scale of the dit previews (default 4)") Double guidance;
     @Option(names = "--text-positions", description = "dit: a learned position per text token, added to what the cross-attention reads (without it \"left to right\" and \"right to left\" reach the DiT as the same bytes; with --init the init DiT gains a zero table and starts unchanged; docs/train.md)") boolean textPositions;
     @Option(names = "--direction-contrast", paramLabel = "λ", description = "dit: weight of the direction contrast — captions naming a side or direction are also run with left and right exchanged, and the loss prefers the true caption's prediction (docs/train.md); default 0 (off)") Double directionContrast;
+    @Option(names = "--focus", paramLabel = "SHARE", description = "world runs: share of clips drawn from focus scenes — at most three things, half with a spatial relation (left/right, front/behind, on top), half with a thing travelling left or right (docs/train.md); default 0 (the plain world stream)") Double focus;
     @Option(names = "--decoder-noise", paramLabel = "S", description = "vae: fine-tune only the decoder of --vae's VAE (encoder and latent statistics kept, so DiTs trained on it stay valid) on its mean latents plus Gaussian noise of std uniform in [0, S] (normalised latent units), so it decodes imperfect latents cleanly") Double decoderNoise;
     @Option(names = "--shortcut-upsample", paramLabel = "MODE", description = "vae decoder fine-tunes: nearest or bilinear — how the decoder spreads the shortcut channels over their 8x8 cells (default: as the --vae VAE)") String shortcutUpsample;
     @Option(names = "--ae-warmup", description = "vae: steps that decode the posterior mean before sampling it (default 200)") Integer aeWarmup;
@@ -81,6 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (clips != null) ignored.add("--clips");
             if (init != null) ignored.add("--init");
             if (objective != null) ignored.add("--objective");
+            if (focus != null) ignored.add("--focus");
             if (!ignored.isEmpty())
                 System.err.println("note: resuming keeps the run's own settings; ignoring " + String.join(", ", ignored));
             if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize()))
@@ -113,6 +115,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (objectWeight != null) b.objectWeight(objectWeight);
             if (directionContrast != null) b.directionContrast(directionContrast);
             if (textPositions) b.textPositions(true);
+            if (focus != null) b.focus(focus);
             if (ema != null) b.emaDecay(ema);
             if (zh != null) b.zhFraction(zh);
             if (sampleEvery != null) b.sampleEvery(sampleEvery);

@@ -8,7 +8,7 @@ public final class Sources {
     private Sources() {}
 
     public static ClipSource open(TrainConfig cfg) throws IOException {
-        if (cfg.data().equals("world")) return WorldSource.create(cfg.seed(), cfg.fps());
+        if (cfg.data().equals("world")) return WorldSource.create(cfg.seed(), cfg.fps(), cfg.focus());
         return new FolderSource(Path.of(cfg.data()), cfg.fps());
     }
 }

@@ -67,6 +67,10 @@ import java.util.List;
  * @param textPositions dit runs: give the DiT a learned table of text positions, one per text token
  *                     ({@code DitConfig.textPositions}; {@code --text-positions}); with {@code init}, the init DiT
  *                     gains a zero table (it starts as the init model, bit for bit)
+ * @param focus        world runs: the share of clips drawn from focus scenes ({@link WorldSource#focus}) — at
+ *                     most three things, half of them with a spatial relation between two things, half with a
+ *                     thing travelling left or right; the rest of the clips are the plain world stream; 0 (and
+ *                     configs saved before it existed): the plain stream only.
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
@@ -74,7 +78,8 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                           boolean freezeText, double dropCaption, int sampleEvery, int ckptEvery, int sampleSteps,
                           double guidance, int aeWarmup, long clips, int latentCache, String init,
                           String textObjective, double objectWeight, Double decoderNoise,
-                          String shortcutUpsample, double directionContrast, boolean textPositions) {
+                          String shortcutUpsample, double directionContrast, boolean textPositions,
+                          double focus) {
     /** Sharpness β of the direction contrast, in units of per-item (object-weighted) velocity MSE. */
     public static final double CONTRAST_SHARPNESS = 100;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -114,6 +119,9 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             throw new IllegalArgumentException("--direction-contrast must be in [0, 100], got " + directionContrast);
         if (directionContrast > 0 && kind != TrainKind.DIT) throw new IllegalArgumentException("--direction-contrast is for dit runs");
         if (textPositions && kind != TrainKind.DIT) throw new IllegalArgumentException("--text-positions is for dit runs");
+        if (!(focus >= 0 && focus <= 1)) throw new IllegalArgumentException("--focus must be in [0, 1], got " + focus);
+        if (focus > 0 && !"world".equals(data))
+            throw new IllegalArgumentException("--focus needs --data world (it picks world scenes by their facts)");
         if (decoderNoise != null) {
             if (kind != TrainKind.VAE) throw new IllegalArgumentException("--decoder-noise is for vae runs");
             if (vae == null) throw new IllegalArgumentException("--decoder-noise needs --vae DIR (the VAE whose decoder is fine-tuned)");
@@ -162,13 +170,13 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
     public TrainConfig withSteps(long n) {
         return new TrainConfig(kind, preset, n, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed,
                 data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus);
     }
 
     public TrainConfig withIntervals(int sample, int ckpt) {
         return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay,
                 seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sample, ckpt,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus);
     }
 
     /** Defaults per kind, for tests and the CLI: a few hundred steps of tiny on the world. */
@@ -177,7 +185,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
                 8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null,
-                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false);
+                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0);
     }
 
     public String toJson() {
@@ -235,6 +243,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private String shortcutUpsample;
         private double directionContrast;
         private boolean textPositions;
+        private double focus;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -272,6 +281,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             shortcutUpsample = c.shortcutUpsample;
             directionContrast = c.directionContrast;
             textPositions = c.textPositions;
+            focus = c.focus;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -309,9 +319,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder shortcutUpsample(String v) { shortcutUpsample = v; return this; }
         public Builder directionContrast(double v) { directionContrast = v; return this; }
         public Builder textPositions(boolean v) { textPositions = v; return this; }
+        public Builder focus(double v) { focus = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus);
         }
     }
 }
