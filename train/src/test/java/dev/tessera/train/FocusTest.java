@@ -63,7 +63,11 @@ class FocusTest {
     @Test
     void focusIsRefusedOutsideTheWorldAndOutOfRange() {
         TrainConfig world = TrainConfig.defaults(TrainKind.DIT, "tiny");
-        assertEquals(0.5, world.toBuilder().focus(0.5).build().focus());
+        String json = world.toBuilder().focus(0.5).build().toJson();
+        assertEquals(0.5, TrainConfig.fromJson(json).focus(), "kept in run.json, so --resume keeps the mix");
+        String before = json.replaceAll(",\\s*\"focus\"\\s*:\\s*[0-9.eE+-]+", "");
+        assertTrue(json.contains("\"focus\"") && !before.contains("\"focus\""));
+        assertEquals(0, TrainConfig.fromJson(before).focus(), "a config saved before the option reads as the plain stream");
         var e = assertThrows(IllegalArgumentException.class, () -> world.toBuilder().focus(1.5).build());
         assertEquals("--focus must be in [0, 1], got 1.5", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> world.toBuilder().data("clips").focus(0.5).build());
