@@ -29,7 +29,8 @@ public final class Rng {
     /** An independent generator numbered {@code stream} (e.g. one per training step). */
     public Rng fork(long stream) { return new Rng(mix(key + mix(stream + 0x632BE59BD9B4E019L))); }
 
-    static long mix(long z) {
+    /** SplitMix64's finaliser: a bijective 64-bit hash (for tools that key random choices by an index). */
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

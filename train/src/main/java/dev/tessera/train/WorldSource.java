@@ -1,5 +1,7 @@
 package dev.tessera.train;
 
+import static dev.tessera.engine.Rng.mix;
+
 import dev.tessera.model.data.Bucket;
 import dev.tessera.world.Dataset;
 import dev.tessera.world.HeldOut;
@@ -84,13 +86,6 @@ public final class WorldSource implements ClipSource {
             if (f.test(d.scene(candidate, Split.TRAIN))) break;
         }
         return candidate;
-    }
-
-    /** SplitMix64's finaliser. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     private Dataset dataset(Bucket b) {
