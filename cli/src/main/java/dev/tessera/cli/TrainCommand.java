@@ -44,7 +44,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", description = "dit: model or run folder whose DiT and text encoder this run starts from (fine-tuning, e.g. on longer clips; its VAE must be --vae's; --text replaces its text encoder)") String init;
     @Option(names = "--objective", description = "text: facts (predict the world's scene facts from the caption; default with --data world) or bytes (masked bytes; default for a folder)") String objective;
     @Option(names = "--freeze-text", description = "dit: keep the text encoder fixed (default: trained jointly)") boolean freezeText;
-    @Option(names = "--object-weight", description = "dit: λ of the object-weighted loss — a latent cell's error counts 1 + λ·(its cover by visible objects' boxes, from the world's ground truth); vae --decoder-noise: the same weight on each pixel of the cell; default 0 (plain MSE); world data only") Double objectWeight;
+    @Option(names = "--object-weight", description = "dit: λ of the object-weighted loss — a latent cell's error counts 1 + λ·(its cover by visible objects' boxes, from the world's ground truth); vae (and vae --decoder-noise): the same weight on each pixel of the cell's reconstruction; default 0 (plain MSE); world data only") Double objectWeight;
     @Option(names = "--drop-caption", description = "dit: probability of an empty caption (classifier-free guidance; default 0.1)") Double dropCaption;
     @Option(names = "--ema", description = "EMA decay of the exported weights (0: raw weights; default 0.999)") Double ema;
     @Option(names = "--zh", description = "fraction of captions drawn in Chinese (default 0.5)") Double zh;
@@ -55,6 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--focus", paramLabel = "SHARE", description = "world runs: share of clips drawn from focus scenes — at most three things, half with a spatial relation (left/right, front/behind, on top), half with a thing travelling left or right (docs/train.md); default 0 (the plain world stream)") Double focus;
     @Option(names = "--decoder-noise", paramLabel = "S", description = "vae: fine-tune only the decoder of --vae's VAE (encoder and latent statistics kept, so DiTs trained on it stay valid) on its mean latents plus Gaussian noise of std uniform in [0, S] (normalised latent units), so it decodes imperfect latents cleanly") Double decoderNoise;
     @Option(names = "--shortcut-upsample", paramLabel = "MODE", description = "vae decoder fine-tunes: nearest or bilinear — how the decoder spreads the shortcut channels over their 8x8 cells (default: as the --vae VAE)") String shortcutUpsample;
+    @Option(names = "--latent-channels", paramLabel = "N", description = "vae: channels of the latent (default: the preset's, 8 for XS and S); a DiT trained on that VAE reads as many") Integer latentChannels;
     @Option(names = "--ae-warmup", description = "vae: steps that decode the posterior mean before sampling it (default 200)") Integer aeWarmup;
     @Option(names = "--clips", description = "0: endless new clips (default); N: a fixed set of N clips, seen for many epochs (dit: each encoded once, see --latent-cache)") Long clips;
     @Option(names = "--latent-cache", description = "dit: encoded latents kept in memory by (clip, bucket) (default 4096)") Integer latentCache;
@@ -83,6 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (init != null) ignored.add("--init");
             if (objective != null) ignored.add("--objective");
             if (focus != null) ignored.add("--focus");
+            if (latentChannels != null) ignored.add("--latent-channels");
             if (!ignored.isEmpty())
                 System.err.println("note: resuming keeps the run's own settings; ignoring " + String.join(", ", ignored));
             if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize()))
@@ -116,6 +118,10 @@ public final class TrainCommand implements Callable<Integer> {
             if (directionContrast != null) b.directionContrast(directionContrast);
             if (textPositions) b.textPositions(true);
             if (focus != null) b.focus(focus);
+            if (latentChannels != null) {
+                if (latentChannels < 1) throw new ExitCodeException(2, "--latent-channels must be in 1..64, got " + latentChannels);
+                b.latentChannels(latentChannels);
+            }
             if (ema != null) b.emaDecay(ema);
             if (zh != null) b.zhFraction(zh);
             if (sampleEvery != null) b.sampleEvery(sampleEvery);

@@ -58,8 +58,9 @@ import java.util.List;
  *                     how the decoder spreads the shortcut channels ({@code VaeConfig#shortcutUpsample})
  * @param objectWeight dit runs: λ of the object-weighted velocity loss — each latent cell's squared error counts
  *                     1 + λ·(the fraction of its pixels inside a visible object's box, from the world's ground
- *                     truth); decoder fine-tunes: the same weight on every pixel of the cell (reconstruction
- *                     MSE); 0 (and configs saved before it existed): the plain MSE. World data only.
+ *                     truth); vae runs and decoder fine-tunes: the same weight on every pixel of the cell (the
+ *                     reconstruction MSE; the KL term is unchanged); 0 (and configs saved before it existed): the
+ *                     plain MSE. World data only.
  * @param directionContrast dit runs: weight λ of the flow-matching loss's direction contrast
  *                     ({@code FlowMatchingLoss.Contrast}, sharpness {@link #CONTRAST_SHARPNESS}): captions naming a
  *                     side or direction are also run mirrored (left ↔ right) and the true caption's prediction must
@@ -71,6 +72,8 @@ import java.util.List;
  *                     most three things, half of them with a spatial relation between two things, half with a
  *                     thing travelling left or right; the rest of the clips are the plain world stream; 0 (and
  *                     configs saved before it existed): the plain stream only.
+ * @param latentChannels fresh vae runs: channels of the VAE's latent instead of the preset's
+ *                     ({@code --latent-channels N}); 0 (and configs saved before it existed): the preset's.
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
@@ -79,7 +82,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                           double guidance, int aeWarmup, long clips, int latentCache, String init,
                           String textObjective, double objectWeight, Double decoderNoise,
                           String shortcutUpsample, double directionContrast, boolean textPositions,
-                          double focus) {
+                          double focus, int latentChannels) {
     /** Sharpness β of the direction contrast, in units of per-item (object-weighted) velocity MSE. */
     public static final double CONTRAST_SHARPNESS = 100;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -111,8 +114,8 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             throw new IllegalArgumentException("--objective facts needs --data world (the facts come from the world's scenes)");
         if (!(objectWeight >= 0 && objectWeight <= 1000))
             throw new IllegalArgumentException("--object-weight must be in [0, 1000], got " + objectWeight);
-        if (objectWeight > 0 && kind != TrainKind.DIT && !(kind == TrainKind.VAE && decoderNoise != null))
-            throw new IllegalArgumentException("--object-weight is for dit runs and vae decoder fine-tunes (--decoder-noise)");
+        if (objectWeight > 0 && kind != TrainKind.DIT && kind != TrainKind.VAE)
+            throw new IllegalArgumentException("--object-weight is for dit and vae runs");
         if (objectWeight > 0 && !"world".equals(data))
             throw new IllegalArgumentException("--object-weight needs --data world (the object boxes come from the world's ground truth)");
         if (!(directionContrast >= 0 && directionContrast <= 100))
@@ -122,6 +125,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         if (!(focus >= 0 && focus <= 1)) throw new IllegalArgumentException("--focus must be in [0, 1], got " + focus);
         if (focus > 0 && !"world".equals(data))
             throw new IllegalArgumentException("--focus needs --data world (it picks world scenes by their facts)");
+        if (latentChannels < 0 || latentChannels > 64)
+            throw new IllegalArgumentException("--latent-channels must be in 1..64, got " + latentChannels);
+        if (latentChannels > 0 && (kind != TrainKind.VAE || decoderNoise != null))
+            throw new IllegalArgumentException("--latent-channels is for fresh vae runs (DiTs and decoder fine-tunes keep their --vae's latent)");
         if (decoderNoise != null) {
             if (kind != TrainKind.VAE) throw new IllegalArgumentException("--decoder-noise is for vae runs");
             if (vae == null) throw new IllegalArgumentException("--decoder-noise needs --vae DIR (the VAE whose decoder is fine-tuned)");
@@ -170,13 +177,13 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
     public TrainConfig withSteps(long n) {
         return new TrainConfig(kind, preset, n, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed,
                 data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels);
     }
 
     public TrainConfig withIntervals(int sample, int ckpt) {
         return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay,
                 seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sample, ckpt,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels);
     }
 
     /** Defaults per kind, for tests and the CLI: a few hundred steps of tiny on the world. */
@@ -185,7 +192,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
                 8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null,
-                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0);
+                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0, 0);
     }
 
     public String toJson() {
@@ -244,6 +251,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private double directionContrast;
         private boolean textPositions;
         private double focus;
+        private int latentChannels;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -282,6 +290,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             directionContrast = c.directionContrast;
             textPositions = c.textPositions;
             focus = c.focus;
+            latentChannels = c.latentChannels;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -320,9 +329,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder directionContrast(double v) { directionContrast = v; return this; }
         public Builder textPositions(boolean v) { textPositions = v; return this; }
         public Builder focus(double v) { focus = v; return this; }
+        public Builder latentChannels(int v) { latentChannels = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels);
         }
     }
 }

@@ -193,6 +193,7 @@ public final class Trainer {
             if (textFrom == null) textFrom = init;
         }
         VaeConfig vc = vaeFrom != null ? vaeFrom.config.vae() : preset.vae();
+        if (cfg.latentChannels() > 0) vc = vc.withLatentChannels(cfg.latentChannels());
         if (cfg.decoderOnly() && cfg.shortcutUpsample() != null) vc = vc.withShortcutUpsample(cfg.shortcutUpsample());
         TextConfig tc = textFrom != null ? textFrom.config.text() : preset.text();
         DitConfig dc = init != null ? init.config.dit() : DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim());
@@ -359,9 +360,10 @@ public final class Trainer {
      */
     private Tensor vaeLoss(Tensor x, Tensor objects, Rng rng) {
         if (cfg.decoderOnly()) return decoderLoss(x, objects, rng);
-        if (step >= cfg.aeWarmup()) return VaeLoss.compute(model.vae, x, rng).loss();
+        Tensor w = objects == null ? null : ObjectCover.pixelWeights(objects, x.size(2), cfg.objectWeight());
+        if (step >= cfg.aeWarmup()) return VaeLoss.compute(model.vae, x, rng, w).loss();
         var post = model.vae.encode(x);
-        return F.mse(model.vae.decode(post.mean()), x).add(post.kl().mul((float) model.vae.config.klWeight()));
+        return WeightedMse.of(model.vae.decode(post.mean()), x, w).add(post.kl().mul((float) model.vae.config.klWeight()));
     }
 
     /**

@@ -91,6 +91,11 @@ public record VaeConfig(int baseChannels, List<Integer> mult, int latentChannels
         };
     }
 
+    /** The same VAE with an {@code n}-channel latent (a fresh VAE run: {@code train vae --latent-channels N}). */
+    public VaeConfig withLatentChannels(int n) {
+        return new VaeConfig(baseChannels, mult, n, groups, klWeight, latentShift, latentScale, shortcut, shortcutUpsample);
+    }
+
     public VaeConfig withLatentStats(double shift, double scale) {
         return new VaeConfig(baseChannels, mult, latentChannels, groups, klWeight, shift, scale, shortcut, shortcutUpsample);
     }
