@@ -9,6 +9,7 @@ import dev.tessera.media.Video;
 import dev.tessera.model.Capabilities;
 import dev.tessera.model.TesseraModel;
 import dev.tessera.model.TextToVideo;
+import dev.tessera.model.VideoShape;
 import dev.tessera.model.sample.Sampler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./tessera eval --prompts FILE (--truth | --generate [--model DIR] | --videos DIR) --out DIR}: SimBench.
+ * {@code ./tessera eval --prompts FILE (--truth | --generate [--model DIR] | --reconstruct [--model DIR] | --videos DIR)
+ * --out DIR}: SimBench.
  * Writes report.json and report.html into --out; progress goes to stderr, and the last stdout line is the summary
  * JSON.
  */
@@ -35,21 +37,23 @@ public final class EvalCommand implements Callable<Integer> {
     static final class Source {
         @Option(names = "--truth", required = true, description = "score the world's own renders (the ceiling)") boolean truth;
         @Option(names = "--generate", required = true, description = "generate a video per prompt with the model") boolean generate;
+        @Option(names = "--reconstruct", required = true, description = "score the world's own renders after the model's VAE "
+                + "(encode, decode): what a perfect DiT on this VAE would score, at the size and rate --generate uses") boolean reconstruct;
         @Option(names = "--videos", required = true, paramLabel = "DIR", description = "score DIR/0001.mp4 for line 1, ...") Path videos;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1") Source source;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "model folder for --generate (default models/default)") Path model;
-    @Option(names = "--size", description = "WxH for --truth/--generate (default 96x96 for --truth, the model's first trained size for --generate)") String size;
-    @Option(names = "--fps", description = "frames per second for --truth/--generate (default 12 for --truth, the model's first trained rate for --generate)") Double fps;
+    @Option(names = "--model", paramLabel = "DIR", description = "model folder for --generate/--reconstruct (default models/default)") Path model;
+    @Option(names = "--size", description = "WxH for --truth/--generate/--reconstruct (default 96x96 for --truth, the model's first trained size otherwise)") String size;
+    @Option(names = "--fps", description = "frames per second for --truth/--generate/--reconstruct (default 12 for --truth, the model's first trained rate otherwise)") Double fps;
     @Option(names = "--steps", defaultValue = "20", description = "sampling steps for --generate (default ${DEFAULT-VALUE})") int steps;
     @Option(names = "--guidance", description = "classifier-free guidance for --generate (default: the model's own, model.json \"guidance\")") Double guidanceOption;
     @Option(names = "--solver", paramLabel = "NAME", defaultValue = "euler", description = "solver for --generate: euler, heun or ancestral (default ${DEFAULT-VALUE})") String solver;
     @Option(names = "--guidance-mode", paramLabel = "MODE", description = "cfg or apg for --generate (default: the model's own, model.json \"guidanceMode\")") String guidanceMode;
-    @Option(names = "--seconds", defaultValue = "4", description = "clip length for --truth/--generate (default ${DEFAULT-VALUE})") double seconds;
+    @Option(names = "--seconds", defaultValue = "4", description = "clip length for --truth/--generate/--reconstruct (default ${DEFAULT-VALUE})") double seconds;
     @Option(names = "--seed", defaultValue = "1", description = "render/generation seed (default ${DEFAULT-VALUE})") long seed;
-    @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "for --truth/--generate: score every prompt with seeds SEED .. SEED+N-1 and pool the results; the report lists each seed's overall score and their standard error (default ${DEFAULT-VALUE})") int seeds;
+    @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "for --truth/--generate/--reconstruct: score every prompt with seeds SEED .. SEED+N-1 and pool the results; the report lists each seed's overall score and their standard error (default ${DEFAULT-VALUE})") int seeds;
 
     @Override public Integer call() throws Exception {
         if (!Files.isRegularFile(prompts)) throw new ExitCodeException(2, "prompt file not found: " + prompts);
@@ -65,12 +69,13 @@ public final class EvalCommand implements Callable<Integer> {
         if (!(seconds > 0 && seconds <= 60)) throw new ExitCodeException(2, "--seconds must be in (0, 60], got " + seconds);
         GenerateCommand.solver(solver); // an unknown name is an error even where nothing is generated
         if (seeds < 1 || seeds > 100) throw new ExitCodeException(2, "--seeds must be between 1 and 100, got " + seeds);
-        if (seeds > 1 && source.videos != null) throw new ExitCodeException(2, "--seeds needs --truth or --generate (a --videos folder holds one video per line)");
+        if (seeds > 1 && source.videos != null) throw new ExitCodeException(2, "--seeds needs --truth, --generate or --reconstruct (a --videos folder holds one video per line)");
         Report r;
         if (source.videos == null) {
             List<Long> used = new java.util.ArrayList<>();
             List<Report> runs = new java.util.ArrayList<>();
-            java.util.function.LongFunction<SimBench.VideoSource> make = source.truth ? truthSource() : generateSource();
+            java.util.function.LongFunction<SimBench.VideoSource> make = source.truth ? truthSource()
+                    : source.reconstruct ? reconstructSource() : generateSource();
             for (int i = 0; i < seeds; i++) {
                 long s = seed + i;
                 if (seeds > 1) System.err.println("seed " + s + " (" + (i + 1) + " of " + seeds + ")");
@@ -123,21 +128,10 @@ public final class EvalCommand implements Callable<Integer> {
      * seed.
      */
     java.util.function.LongFunction<SimBench.VideoSource> generateSource() {
-        Path dir = model != null ? model : GenerateCommand.defaultModel();
-        TesseraModel m;
-        try {
-            m = TesseraModel.load(dir);
-        } catch (IOException | RuntimeException e) {
-            throw new ExitCodeException(3, "cannot load model " + dir + ": " + e.getMessage());
-        }
-        Capabilities caps = m.config.capabilities();
-        Capabilities.Size sz;
-        if (size == null) sz = caps.sizes().getFirst();
-        else {
-            int[] wh = parseSize(size);
-            sz = new Capabilities.Size(wh[0], wh[1]);
-        }
-        int rate = fps == null ? caps.fps().getFirst() : (int) Math.round(fps);
+        Path dir = modelDir();
+        TesseraModel m = loadModel(dir);
+        Capabilities.Size sz = modelSize(m);
+        int rate = modelRate(m);
         TextToVideo t2v = new TextToVideo(m);
         double guidance = guidanceOption != null ? guidanceOption : m.config.guidance();
         Sampler.Guidance mode = GenerateCommand.guidanceMode(guidanceMode, m);
@@ -148,6 +142,47 @@ public final class EvalCommand implements Callable<Integer> {
         return s -> (line, prompt, facts) -> t2v.generate(new TextToVideo.Request(prompt, sz, rate, seconds, steps, guidance, s,
                 solve, mode), Sampler.Progress.NONE).video();
     }
+
+    /**
+     * {@code --reconstruct}: the world's render of each prompt (the frames the VAE encodes together, {@code 1 + 4k}),
+     * through the model's VAE and back, cut to the frames {@code --generate} would give: the ceiling of any DiT on this
+     * VAE, at the same size, rate and length.
+     */
+    java.util.function.LongFunction<SimBench.VideoSource> reconstructSource() {
+        Path dir = modelDir();
+        TesseraModel m = loadModel(dir);
+        Capabilities.Size sz = modelSize(m);
+        int rate = modelRate(m);
+        VideoShape shape;
+        try {
+            shape = m.config.capabilities().check(sz, rate, seconds);
+        } catch (IllegalArgumentException e) {
+            throw new ExitCodeException(2, e.getMessage());
+        }
+        double rendered = shape.decodedFrames() / (double) rate;
+        System.err.println("reconstructing the world's renders through the VAE of " + dir + " at " + sz.width() + "x" + sz.height()
+                + ", " + rate + " fps, " + seconds + " s, seed " + seed + (seeds > 1 ? " .. " + (seed + seeds - 1) : ""));
+        return s -> (line, prompt, facts) ->
+                m.reconstruct(WorldPrompts.render(prompt, sz.width(), sz.height(), rate, rendered, s), shape.frames());
+    }
+
+    Path modelDir() { return model != null ? model : GenerateCommand.defaultModel(); }
+
+    static TesseraModel loadModel(Path dir) {
+        try {
+            return TesseraModel.load(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new ExitCodeException(3, "cannot load model " + dir + ": " + e.getMessage());
+        }
+    }
+
+    Capabilities.Size modelSize(TesseraModel m) {
+        if (size == null) return m.config.capabilities().sizes().getFirst();
+        int[] wh = parseSize(size);
+        return new Capabilities.Size(wh[0], wh[1]);
+    }
+
+    int modelRate(TesseraModel m) { return fps == null ? m.config.capabilities().fps().getFirst() : (int) Math.round(fps); }
 
     static int[] parseSize(String s) {
         String[] p = s.toLowerCase().split("x");

@@ -134,6 +134,35 @@ class EvalCommandTest {
         assertTrue(p0.get("scores").has("presence"), p0.toString());
     }
 
+    @Test void reconstructScoresTheWorldThroughTheModelsVae(@TempDir Path dir) throws Exception {
+        // an untrained tiny VAE: its reconstructions are near-uniform, so the world's things vanish from them
+        ModelConfig p = ModelConfig.preset("tiny");
+        TesseraModel m = TesseraModel.create(new ModelConfig("tiny", p.vae(), p.text(), p.dit(),
+                new Capabilities(List.of(new Capabilities.Size(64, 64)), List.of(8), 0.125, 2), 0.5, 1.15), 3);
+        Path model = dir.resolve("model");
+        m.save(model, DType.BF16);
+        Path prompts = dir.resolve("prompts.txt");
+        Files.writeString(prompts, "a red ball rolls from left to right on the grass\n");
+        Path out = dir.resolve("out"), truth = dir.resolve("truth");
+        Result r = run("eval", "--prompts", prompts.toString(), "--reconstruct", "--model", model.toString(), "--seconds", "1",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("64x64, 8 fps"), r.err());
+        Result t = run("eval", "--prompts", prompts.toString(), "--truth", "--size", "64x64", "--fps", "8", "--seconds", "1",
+                "--out", truth.toString());
+        assertEquals(0, t.code(), t.err());
+        JsonNode rec = new ObjectMapper().readTree(out.resolve("report.json").toFile()).get("prompts").get(0);
+        JsonNode world = new ObjectMapper().readTree(truth.resolve("report.json").toFile()).get("prompts").get(0);
+        assertFalse(rec.has("error"), rec.toString());
+        assertEquals(1.0, world.get("scores").get("presence").asDouble(), world.toString());
+        assertTrue(rec.get("scores").get("presence").asDouble() < 0.5, "an untrained VAE loses the ball: " + rec);
+        Result longer = run("eval", "--prompts", prompts.toString(), "--reconstruct", "--model", model.toString(), "--seconds", "3",
+                "--out", dir.resolve("x").toString());
+        assertEquals(2, longer.code());
+        assertEquals(1, longer.err().strip().lines().count(), longer.err());
+        assertTrue(longer.err().contains("duration 3 s is not supported"), longer.err());
+    }
+
     @Test void badInputIsOneClearLine(@TempDir Path dir) throws Exception {
         Result missing = run("eval", "--prompts", dir.resolve("nope.txt").toString(), "--truth", "--out", dir.toString());
         assertNotEquals(0, missing.code());

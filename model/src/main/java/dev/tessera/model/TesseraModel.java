@@ -137,4 +137,18 @@ public final class TesseraModel {
     public Tensor denormaliseLatent(Tensor z) {
         return z.div((float) config.vae().latentScale()).add((float) config.vae().latentShift());
     }
+
+    /**
+     * The VAE's reconstruction of a clip of {@code 1 + 4k} frames: decode(posterior mean of encode(clip)), its first
+     * {@code keep} frames. It is the best a DiT on this VAE can produce, since every generated video is a decoded latent
+     * ({@code eval --reconstruct}).
+     */
+    public dev.tessera.media.Video reconstruct(dev.tessera.media.Video clip, int keep) {
+        if (keep < 1 || keep > clip.frameCount())
+            throw new IllegalArgumentException("keep " + keep + " of a " + clip.frameCount() + "-frame clip");
+        try (var g = dev.tessera.engine.Grad.off()) {
+            Tensor z = vae.encode(VideoTensors.toTensor(clip)).mean();
+            return VideoTensors.toVideo(vae.decode(z), 0, keep, clip.fps());
+        }
+    }
 }

@@ -3,6 +3,8 @@ package dev.tessera.model;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.tessera.engine.DType;
+import dev.tessera.engine.Grad;
+import dev.tessera.engine.Rng;
 import dev.tessera.media.Video;
 import dev.tessera.model.config.ModelConfig;
 import dev.tessera.model.sample.Sampler;
@@ -45,6 +47,30 @@ class PipelineTest {
         assertEquals(6, seen.stream().map(Arrays::toString).distinct().count());
         // an image is a one-frame video
         assertEquals(1, t2v.generate(req("32x32", 0.125, 1), Sampler.Progress.NONE).video().frameCount());
+    }
+
+    @Test void reconstructIsTheDecodedPosteriorMeanCutToLength() {
+        TesseraModel m = tiny();
+        Rng rng = new Rng(7);
+        List<dev.tessera.media.Frame> frames = new ArrayList<>();
+        for (int f = 0; f < 9; f++) {
+            int[] rgb = new int[32 * 32];
+            for (int i = 0; i < rgb.length; i++) rgb[i] = rng.nextInt(1 << 24);
+            frames.add(new dev.tessera.media.Frame(32, 32, rgb));
+        }
+        Video clip = new Video(32, 32, 8, frames);
+        Video r = m.reconstruct(clip, 8);
+        assertEquals(8, r.frameCount());
+        assertEquals(8.0, r.fps());
+        Video all;
+        try (var g = Grad.off()) {
+            all = VideoTensors.toVideo(m.vae.decode(m.vae.encode(VideoTensors.toTensor(clip)).mean()), 0, 9, 8);
+        }
+        for (int f = 0; f < 8; f++) assertArrayEquals(all.frames().get(f).rgb(), r.frames().get(f).rgb(), "frame " + f);
+        assertThrows(IllegalArgumentException.class, () -> m.reconstruct(clip, 10));
+        Video ten = new Video(32, 32, 8, new ArrayList<>(frames) {{ add(frames.getFirst()); }});
+        var e = assertThrows(IllegalArgumentException.class, () -> m.reconstruct(ten, 10));
+        assertTrue(e.getMessage().contains("1+4k"), e.getMessage());
     }
 
     @Test void sameSeedSameBytesDifferentSeedDifferentVideo() {
