@@ -156,11 +156,16 @@ class EvalCommandTest {
         assertFalse(rec.has("error"), rec.toString());
         assertEquals(1.0, world.get("scores").get("presence").asDouble(), world.toString());
         assertTrue(rec.get("scores").get("presence").asDouble() < 0.5, "an untrained VAE loses the ball: " + rec);
-        Result longer = run("eval", "--prompts", prompts.toString(), "--reconstruct", "--model", model.toString(), "--seconds", "3",
+        Result odd = run("eval", "--prompts", prompts.toString(), "--reconstruct", "--model", model.toString(), "--seconds", "0.3",
                 "--out", dir.resolve("x").toString());
-        assertEquals(2, longer.code());
-        assertEquals(1, longer.err().strip().lines().count(), longer.err());
-        assertTrue(longer.err().contains("duration 3 s is not supported"), longer.err());
+        assertEquals(2, odd.code());
+        assertEquals(1, odd.err().strip().lines().count(), odd.err());
+        assertTrue(odd.err().contains("--seconds 0.3 at 8 fps is not a whole number of frames"), odd.err());
+        Result size = run("eval", "--prompts", prompts.toString(), "--reconstruct", "--model", model.toString(), "--size", "60x60",
+                "--out", dir.resolve("x").toString());
+        assertEquals(2, size.code());
+        assertTrue(size.err().contains("multiple of 8"), size.err());
+        assertFalse(Files.exists(dir.resolve("x")), "nothing written on bad input");
     }
 
     @Test void badInputIsOneClearLine(@TempDir Path dir) throws Exception {
