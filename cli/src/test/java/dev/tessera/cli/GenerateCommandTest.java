@@ -113,7 +113,11 @@ class GenerateCommandTest {
         assertEquals(2, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("no model at"), r.err());
-        for (String[] bad : new String[][] {{"--clips", "0"}, {"--seconds", "-1"}, {"--seconds", "30"}, {"--latent-noise", "0"}, {"--latent-noise", "0.1,-1"}}) {
+        // the VAE is convolutional: a length past the model's trained 2 s is measured too (a vae run's folder will do)
+        r = TesseraCliTest.run("bench", "vae", "--model", model.toString(), "--clips", "1", "--seconds", "3", "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("\"32x32_25f\""), r.out());
+        for (String[] bad : new String[][] {{"--clips", "0"}, {"--seconds", "-1"}, {"--seconds", "61"}, {"--latent-noise", "0"}, {"--latent-noise", "0.1,-1"}}) {
             r = TesseraCliTest.run("bench", "vae", "--model", model.toString(), bad[0], bad[1]);
             assertEquals(2, r.code(), String.join(" ", bad));
             assertEquals(1, r.err().strip().lines().count(), r.err());
