@@ -53,6 +53,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--guidance-mode", paramLabel = "MODE", description = "cfg or apg for --generate (default: the model's own, model.json \"guidanceMode\")") String guidanceMode;
     @Option(names = "--seconds", defaultValue = "4", description = "clip length for --truth/--generate/--reconstruct (default ${DEFAULT-VALUE})") double seconds;
     @Option(names = "--seed", defaultValue = "1", description = "render/generation seed (default ${DEFAULT-VALUE})") long seed;
+    @Option(names = "--per-frame", description = "with --reconstruct: each frame through the VAE on its own (its image path, no time compression) — what the latent keeps of a single frame, to tell what the time compression loses") boolean perFrame;
     @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "for --truth/--generate/--reconstruct: score every prompt with seeds SEED .. SEED+N-1 and pool the results; the report lists each seed's overall score and their standard error (default ${DEFAULT-VALUE})") int seeds;
 
     @Override public Integer call() throws Exception {
@@ -69,6 +70,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (!(seconds > 0 && seconds <= 60)) throw new ExitCodeException(2, "--seconds must be in (0, 60], got " + seconds);
         GenerateCommand.solver(solver); // an unknown name is an error even where nothing is generated
         if (seeds < 1 || seeds > 100) throw new ExitCodeException(2, "--seeds must be between 1 and 100, got " + seeds);
+        if (perFrame && !source.reconstruct) throw new ExitCodeException(2, "--per-frame needs --reconstruct");
         if (seeds > 1 && source.videos != null) throw new ExitCodeException(2, "--seeds needs --truth, --generate or --reconstruct (a --videos folder holds one video per line)");
         Report r;
         if (source.videos == null) {
@@ -162,8 +164,16 @@ public final class EvalCommand implements Callable<Integer> {
             throw new ExitCodeException(2, "--size must be a multiple of " + VideoShape.SPACE_DOWN + " per side for the VAE, got " + sz);
         VideoShape shape = new VideoShape((int) frames, sz.height(), sz.width());
         double rendered = shape.decodedFrames() / (double) rate;
-        System.err.println("reconstructing the world's renders through the VAE of " + dir + " at " + sz.width() + "x" + sz.height()
-                + ", " + rate + " fps, " + seconds + " s, seed " + seed + (seeds > 1 ? " .. " + (seed + seeds - 1) : ""));
+        System.err.println("reconstructing the world's renders through the VAE of " + dir + (perFrame ? ", frame by frame," : "")
+                + " at " + sz.width() + "x" + sz.height() + ", " + rate + " fps, " + seconds + " s, seed " + seed
+                + (seeds > 1 ? " .. " + (seed + seeds - 1) : ""));
+        if (perFrame) return s -> (line, prompt, facts) -> {
+            Video v = WorldPrompts.render(prompt, sz.width(), sz.height(), rate, shape.frames() / (double) rate, s);
+            List<dev.tessera.media.Frame> out = new java.util.ArrayList<>();
+            for (dev.tessera.media.Frame one : v.frames())
+                out.add(m.reconstruct(new Video(v.width(), v.height(), v.fps(), List.of(one)), 1).frames().getFirst());
+            return new Video(v.width(), v.height(), v.fps(), out);
+        };
         return s -> (line, prompt, facts) ->
                 m.reconstruct(WorldPrompts.render(prompt, sz.width(), sz.height(), rate, rendered, s), shape.frames());
     }

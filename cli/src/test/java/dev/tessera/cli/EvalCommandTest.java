@@ -156,6 +156,15 @@ class EvalCommandTest {
         assertFalse(rec.has("error"), rec.toString());
         assertEquals(1.0, world.get("scores").get("presence").asDouble(), world.toString());
         assertTrue(rec.get("scores").get("presence").asDouble() < 0.5, "an untrained VAE loses the ball: " + rec);
+        Path frames = dir.resolve("frames");
+        Result pf = run("eval", "--prompts", prompts.toString(), "--reconstruct", "--per-frame", "--model", model.toString(),
+                "--seconds", "1", "--out", frames.toString());
+        assertEquals(0, pf.code(), pf.err());
+        assertTrue(pf.err().contains("frame by frame"), pf.err());
+        assertFalse(new ObjectMapper().readTree(frames.resolve("report.json").toFile()).get("prompts").get(0).has("error"));
+        Result notRec = run("eval", "--prompts", prompts.toString(), "--truth", "--per-frame", "--out", dir.resolve("x").toString());
+        assertEquals(2, notRec.code());
+        assertTrue(notRec.err().contains("--per-frame needs --reconstruct"), notRec.err());
         Result odd = run("eval", "--prompts", prompts.toString(), "--reconstruct", "--model", model.toString(), "--seconds", "0.3",
                 "--out", dir.resolve("x").toString());
         assertEquals(2, odd.code());
