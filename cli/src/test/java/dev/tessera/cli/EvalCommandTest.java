@@ -115,15 +115,25 @@ class EvalCommandTest {
         return out;
     }
 
-    @Test void generateScoresTheModelsOwnVideos(@TempDir Path dir) throws Exception {
-        // an untrained tiny model: the wiring is under test here, not the model (its scores are whatever it earns)
+    /** An untrained tiny model folder trained (nominally) for side × side at 8 fps, 0.125–2 s. */
+    static Path tinyModel(Path dir, int side) throws java.io.IOException {
         ModelConfig p = ModelConfig.preset("tiny");
         TesseraModel m = TesseraModel.create(new ModelConfig("tiny", p.vae(), p.text(), p.dit(),
-                new Capabilities(List.of(new Capabilities.Size(32, 32)), List.of(8), 0.125, 2), 0.5, 1.15), 3);
+                new Capabilities(List.of(new Capabilities.Size(side, side)), List.of(8), 0.125, 2), 0.5, 1.15), 3);
         Path model = dir.resolve("model");
         m.save(model, DType.BF16);
+        return model;
+    }
+
+    static Path rollingBall(Path dir) throws java.io.IOException {
         Path prompts = dir.resolve("prompts.txt");
         Files.writeString(prompts, "a red ball rolls from left to right on the grass\n");
+        return prompts;
+    }
+
+    @Test void generateScoresTheModelsOwnVideos(@TempDir Path dir) throws Exception {
+        // an untrained tiny model: the wiring is under test here, not the model (its scores are whatever it earns)
+        Path model = tinyModel(dir, 32), prompts = rollingBall(dir);
         Path out = dir.resolve("out");
         Result r = run("eval", "--prompts", prompts.toString(), "--generate", "--model", model.toString(), "--seconds", "1",
                 "--steps", "1", "--out", out.toString());
@@ -136,13 +146,7 @@ class EvalCommandTest {
 
     @Test void reconstructScoresTheWorldThroughTheModelsVae(@TempDir Path dir) throws Exception {
         // an untrained tiny VAE: its reconstructions are near-uniform, so the world's things vanish from them
-        ModelConfig p = ModelConfig.preset("tiny");
-        TesseraModel m = TesseraModel.create(new ModelConfig("tiny", p.vae(), p.text(), p.dit(),
-                new Capabilities(List.of(new Capabilities.Size(64, 64)), List.of(8), 0.125, 2), 0.5, 1.15), 3);
-        Path model = dir.resolve("model");
-        m.save(model, DType.BF16);
-        Path prompts = dir.resolve("prompts.txt");
-        Files.writeString(prompts, "a red ball rolls from left to right on the grass\n");
+        Path model = tinyModel(dir, 64), prompts = rollingBall(dir);
         Path out = dir.resolve("out"), truth = dir.resolve("truth");
         Result r = run("eval", "--prompts", prompts.toString(), "--reconstruct", "--model", model.toString(), "--seconds", "1",
                 "--out", out.toString());
