@@ -162,7 +162,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new ExitCodeException(2, "--seconds " + seconds + " at " + rate + " fps is not a whole number of frames");
         if (sz.width() % VideoShape.SPACE_DOWN != 0 || sz.height() % VideoShape.SPACE_DOWN != 0)
             throw new ExitCodeException(2, "--size must be a multiple of " + VideoShape.SPACE_DOWN + " per side for the VAE, got " + sz);
-        VideoShape shape = new VideoShape((int) frames, sz.height(), sz.width());
+        VideoShape shape = new VideoShape((int) frames, sz.height(), sz.width(), m.config.vae().timeDown());
         double rendered = shape.decodedFrames() / (double) rate;
         System.err.println("reconstructing the world's renders through the VAE of " + dir + (perFrame ? ", frame by frame," : "")
                 + " at " + sz.width() + "x" + sz.height() + ", " + rate + " fps, " + seconds + " s, seed " + seed

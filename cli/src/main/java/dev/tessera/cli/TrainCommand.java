@@ -41,7 +41,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--fps", description = "frame rate of the data (default 8)") Integer fps;
     @Option(names = "--vae", description = "dit: model folder or 'train vae' run folder whose VAE encodes the clips") String vae;
     @Option(names = "--text", description = "dit/text: model or run folder with a text encoder to start from") String text;
-    @Option(names = "--init", description = "dit: model or run folder whose DiT and text encoder this run starts from (fine-tuning, e.g. on longer clips; its VAE must be --vae's; --text replaces its text encoder)") String init;
+    @Option(names = "--init", description = "dit: model or run folder whose DiT and text encoder this run starts from (fine-tuning, e.g. on longer clips; its VAE must be --vae's; --text replaces its text encoder); vae: one whose VAE (configuration and weights) this run starts from, e.g. with another --time-down") String init;
     @Option(names = "--objective", description = "text: facts (predict the world's scene facts from the caption; default with --data world) or bytes (masked bytes; default for a folder)") String objective;
     @Option(names = "--freeze-text", description = "dit: keep the text encoder fixed (default: trained jointly)") boolean freezeText;
     @Option(names = "--object-weight", description = "dit: λ of the object-weighted loss — a latent cell's error counts 1 + λ·(its cover by visible objects' boxes, from the world's ground truth); vae (and vae --decoder-noise): the same weight on each pixel of the cell's reconstruction; default 0 (plain MSE); world data only") Double objectWeight;
@@ -56,6 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--decoder-noise", paramLabel = "S", description = "vae: fine-tune only the decoder of --vae's VAE (encoder and latent statistics kept, so DiTs trained on it stay valid) on its mean latents plus Gaussian noise of std uniform in [0, S] (normalised latent units), so it decodes imperfect latents cleanly") Double decoderNoise;
     @Option(names = "--shortcut-upsample", paramLabel = "MODE", description = "vae decoder fine-tunes: nearest or bilinear — how the decoder spreads the shortcut channels over their 8x8 cells (default: as the --vae VAE)") String shortcutUpsample;
     @Option(names = "--latent-channels", paramLabel = "N", description = "vae: channels of the latent (default: the preset's, 8 for XS and S); a DiT trained on that VAE reads as many") Integer latentChannels;
+    @Option(names = "--time-down", paramLabel = "N", description = "vae: time compression, 4 (default: frame 0, then a latent frame per 4 frames), 2 or 1; a DiT trained on that VAE works on as many latent frames") Integer timeDown;
     @Option(names = "--ae-warmup", description = "vae: steps that decode the posterior mean before sampling it (default 200)") Integer aeWarmup;
     @Option(names = "--clips", description = "0: endless new clips (default); N: a fixed set of N clips, seen for many epochs (dit: each encoded once, see --latent-cache)") Long clips;
     @Option(names = "--latent-cache", description = "dit: encoded latents kept in memory by (clip, bucket) (default 4096)") Integer latentCache;
@@ -85,6 +86,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (objective != null) ignored.add("--objective");
             if (focus != null) ignored.add("--focus");
             if (latentChannels != null) ignored.add("--latent-channels");
+            if (timeDown != null) ignored.add("--time-down");
             if (!ignored.isEmpty())
                 System.err.println("note: resuming keeps the run's own settings; ignoring " + String.join(", ", ignored));
             if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize()))
@@ -121,6 +123,10 @@ public final class TrainCommand implements Callable<Integer> {
             if (latentChannels != null) {
                 if (latentChannels < 1) throw new ExitCodeException(2, "--latent-channels must be in 1..64, got " + latentChannels);
                 b.latentChannels(latentChannels);
+            }
+            if (timeDown != null) {
+                if (timeDown < 1) throw new ExitCodeException(2, "--time-down must be 1, 2 or 4, got " + timeDown);
+                b.timeDown(timeDown);
             }
             if (ema != null) b.emaDecay(ema);
             if (zh != null) b.zhFraction(zh);

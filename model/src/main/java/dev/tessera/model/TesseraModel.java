@@ -139,7 +139,7 @@ public final class TesseraModel {
     }
 
     /**
-     * The VAE's reconstruction of a clip of {@code 1 + 4k} frames: decode(posterior mean of encode(clip)), its first
+     * The VAE's reconstruction of a clip of {@code 1 + td·k} frames (td: its time compression): decode(posterior mean of encode(clip)), its first
      * {@code keep} frames. It is the best a DiT on this VAE can produce, since every generated video is a decoded latent
      * ({@code eval --reconstruct}).
      */

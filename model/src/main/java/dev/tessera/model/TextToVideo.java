@@ -62,6 +62,7 @@ public final class TextToVideo {
     public Result generate(Request r, VideoShape shape, Sampler.Progress progress) {
         if (shape.height() % 16 != 0 || shape.width() % 16 != 0)
             throw new IllegalArgumentException("size " + shape.width() + "x" + shape.height() + " is not a multiple of 16");
+        shape = shape.withTimeDown(model.config.vae().timeDown());
         try (var g = Grad.off()) {
             long t0 = System.nanoTime();
             TextContext cond = model.text.encode(r.prompt());
@@ -72,7 +73,7 @@ public final class TextToVideo {
             Tensor z = Sampler.sample(model.dit, cond, uncond, latent, tokens, model.config.timeShift(),
                     new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed(), r.mode()), progress);
             long t2 = System.nanoTime();
-            Tensor pixels = model.vae.decode(model.denormaliseLatent(z)); // [1, 3, 1 + 4(f−1), H, W]
+            Tensor pixels = model.vae.decode(model.denormaliseLatent(z)); // [1, 3, 1 + td(f−1), H, W]
             Video video = VideoTensors.toVideo(pixels, 0, shape.frames(), r.fps());
             long t3 = System.nanoTime();
             return new Result(video, new Timings((t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000), shape);

@@ -29,12 +29,19 @@ public final class BatchPlan {
     private final LatentStore store;
     private final boolean objects;
     private final java.util.Map<Object, float[]> coverCache;
+    private final int timeDown;
 
     /**
      * @param encoder pixels → latents for DiT runs (called on the producer thread, without a tape), or null
      */
     public BatchPlan(ClipSource source, Buckets buckets, int batch, double zhFraction, long seed, UnaryOperator<Tensor> encoder) {
         this(source, buckets, batch, zhFraction, seed, encoder, 0, 256, null, false);
+    }
+
+    /** With a ×4 VAE. */
+    BatchPlan(ClipSource source, Buckets buckets, int batch, double zhFraction, long seed, UnaryOperator<Tensor> encoder,
+              long clips, int cacheSize, LatentStore store, boolean objects) {
+        this(source, buckets, batch, zhFraction, seed, encoder, clips, cacheSize, store, objects, dev.tessera.model.VideoShape.TIME_DOWN);
     }
 
     /**
@@ -44,10 +51,12 @@ public final class BatchPlan {
      * @param objects    also give each batch its clips' object cover ({@link ClipSource#objectCover}) on the latent grid:
      *                   DiT runs keep it beside the latents (memory and store) so a cached clip is not rendered again for
      *                   it; pixel batches (decoder fine-tunes) take it from the source with each clip
+     * @param timeDown   the VAE's time compression: the latent frames the cover is pooled onto
      */
     BatchPlan(ClipSource source, Buckets buckets, int batch, double zhFraction, long seed, UnaryOperator<Tensor> encoder,
-              long clips, int cacheSize, LatentStore store, boolean objects) {
+              long clips, int cacheSize, LatentStore store, boolean objects, int timeDown) {
         this.clips = clips;
+        this.timeDown = timeDown;
         this.store = store;
         this.objects = objects;
         this.coverCache = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
@@ -126,7 +135,7 @@ public final class BatchPlan {
             latShape = e.latent().shape();
             if (objects) cover[i] = cover(key, index, bucket, u);
         }
-        Tensor objectCover = objects ? stackCover(cover, bucket) : null;
+        Tensor objectCover = objects ? stackCover(cover, bucket.shape(timeDown)) : null;
         if (encoder == null)
             return new Batch(m, bucket, Tensor.of(px, batch, 3, bucket.frames(), bucket.height(), bucket.width()), captions, null, objectCover);
         int n = lat[0].length;
@@ -158,14 +167,13 @@ public final class BatchPlan {
         return c;
     }
 
-    /** The items' covers as one tensor [B, 1, f, h, w] on the bucket's latent grid. */
-    private static Tensor stackCover(float[][] cover, Bucket bucket) {
-        VideoShape v = bucket.shape();
+    /** The items' covers as one tensor [B, 1, f, h, w] on the latent grid of shape {@code v}. */
+    private static Tensor stackCover(float[][] cover, VideoShape v) {
         int f = v.latentFrames(), h = v.latentHeight(), w = v.latentWidth(), cells = f * h * w;
         float[] cv = new float[cover.length * cells];
         for (int i = 0; i < cover.length; i++) {
             if (cover[i].length != cells)
-                throw new IllegalStateException("object cover of " + cover[i].length + " cells for a " + bucket + " clip (" + cells + " latent cells)");
+                throw new IllegalStateException("object cover of " + cover[i].length + " cells for a " + v + " clip (" + cells + " latent cells)");
             System.arraycopy(cover[i], 0, cv, i * cells, cells);
         }
         return Tensor.of(cv, cover.length, 1, f, h, w);
@@ -174,7 +182,7 @@ public final class BatchPlan {
     private float[] sourceCover(long index, Bucket bucket, double u) {
         float[] c = source.objectCover(index, bucket, u);
         if (c == null) throw new IllegalStateException(source.describe() + " has no object ground truth (--object-weight needs --data world)");
-        return c;
+        return ObjectCover.pool(c, bucket, timeDown);
     }
 
     private LatentStore.Entry cached(Object key, Bucket bucket) {

@@ -25,10 +25,10 @@ public interface ClipSource {
     default Object key(long index, Bucket bucket, double u) { return null; }
 
     /**
-     * Where the objects are in clip {@code index} (the same clip {@link #clip} returns), on the latent grid of
-     * {@code shape}: for each latent cell [f, h, w] the largest fraction of its pixels inside a visible object's
-     * bounding box over the frames the cell covers; null when the source has no ground truth. Feeds the
-     * object-weighted loss ({@code --object-weight}).
+     * Where the objects are in clip {@code index} (the same clip {@link #clip} returns), on the latent cells of each
+     * frame: for each frame and cell [frames, h, w] the fraction of its pixels inside a visible object's bounding box
+     * ({@link ObjectCover#of(dev.tessera.world.Truth, Bucket)}); null when the source has no ground truth. The batch
+     * pools it onto its VAE's latent frames. Feeds the object-weighted loss ({@code --object-weight}).
      */
     default float[] objectCover(long index, Bucket bucket, double u) { return null; }
 

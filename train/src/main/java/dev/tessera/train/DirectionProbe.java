@@ -128,7 +128,7 @@ public final class DirectionProbe {
                 Sample s = data.sample(i, Split.VALIDATION);
                 String caption = lang.equals("en") ? s.captionEn() : s.captionZh();
                 if (DirectionSwap.swap(caption) == null) continue;
-                float[] cover = ObjectCover.of(s.truth(), bucket);
+                float[] cover = ObjectCover.of(s.truth(), bucket, model.config.vae().timeDown());
                 if (!showsAnObject(cover)) continue; // nothing to weigh
                 Tensor z = model.normaliseLatent(model.vae.encode(VideoTensors.toTensor(s.clip())).mean());
                 items.add(new Item(z, cover, caption));

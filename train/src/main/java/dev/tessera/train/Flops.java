@@ -29,7 +29,7 @@ public final class Flops {
         return c.depth() * (2 * n * d * 3 * d + 2 * n * d * d + 4 * n * n * d + 2 * 2 * n * d * 4 * d);
     }
 
-    /** VAE encoder + decoder forward for one clip of {@code frames} (1 + 4k) × h × w pixels. */
+    /** VAE encoder + decoder forward for one clip of {@code frames} (1 + td·k) × h × w pixels. */
     public static double vae(VaeConfig c, int frames, int h, int w) {
         return vaeEncode(c, frames, h, w) + vaeDecode(c, frames, h, w);
     }
@@ -41,7 +41,7 @@ public final class Flops {
         for (int i = 0; i < 3; i++) {
             int ch = c.channels(i);
             f += res(prev, ch, t, h, w);
-            if (i >= 1) t = (t - 1) / 2 + 1;
+            if (i >= 3 - c.timeLevels()) t = (t - 1) / 2 + 1;
             h /= 2;
             w /= 2;
             f += conv(ch, ch, 3, t, h, w);
@@ -52,7 +52,7 @@ public final class Flops {
     }
 
     public static double vaeDecode(VaeConfig c, int frames, int h, int w) {
-        int t = (frames - 1) / 4 + 1;
+        int t = (frames - 1) / c.timeDown() + 1;
         h /= 8;
         w /= 8;
         int prev = c.channels(2);
@@ -60,7 +60,7 @@ public final class Flops {
         for (int j = 0; j < 3; j++) {
             int ch = c.channels(2 - j);
             f += res(prev, ch, t, h, w);
-            if (j < 2) t = 1 + 2 * (t - 1);
+            if (j < c.timeLevels()) t = 1 + 2 * (t - 1);
             h *= 2;
             w *= 2;
             f += conv(ch, ch, 3, t, h, w);

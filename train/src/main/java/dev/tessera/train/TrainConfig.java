@@ -45,7 +45,9 @@ import java.util.List;
  *                     epochs, whose VAE latents a DiT run then encodes once and keeps — see latentCache)
  * @param latentCache  dit runs: encoded latents kept in memory, by (clip, bucket), for sources that can name a clip
  * @param init         dit runs: a model folder (or run folder) whose DiT and text encoder the run starts from — a
- *                     fine-tuning phase, e.g. on longer clips; null: the preset's fresh initialisation
+ *                     fine-tuning phase, e.g. on longer clips; full vae runs: one whose VAE the run starts from (its
+ *                     configuration and weights; e.g. at another {@code timeDown}); null: the preset's fresh
+ *                     initialisation
  * @param textObjective text runs: "facts" (predict the world's scene facts from the pooled caption,
  *                     {@link FactsObjective}; world data only) or "bytes" (masked byte prediction); null in configs
  *                     saved before the choice existed, which trained "bytes"
@@ -74,6 +76,9 @@ import java.util.List;
  *                     configs saved before it existed): the plain stream only.
  * @param latentChannels fresh vae runs: channels of the VAE's latent instead of the preset's
  *                     ({@code --latent-channels N}); 0 (and configs saved before it existed): the preset's.
+ * @param timeDown     full vae runs: the VAE's time compression, 1, 2 or 4 ({@code --time-down N},
+ *                     {@code VaeConfig#timeDown}); 0 (and configs saved before it existed): the preset's ×4, or the
+ *                     init VAE's.
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
@@ -82,7 +87,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                           double guidance, int aeWarmup, long clips, int latentCache, String init,
                           String textObjective, double objectWeight, Double decoderNoise,
                           String shortcutUpsample, double directionContrast, boolean textPositions,
-                          double focus, int latentChannels) {
+                          double focus, int latentChannels, int timeDown) {
     /** Sharpness β of the direction contrast, in units of per-item (object-weighted) velocity MSE. */
     public static final double CONTRAST_SHARPNESS = 100;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -106,7 +111,8 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         if (clips < 0) throw new IllegalArgumentException("--clips must be >= 0 (0: endless), got " + clips);
         if (latentCache < 0) throw new IllegalArgumentException("--latent-cache must be >= 0, got " + latentCache);
         if (aeWarmup < 0) throw new IllegalArgumentException("--ae-warmup must be >= 0, got " + aeWarmup);
-        if (init != null && kind != TrainKind.DIT) throw new IllegalArgumentException("--init is for dit runs (it starts the DiT and text encoder from a model)");
+        if (init != null && kind != TrainKind.DIT && (kind != TrainKind.VAE || decoderNoise != null))
+            throw new IllegalArgumentException("--init is for dit runs (it starts the DiT and text encoder from a model) and full vae runs (the VAE)");
         if (data == null || data.isBlank()) throw new IllegalArgumentException("--data must be 'world' or a folder");
         if (textObjective != null && !textObjective.equals("facts") && !textObjective.equals("bytes"))
             throw new IllegalArgumentException("--objective must be facts or bytes, got '" + textObjective + "'");
@@ -129,6 +135,12 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             throw new IllegalArgumentException("--latent-channels must be in 1..64, got " + latentChannels);
         if (latentChannels > 0 && (kind != TrainKind.VAE || decoderNoise != null))
             throw new IllegalArgumentException("--latent-channels is for fresh vae runs (DiTs and decoder fine-tunes keep their --vae's latent)");
+        if (latentChannels > 0 && init != null)
+            throw new IllegalArgumentException("--latent-channels is for fresh vae runs (with --init the run keeps the init VAE's latent)");
+        if (timeDown != 0 && timeDown != 1 && timeDown != 2 && timeDown != 4)
+            throw new IllegalArgumentException("--time-down must be 1, 2 or 4, got " + timeDown);
+        if (timeDown > 0 && (kind != TrainKind.VAE || decoderNoise != null))
+            throw new IllegalArgumentException("--time-down is for full vae runs (DiTs and decoder fine-tunes keep their --vae's compression)");
         if (decoderNoise != null) {
             if (kind != TrainKind.VAE) throw new IllegalArgumentException("--decoder-noise is for vae runs");
             if (vae == null) throw new IllegalArgumentException("--decoder-noise needs --vae DIR (the VAE whose decoder is fine-tuned)");
@@ -177,13 +189,13 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
     public TrainConfig withSteps(long n) {
         return new TrainConfig(kind, preset, n, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed,
                 data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown);
     }
 
     public TrainConfig withIntervals(int sample, int ckpt) {
         return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay,
                 seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sample, ckpt,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown);
     }
 
     /** Defaults per kind, for tests and the CLI: a few hundred steps of tiny on the world. */
@@ -192,7 +204,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
                 8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null,
-                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0, 0);
+                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0, 0, 0);
     }
 
     public String toJson() {
@@ -252,6 +264,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private boolean textPositions;
         private double focus;
         private int latentChannels;
+        private int timeDown;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -291,6 +304,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             textPositions = c.textPositions;
             focus = c.focus;
             latentChannels = c.latentChannels;
+            timeDown = c.timeDown;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -330,9 +344,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder textPositions(boolean v) { textPositions = v; return this; }
         public Builder focus(double v) { focus = v; return this; }
         public Builder latentChannels(int v) { latentChannels = v; return this; }
+        public Builder timeDown(int v) { timeDown = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown);
         }
     }
 }

@@ -182,6 +182,11 @@ public final class Trainer {
         }
         if (cfg.text() != null && cfg.kind() != TrainKind.VAE) textFrom = TesseraModel.load(modelFolder(Path.of(cfg.text())));
         TesseraModel init = cfg.init() == null ? null : TesseraModel.load(modelFolder(Path.of(cfg.init())));
+        if (init != null && cfg.kind() == TrainKind.VAE) {
+            // a full VAE run from another VAE's weights: its configuration, at the run's time compression
+            vaeFrom = init;
+            init = null;
+        }
         if (init != null) {
             if (!init.config.vae().equals(vaeFrom.config.vae()))
                 throw new IllegalArgumentException("--init " + cfg.init() + " was trained on another VAE than --vae " + cfg.vae()
@@ -194,6 +199,7 @@ public final class Trainer {
         }
         VaeConfig vc = vaeFrom != null ? vaeFrom.config.vae() : preset.vae();
         if (cfg.latentChannels() > 0) vc = vc.withLatentChannels(cfg.latentChannels());
+        if (cfg.timeDown() > 0) vc = vc.withTimeDown(cfg.timeDown());
         if (cfg.decoderOnly() && cfg.shortcutUpsample() != null) vc = vc.withShortcutUpsample(cfg.shortcutUpsample());
         TextConfig tc = textFrom != null ? textFrom.config.text() : preset.text();
         DitConfig dc = init != null ? init.config.dit() : DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim());
@@ -301,7 +307,7 @@ public final class Trainer {
                         case VAE -> loss = vaeLoss(b.pixels(), b.objects(), rng);
                         case DIT -> {
                             FlowMatchingLoss.Result r = fm.compute(model.dit, model.text, b.latents(), b.captions(),
-                                    b.bucket().shape().tokens(model.config.dit().patchT(), model.config.dit().patchS()), rng,
+                                    b.bucket().shape(model.config.vae().timeDown()).tokens(model.config.dit().patchT(), model.config.dit().patchS()), rng,
                                     b.objects() == null ? null : b.objects().mul((float) cfg.objectWeight()).add(1f));
                             loss = r.loss();
                             mirrored = r.mirrored();
@@ -360,7 +366,7 @@ public final class Trainer {
      */
     private Tensor vaeLoss(Tensor x, Tensor objects, Rng rng) {
         if (cfg.decoderOnly()) return decoderLoss(x, objects, rng);
-        Tensor w = objects == null ? null : ObjectCover.pixelWeights(objects, x.size(2), cfg.objectWeight());
+        Tensor w = objects == null ? null : ObjectCover.pixelWeights(objects, x.size(2), cfg.objectWeight(), model.config.vae().timeDown());
         if (step >= cfg.aeWarmup()) return VaeLoss.compute(model.vae, x, rng, w).loss();
         var post = model.vae.encode(x);
         return WeightedMse.of(model.vae.decode(post.mean()), x, w).add(post.kl().mul((float) model.vae.config.klWeight()));
@@ -387,7 +393,7 @@ public final class Trainer {
             for (int k = i * per; k < (i + 1) * per; k++) noise[k] *= s;
         }
         Tensor y = model.vae.decode(z.add(Tensor.of(noise, z.shape())));
-        return WeightedMse.of(y, x, objects == null ? null : ObjectCover.pixelWeights(objects, x.size(2), cfg.objectWeight()));
+        return WeightedMse.of(y, x, objects == null ? null : ObjectCover.pixelWeights(objects, x.size(2), cfg.objectWeight(), model.config.vae().timeDown()));
     }
 
     /** The run's data; a DiT run over a fixed set of clips keeps their latents in {@code store} (RUN/latents.bin). */
@@ -396,7 +402,7 @@ public final class Trainer {
                 ? px -> model.normaliseLatent(model.vae.encode(px).mean()) : null;
         var buckets = cfg.kind() == TrainKind.TEXT ? smallestImageBucket() : cfg.buckets();
         return new BatchPlan(source, buckets, batch, cfg.zhFraction(), cfg.seed(), enc, cfg.clips(), cfg.latentCache(), store,
-                cfg.objectWeight() > 0);
+                cfg.objectWeight() > 0, model.config.vae().timeDown());
     }
 
     /** Text pre-training needs only captions: draw them with the cheapest bucket (one frame, smallest size). */
@@ -461,7 +467,7 @@ public final class Trainer {
         double per = switch (cfg.kind()) {
             case VAE -> 3 * Flops.vae(mc.vae(), b.bucket().frames(), b.bucket().height(), b.bucket().width());
             case TEXT -> 3 * (text + 2.0 * len * mc.text().dim() * ByteTokenizer.VOCAB);
-            case DIT -> 3 * Flops.dit(mc.dit(), b.bucket().shape().tokens(mc.dit().patchT(), mc.dit().patchS()), len)
+            case DIT -> 3 * Flops.dit(mc.dit(), b.bucket().shape(mc.vae().timeDown()).tokens(mc.dit().patchT(), mc.dit().patchS()), len)
                     + (cfg.freezeText() ? 1 : 3) * text;
         };
         return per * b.size();

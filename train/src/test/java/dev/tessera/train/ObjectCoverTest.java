@@ -37,17 +37,25 @@ class ObjectCoverTest {
                 List.of(box(false, 0, 0, 16, 16)),                       // not visible: ignored
                 List.of(box(true, -4, 12, 4, 20), box(true, 0, 12, 2, 16)));  // clipped to [0,4)×[12,16), overlap counted once
         for (int f = 0; f < frames.size(); f++) t.frames.add(new Truth.FrameInfo(f, f / 8.0, null, frames.get(f)));
-        float[] cover = ObjectCover.of(t, new Bucket(5, 16, 16));
-        // [latent frame][cell y][cell x]
-        assertArrayEquals(new float[] {0.5f, 0, 0, 0, 0, 0, 0.25f, 1f}, cover);
+        Bucket five = new Bucket(5, 16, 16);
+        // [latent frame][cell y][cell x]: a x4 VAE, frame 0 then frames 1-4
+        assertArrayEquals(new float[] {0.5f, 0, 0, 0, 0, 0, 0.25f, 1f}, ObjectCover.of(t, five, 4));
+        // every frame its own group (x1), then pooled in pairs (x2: frame 0, frames 1-2, frames 3-4)
+        float[] perFrame = ObjectCover.of(t, five);
+        assertArrayEquals(new float[] {0.5f, 0, 0, 0, /* 1 */ 0, 0, 0, 1f, /* 2 */ 0, 0, 0, 0.5f, /* 3 */ 0, 0, 0, 0,
+                /* 4 */ 0, 0, 0.25f, 0}, perFrame);
+        assertArrayEquals(perFrame, ObjectCover.of(t, five, 1));
+        assertArrayEquals(new float[] {0.5f, 0, 0, 0, 0, 0, 0, 1f, 0, 0, 0.25f, 0}, ObjectCover.of(t, five, 2));
+        assertArrayEquals(ObjectCover.of(t, five, 4), ObjectCover.pool(ObjectCover.of(t, five, 1), five, 4));
         assertThrows(IllegalArgumentException.class, () -> ObjectCover.of(t, new Bucket(9, 16, 16)));
+        assertThrows(IllegalArgumentException.class, () -> ObjectCover.pool(perFrame, new Bucket(9, 16, 16), 4));
     }
 
     @Test
     void pixelWeightsSpreadEachCellOverItsPixelsAndFrames() {
         // one clip of 5 frames, 16x16: latent grid 2 x 2 x 2
         float[] c = {0.5f, 0, 0, 0, /* latent frame 1 */ 0, 0, 0.25f, 1f};
-        Tensor w = ObjectCover.pixelWeights(Tensor.of(c, 1, 1, 2, 2, 2), 5, 4.0);
+        Tensor w = ObjectCover.pixelWeights(Tensor.of(c, 1, 1, 2, 2, 2), 5, 4.0, 4);
         assertArrayEquals(new int[] {1, 1, 5, 16, 16}, w.shape());
         float[] d = w.data();
         assertEquals(3f, d[0]);                              // frame 0, pixel (0,0): cell (0,0) of latent frame 0
@@ -59,7 +67,12 @@ class ObjectCoverTest {
             assertEquals(2f, d[base + 8 * 16]);              // cell (1,0): 1 + 4 * 0.25
             assertEquals(5f, d[base + 15 * 16 + 15]);        // cell (1,1): 1 + 4 * 1
         }
-        assertThrows(IllegalArgumentException.class, () -> ObjectCover.pixelWeights(Tensor.of(c, 1, 1, 2, 2, 2), 9, 4.0));
+        assertThrows(IllegalArgumentException.class, () -> ObjectCover.pixelWeights(Tensor.of(c, 1, 1, 2, 2, 2), 9, 4.0, 4));
+        // a x2 VAE: 5 frames are latent frames 0, 1 (frames 1-2) and 2 (frames 3-4); the same 2 latent frames fit 3
+        Tensor w2 = ObjectCover.pixelWeights(Tensor.of(c, 1, 1, 2, 2, 2), 3, 4.0, 2);
+        assertArrayEquals(new int[] {1, 1, 3, 16, 16}, w2.shape());
+        assertEquals(5f, w2.data()[2 * 256 + 15 * 16 + 15]);
+        assertThrows(IllegalArgumentException.class, () -> ObjectCover.pixelWeights(Tensor.of(c, 1, 1, 2, 2, 2), 5, 4.0, 2));
     }
 
     @Test
@@ -69,9 +82,15 @@ class ObjectCoverTest {
         Batch b = new BatchPlan(src, one, 2, 0.5, 3, null, 0, 100, null, true).build(0);
         assertArrayEquals(new int[] {2, 3, 5, 32, 32}, b.pixels().shape());
         assertArrayEquals(new int[] {2, 1, 2, 4, 4}, b.objects().shape());
-        assertArrayEquals(ObjectCover.of(src.world.sample(0, new Bucket(5, 32, 32)).truth(), new Bucket(5, 32, 32)),
+        assertArrayEquals(ObjectCover.of(src.world.sample(0, new Bucket(5, 32, 32)).truth(), new Bucket(5, 32, 32), 4),
                 java.util.Arrays.copyOf(b.objects().data(), 32), "item 0 is clip 0's cover");
         assertNull(new BatchPlan(src, one, 2, 0.5, 3, null, 0, 100, null, false).build(0).objects());
+        // a x2 VAE's batch: the same clips, their cover on 3 latent frames
+        Batch b2 = new BatchPlan(src, one, 2, 0.5, 3, null, 0, 100, null, true, 2).build(0);
+        assertArrayEquals(b.pixels().data(), b2.pixels().data());
+        assertArrayEquals(new int[] {2, 1, 3, 4, 4}, b2.objects().shape());
+        assertArrayEquals(ObjectCover.of(src.world.sample(0, new Bucket(5, 32, 32)).truth(), new Bucket(5, 32, 32), 2),
+                java.util.Arrays.copyOf(b2.objects().data(), 48));
     }
 
     /** A world source that counts how often it is asked for an object cover, or refuses when told to. */
@@ -111,7 +130,7 @@ class ObjectCoverTest {
                 any |= v > 0;
             }
         assertTrue(any, "world clips show objects");
-        assertArrayEquals(ObjectCover.of(first.world.sample(0, new Bucket(5, 32, 32)).truth(), new Bucket(5, 32, 32)),
+        assertArrayEquals(ObjectCover.of(first.world.sample(0, new Bucket(5, 32, 32)).truth(), new Bucket(5, 32, 32), 4),
                 java.util.Arrays.copyOf(b0.objects().data(), 32), "item 0 is clip 0's cover");
         // a resumed run reads the covers back from the store: the source is not asked again
         try (LatentStore store = LatentStore.open(tmp)) {

@@ -15,7 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code train vae --latent-channels N} (a wider latent) and {@code --object-weight} on a full VAE run. */
+/**
+ * {@code train vae --latent-channels N} (a wider latent), {@code --time-down N} (less time compression),
+ * {@code --init DIR} on a VAE run (start from another VAE) and {@code --object-weight} on a full VAE run.
+ */
 class VaeLatentTest {
     @TempDir Path tmp;
 
@@ -72,5 +75,55 @@ class VaeLatentTest {
         assertTrue(e.getMessage().startsWith("--latent-channels is for fresh vae runs"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> vae().toBuilder().vae("x").decoderNoise(0.1).latentChannels(16).build());
         assertTrue(e.getMessage().startsWith("--latent-channels is for fresh vae runs"), e.getMessage());
+    }
+
+    @Test
+    void aVaeRunStartsFromAnotherVaeAtAnotherTimeCompressionAndTheDitFollowsIt() throws Exception {
+        Trainer four = Trainer.start(vae(), tmp.resolve("four"), new BallSource()).log(ResumeTest.QUIET);
+        four.run();
+        TrainConfig c = vae().toBuilder().init(tmp.resolve("four").toString()).timeDown(2).steps(1).objectWeight(0).build();
+        Trainer two = Trainer.start(c, tmp.resolve("two"), new BallSource()).log(ResumeTest.QUIET);
+        TesseraModel from = TesseraModel.load(tmp.resolve("four/model"));
+        // the run starts from the init VAE's weights (the EMA export of "four"), at x2
+        assertEquals(2, two.model().config.vae().timeDown());
+        String k = "decoder.conv_out.weight";
+        assertArrayEquals(from.vae.stateDict().get(k).toArray(), two.model().vae.stateDict().get(k).toArray());
+        two.run();
+        TesseraModel m = TesseraModel.load(tmp.resolve("two/model"));
+        assertEquals(2, m.config.vae().timeDown());
+        try (var g = Grad.off()) {
+            assertArrayEquals(new int[] {1, 4, 3, 4, 4}, m.vae.encode(Tensor.zeros(1, 3, 5, 32, 32)).mean().shape());
+        }
+        // a DiT on it works on 1 + (frames - 1)/2 latent frames, object weights pooled in pairs
+        TrainConfig dit = TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder().steps(1).batch(2).warmup(1)
+                .sizes(List.of("32x32")).frames(List.of(5)).vae(tmp.resolve("two/model").toString()).objectWeight(5)
+                .sampleEvery(0).ckptEvery(100).build();
+        Trainer d = Trainer.start(dit, tmp.resolve("dit"), WorldSource.create(0, 8)).log(ResumeTest.QUIET);
+        Batch b = d.plan(2, null).build(0);
+        assertArrayEquals(new int[] {2, 4, 3, 4, 4}, b.latents().shape());
+        assertArrayEquals(new int[] {2, 1, 3, 4, 4}, b.objects().shape());
+        d.run();
+        assertEquals(2, TesseraModel.load(tmp.resolve("dit/model")).config.vae().timeDown());
+    }
+
+    @Test
+    void timeDownIsKeptInRunJsonAndRefusedWhereTheVaeIsNotNew() {
+        TrainConfig c = vae().toBuilder().timeDown(2).build();
+        assertEquals(2, TrainConfig.fromJson(c.toJson()).timeDown());
+        String before = c.toJson().replaceAll(",\\s*\"timeDown\"\\s*:\\s*[0-9]+", "");
+        assertFalse(before.contains("timeDown"));
+        assertEquals(0, TrainConfig.fromJson(before).timeDown(), "a config saved before the option reads as the preset's");
+        var e = assertThrows(IllegalArgumentException.class, () -> vae().toBuilder().timeDown(3).build());
+        assertEquals("--time-down must be 1, 2 or 4, got 3", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder().timeDown(2).build());
+        assertTrue(e.getMessage().startsWith("--time-down is for full vae runs"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> vae().toBuilder().vae("x").decoderNoise(0.1).timeDown(2).build());
+        assertTrue(e.getMessage().startsWith("--time-down is for full vae runs"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> vae().toBuilder().vae("x").decoderNoise(0.1).init("y").build());
+        assertTrue(e.getMessage().startsWith("--init is for dit runs"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> vae().toBuilder().init("y").latentChannels(6).build());
+        assertTrue(e.getMessage().startsWith("--latent-channels is for fresh vae runs"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults(TrainKind.TEXT, "tiny").toBuilder().init("y").build());
+        assertTrue(e.getMessage().startsWith("--init is for dit runs"), e.getMessage());
     }
 }

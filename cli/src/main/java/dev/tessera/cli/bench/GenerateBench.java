@@ -76,7 +76,7 @@ public final class GenerateBench implements Callable<Integer> {
         }
         TesseraModel model = loadModel();
         ModelConfig mc = model.config;
-        VideoShape shape = new VideoShape(FPS * SECONDS, 128, 128);
+        VideoShape shape = new VideoShape(FPS * SECONDS, 128, 128, mc.vae().timeDown());
         int[] latent = {1, mc.vae().latentChannels(), shape.latentFrames(), shape.latentHeight(), shape.latentWidth()};
         int tokens = shape.tokens(mc.dit().patchT(), mc.dit().patchS());
         String prompt = "a red ball rolls from left to right on a studio floor";

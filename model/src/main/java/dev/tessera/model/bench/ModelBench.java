@@ -46,6 +46,7 @@ public final class ModelBench {
         out.put("params_text", (double) m.text.parameterCount());
         out.put("params_vae", (double) m.vae.parameterCount());
         int zc = m.config.vae().latentChannels();
+        shape = shape.withTimeDown(m.config.vae().timeDown());
         int[] lat = {1, zc, shape.latentFrames(), shape.latentHeight(), shape.latentWidth()};
         Rng rng = new Rng(9);
         Tensor x1 = Tensor.randn(rng, lat);

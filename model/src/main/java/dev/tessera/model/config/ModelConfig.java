@@ -78,9 +78,9 @@ public record ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConf
     /** Parses and validates; any missing, unknown or invalid field is one clear message. */
     public static ModelConfig fromJson(String json) {
         try {
-            // configs written before the VAE shortcut, the guidance fields and the DiT's text positions existed read
-            // as "shortcut": false, "guidance": 4, "guidanceMode": "CFG" and "textPositions": 0; every other field
-            // stays required
+            // configs written before the VAE shortcut, the guidance fields, the DiT's text positions and the VAE's time
+            // compression setting existed read as "shortcut": false, "guidance": 4, "guidanceMode": "CFG",
+            // "textPositions": 0 and "timeDown": 4; every other field stays required
             var tree = JSON.readTree(json);
             if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("guidance")) o.put("guidance", DEFAULT_GUIDANCE);
             if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("guidanceMode")) o.put("guidanceMode", "CFG");
@@ -88,6 +88,8 @@ public record ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConf
                     && !v.has("shortcut")) v.put("shortcut", false);
             if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.get("vae") instanceof com.fasterxml.jackson.databind.node.ObjectNode v
                     && !v.has("shortcutUpsample")) v.put("shortcutUpsample", "nearest");
+            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.get("vae") instanceof com.fasterxml.jackson.databind.node.ObjectNode v
+                    && !v.has("timeDown")) v.put("timeDown", 4);
             if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.get("dit") instanceof com.fasterxml.jackson.databind.node.ObjectNode d
                     && !d.has("textPositions")) d.put("textPositions", 0); // DiTs before the text position table
             return JSON.treeToValue(tree, ModelConfig.class);

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Causal 3D VAE: three levels (channels {@code baseChannels·mult[i]}), space halved at every level (×8) and time at
- * the two deeper ones (×4), a {@code latentChannels}-channel KL-regularised latent.
+ * the deepest {@code log2(timeDown)} of them (×4 at the two deeper ones, ×2 at the deepest, ×1 at none), a
+ * {@code latentChannels}-channel KL-regularised latent.
  *
  * @param baseChannels   channels at full resolution (the cost of the VAE is dominated by this level)
  * @param mult           channel multiplier per level, exactly three
@@ -15,7 +16,7 @@ import java.util.List;
  * @param latentShift    subtracted from the latent mean before the DiT sees it (measured after VAE training)
  * @param latentScale    multiplied after the shift so the DiT's latent has unit variance (measured likewise)
  * @param shortcut       DC-AE-style residual autoencoding (Chen et al. 2024): the encoder adds the input averaged over
- *                       each latent cell (frame 0 alone, then groups of 4 frames, 8×8 pixels) to the first 3 latent
+ *                       each latent cell (frame 0 alone, then groups of {@code timeDown} frames, 8×8 pixels) to the first 3 latent
  *                       channels, and the decoder adds those channels, repeated back over the cell, to its output.
  *                       The networks then learn only the residual, so the VAE starts at a blurry-but-right-colour
  *                       reconstruction instead of grey, and small objects keep their colour in the latent.
@@ -24,9 +25,20 @@ import java.util.List;
  *                       With "nearest" every error a DiT makes in channels 0–2 reaches the pixels as a flat-coloured
  *                       8×8 block (the noisy mosaic of the first models); "bilinear" needs a decoder fine-tuned to it
  *                       ({@code train vae --decoder-noise S --shortcut-upsample bilinear})
+ * @param timeDown       time compression: 4 (frame 0 alone, then groups of four frames per latent frame; every model
+ *                       saved before the choice existed), 2 (pairs) or 1 (every frame its own latent
+ *                       frame). Less compression keeps fast motion (the ×4 latent smears a moving thing over its
+ *                       group, docs/default-model.md) and gives the DiT more latent frames to model.
  */
 public record VaeConfig(int baseChannels, List<Integer> mult, int latentChannels, int groups, double klWeight,
-                        double latentShift, double latentScale, boolean shortcut, String shortcutUpsample) {
+                        double latentShift, double latentScale, boolean shortcut, String shortcutUpsample,
+                        int timeDown) {
+    /** Time compression ×4 (every model saved before the choice existed). */
+    public VaeConfig(int baseChannels, List<Integer> mult, int latentChannels, int groups, double klWeight,
+                     double latentShift, double latentScale, boolean shortcut, String shortcutUpsample) {
+        this(baseChannels, mult, latentChannels, groups, klWeight, latentShift, latentScale, shortcut, shortcutUpsample, 4);
+    }
+
     /** With the shortcut spread by nearest neighbour (every model saved before the choice existed). */
     public VaeConfig(int baseChannels, List<Integer> mult, int latentChannels, int groups, double klWeight,
                      double latentShift, double latentScale, boolean shortcut) {
@@ -42,7 +54,7 @@ public record VaeConfig(int baseChannels, List<Integer> mult, int latentChannels
     public VaeConfig {
         mult = List.copyOf(mult);
         if (baseChannels < 1) throw new IllegalArgumentException("vae baseChannels must be >= 1: " + baseChannels);
-        if (mult.size() != 3) throw new IllegalArgumentException("vae needs exactly 3 level multipliers (x8 space, x4 time): " + mult);
+        if (mult.size() != 3) throw new IllegalArgumentException("vae needs exactly 3 level multipliers (x8 space): " + mult);
         if (latentChannels < 1) throw new IllegalArgumentException("vae latentChannels must be >= 1: " + latentChannels);
         for (int m : mult) {
             if (m < 1) throw new IllegalArgumentException("vae multipliers must be >= 1: " + mult);
@@ -55,11 +67,16 @@ public record VaeConfig(int baseChannels, List<Integer> mult, int latentChannels
         if (shortcutUpsample == null) shortcutUpsample = "nearest";
         if (!shortcutUpsample.equals("nearest") && !shortcutUpsample.equals("bilinear"))
             throw new IllegalArgumentException("vae shortcutUpsample must be nearest or bilinear: " + shortcutUpsample);
+        if (timeDown != 1 && timeDown != 2 && timeDown != 4)
+            throw new IllegalArgumentException("vae timeDown must be 1, 2 or 4: " + timeDown);
     }
+
+    /** Levels (of three, counted from the deepest) that halve time: log2(timeDown). */
+    public int timeLevels() { return Integer.numberOfTrailingZeros(timeDown); }
 
     /** The same VAE with the shortcut spread the other way (for a decoder fine-tune). */
     public VaeConfig withShortcutUpsample(String mode) {
-        return new VaeConfig(baseChannels, mult, latentChannels, groups, klWeight, latentShift, latentScale, shortcut, mode);
+        return new VaeConfig(baseChannels, mult, latentChannels, groups, klWeight, latentShift, latentScale, shortcut, mode, timeDown);
     }
 
     public int channels(int level) { return baseChannels * mult.get(level); }
@@ -93,10 +110,15 @@ public record VaeConfig(int baseChannels, List<Integer> mult, int latentChannels
 
     /** The same VAE with an {@code n}-channel latent (a fresh VAE run: {@code train vae --latent-channels N}). */
     public VaeConfig withLatentChannels(int n) {
-        return new VaeConfig(baseChannels, mult, n, groups, klWeight, latentShift, latentScale, shortcut, shortcutUpsample);
+        return new VaeConfig(baseChannels, mult, n, groups, klWeight, latentShift, latentScale, shortcut, shortcutUpsample, timeDown);
+    }
+
+    /** The same VAE with time compression ×{@code n} (1, 2 or 4; {@code train vae --time-down N}). */
+    public VaeConfig withTimeDown(int n) {
+        return new VaeConfig(baseChannels, mult, latentChannels, groups, klWeight, latentShift, latentScale, shortcut, shortcutUpsample, n);
     }
 
     public VaeConfig withLatentStats(double shift, double scale) {
-        return new VaeConfig(baseChannels, mult, latentChannels, groups, klWeight, shift, scale, shortcut, shortcutUpsample);
+        return new VaeConfig(baseChannels, mult, latentChannels, groups, klWeight, shift, scale, shortcut, shortcutUpsample, timeDown);
     }
 }

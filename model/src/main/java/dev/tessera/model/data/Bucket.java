@@ -17,9 +17,13 @@ public record Bucket(int frames, int height, int width) {
 
     public boolean isImage() { return frames == 1; }
 
+    /** Its shape through a VAE with the default ×4 time compression. */
     public VideoShape shape() { return new VideoShape(frames, height, width); }
 
-    /** DiT tokens of this bucket with 1×2×2 patches (cost of one sample ≈ proportional). */
+    /** Its shape through a VAE with time compression ×{@code td} (1 + 4k frames divide into 1, 2 and 4). */
+    public VideoShape shape(int td) { return new VideoShape(frames, height, width, td); }
+
+    /** DiT tokens of this bucket with 1×2×2 patches on a ×4 VAE (the buckets' relative cost ≈ proportional). */
     public int tokens() { return shape().tokens(1, 2); }
 
     @Override public String toString() { return frames + "f " + width + "x" + height; }

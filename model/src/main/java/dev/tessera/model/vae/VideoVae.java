@@ -8,13 +8,15 @@ import dev.tessera.engine.nn.ModuleList;
 import dev.tessera.model.config.VaeConfig;
 
 /**
- * The video compression network: a causal 3D-convolutional VAE (time ×4, space ×8, KL-regularised latent).
+ * The video compression network: a causal 3D-convolutional VAE (time ×4, ×2 or ×1 — {@link VaeConfig#timeDown} —
+ * space ×8, KL-regularised latent).
  * <pre>
- * encoder: conv_in → [res, down(space; time on levels 1, 2)] × 3 → mid res → norm, SiLU → conv_out → (mean, logvar)
- * decoder: conv_in → mid res → [res, up(space; time on the two deepest)] × 3 → norm, SiLU → conv_out
+ * encoder: conv_in → [res, down(space; time on the deepest log2(timeDown) levels)] × 3 → mid res → norm, SiLU → conv_out → (mean, logvar)
+ * decoder: conv_in → mid res → [res, up(space; time on the deepest log2(timeDown) levels)] × 3 → norm, SiLU → conv_out
  * </pre>
- * Frames: 1 + 4k in, 1 + k latent frames; frame 0 is encoded alone (causal padding everywhere), so an image is a
- * one-frame video. Pixels are in [−1, 1].
+ * Frames: 1 + td·k in (td = timeDown), 1 + k latent frames; frame 0 is encoded alone (causal padding everywhere), so
+ * an image is a one-frame video. Pixels are in [−1, 1]. The parameters do not depend on td: a VAE trained at one
+ * compression can start a run at another ({@code train vae --init DIR --time-down N}).
  */
 public final class VideoVae extends Module {
     public final VaeConfig config;
@@ -33,8 +35,8 @@ public final class VideoVae extends Module {
             int c = config.channels(i);
             Level lv = encoder.levels.append(new Level());
             lv.res = lv.put("res", new ResBlock3d(prev, c, g, rng));
-            lv.resample = lv.put("down", new CausalConv3d(c, c, 3, i >= 1 ? 2 : 1, 2, rng));
-            lv.time = i >= 1;
+            lv.time = i >= 3 - config.timeLevels();
+            lv.resample = lv.put("down", new CausalConv3d(c, c, 3, lv.time ? 2 : 1, 2, rng));
             prev = c;
         }
         encoder.mid = encoder.put("mid", new ResBlock3d(prev, prev, g, rng));
@@ -50,14 +52,14 @@ public final class VideoVae extends Module {
             Level lv = decoder.levels.append(new Level());
             lv.res = lv.put("res", new ResBlock3d(prev, c, g, rng));
             lv.resample = lv.put("up", new CausalConv3d(c, c, rng));
-            lv.time = j < 2;
+            lv.time = j < config.timeLevels();
             prev = c;
         }
         decoder.normOut = decoder.put("norm_out", new FrameGroupNorm(g, prev));
         decoder.convOut = decoder.put("conv_out", new CausalConv3d(prev, 3, rng));
     }
 
-    /** The posterior's parameters: mean and log-variance, each [B, z, 1 + (T−1)/4, H/8, W/8]. */
+    /** The posterior's parameters: mean and log-variance, each [B, z, 1 + (T−1)/td, H/8, W/8]. */
     public record Posterior(Tensor mean, Tensor logvar) {
         /** z = mean + exp(logvar/2)·ε with ε drawn from {@code rng}: the reparameterised sample. */
         public Tensor sample(Rng rng) {
@@ -71,11 +73,12 @@ public final class VideoVae extends Module {
         }
     }
 
-    /** x [B, 3, 1 + 4k, H, W] (H, W multiples of 8) → posterior over [B, z, 1 + k, H/8, W/8]. */
+    /** x [B, 3, 1 + td·k, H, W] (H, W multiples of 8) → posterior over [B, z, 1 + k, H/8, W/8]. */
     public Posterior encode(Tensor x) {
         int[] s = x.shape();
-        if (s.length != 5 || s[1] != 3 || (s[2] - 1) % 4 != 0 || s[3] % 8 != 0 || s[4] % 8 != 0)
-            throw new IllegalArgumentException("VAE input must be [B, 3, 1+4k, 8h, 8w], got " + java.util.Arrays.toString(s));
+        int td = config.timeDown();
+        if (s.length != 5 || s[1] != 3 || (s[2] - 1) % td != 0 || s[3] % 8 != 0 || s[4] % 8 != 0)
+            throw new IllegalArgumentException("VAE input must be [B, 3, 1+" + td + "k, 8h, 8w], got " + java.util.Arrays.toString(s));
         Tensor h = encoder.convIn.forward(x);
         for (Level lv : encoder.levels) h = lv.resample.forward(lv.res.forward(h));
         h = encoder.mid.forward(h);
@@ -85,30 +88,31 @@ public final class VideoVae extends Module {
         // clamp to [−30, 20] as SD's VAE does: keeps exp(logvar) finite early in training
         logvar = F.clamp(logvar, -30f, 20f);
         Tensor mean = h.narrow(1, 0, z);
-        if (config.shortcut()) mean = mean.add(F.pad(cellMean(x), 1, 0, z - 3, 0f));
+        if (config.shortcut()) mean = mean.add(F.pad(cellMean(x, config.timeDown()), 1, 0, z - 3, 0f));
         return new Posterior(mean, logvar);
     }
 
-    /** z [B, zc, 1 + k, h, w] → pixels [B, 3, 1 + 4k, 8h, 8w]. */
+    /** z [B, zc, 1 + k, h, w] → pixels [B, 3, 1 + td·k, 8h, 8w]. */
     public Tensor decode(Tensor z) {
         Tensor h = decoder.convIn.forward(z);
         h = decoder.mid.forward(h);
         for (Level lv : decoder.levels) h = lv.resample.forward(upsample(lv.res.forward(h), lv.time));
         Tensor out = decoder.convOut.forward(F.silu(decoder.normOut.forward(h)));
         if (config.shortcut()) {
-            Tensor cells = repeatTime(z.narrow(1, 0, 3), 4);
+            Tensor cells = repeatTime(z.narrow(1, 0, 3), config.timeDown());
             out = out.add(config.shortcutUpsample().equals("bilinear") ? F.upsampleTrilinear(cells, 1, 8, 8)
                     : F.upsampleNearest(cells, 1, 8, 8));
         }
         return out;
     }
 
-    /** x [B, C, 1 + 4k, H, W] averaged over each latent cell → [B, C, 1 + k, H/8, W/8] (frame 0 is its own cell). */
-    static Tensor cellMean(Tensor x) {
+    /** x [B, C, 1 + td·k, H, W] averaged over each latent cell → [B, C, 1 + k, H/8, W/8] (frame 0 is its own cell). */
+    static Tensor cellMean(Tensor x, int td) {
         int[] s = x.shape();
-        int b = s[0], c = s[1], t = s[2], h = s[3], w = s[4], k = (t - 1) / 4;
+        int b = s[0], c = s[1], t = s[2], h = s[3], w = s[4], k = (t - 1) / td;
         Tensor m = x.narrow(2, 0, 1);
-        if (k > 0) m = F.concat(2, m, x.narrow(2, 1, t - 1).contiguous().reshape(b, c, k, 4, h, w).mean(3, false));
+        if (k > 0 && td == 1) m = x;
+        else if (k > 0) m = F.concat(2, m, x.narrow(2, 1, t - 1).contiguous().reshape(b, c, k, td, h, w).mean(3, false));
         return m.contiguous().reshape(b, c, 1 + k, h / 8, 8, w / 8, 8).mean(6, false).mean(4, false);
     }
 
@@ -116,7 +120,7 @@ public final class VideoVae extends Module {
     static Tensor repeatTime(Tensor x, int f) {
         int[] s = x.shape();
         int b = s[0], c = s[1], t = s[2], h = s[3], w = s[4];
-        if (t == 1) return x;
+        if (t == 1 || f == 1) return x;
         Tensor rest = x.narrow(2, 1, t - 1).unsqueeze(3).expand(b, c, t - 1, f, h, w).reshape(b, c, f * (t - 1), h, w);
         return F.concat(2, x.narrow(2, 0, 1), rest);
     }
