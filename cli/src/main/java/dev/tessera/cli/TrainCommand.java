@@ -56,6 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--decoder-noise", paramLabel = "S", description = "vae: fine-tune only the decoder of --vae's VAE (encoder and latent statistics kept, so DiTs trained on it stay valid) on its mean latents plus Gaussian noise of std uniform in [0, S] (normalised latent units), so it decodes imperfect latents cleanly") Double decoderNoise;
     @Option(names = "--shortcut-upsample", paramLabel = "MODE", description = "vae decoder fine-tunes: nearest or bilinear — how the decoder spreads the shortcut channels over their 8x8 cells (default: as the --vae VAE)") String shortcutUpsample;
     @Option(names = "--latent-channels", paramLabel = "N", description = "vae: channels of the latent (default: the preset's, 8 for XS and S); a DiT trained on that VAE reads as many") Integer latentChannels;
+    @Option(names = "--init-transfer", description = "dit, with --init: that model was trained on another VAE (another latent); start the transformer from it and the patch embedding and output projection fresh") boolean initTransfer;
     @Option(names = "--time-down", paramLabel = "N", description = "vae: time compression, 4 (default: frame 0, then a latent frame per 4 frames), 2 or 1; a DiT trained on that VAE works on as many latent frames") Integer timeDown;
     @Option(names = "--ae-warmup", description = "vae: steps that decode the posterior mean before sampling it (default 200)") Integer aeWarmup;
     @Option(names = "--clips", description = "0: endless new clips (default); N: a fixed set of N clips, seen for many epochs (dit: each encoded once, see --latent-cache)") Long clips;
@@ -83,6 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (vae != null) ignored.add("--vae");
             if (clips != null) ignored.add("--clips");
             if (init != null) ignored.add("--init");
+            if (initTransfer) ignored.add("--init-transfer");
             if (objective != null) ignored.add("--objective");
             if (focus != null) ignored.add("--focus");
             if (latentChannels != null) ignored.add("--latent-channels");
@@ -140,6 +142,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (clips != null) b.clips(clips);
             if (latentCache != null) b.latentCache(latentCache);
             if (init != null) b.init(init);
+            if (initTransfer) b.initTransfer(true);
             if (kind == TrainKind.TEXT)
                 b.textObjective(objective != null ? objective : data == null || data.equals("world") ? "facts" : "bytes");
             else if (objective != null) throw new ExitCodeException(2, "--objective is for text runs");

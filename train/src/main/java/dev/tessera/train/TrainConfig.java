@@ -79,6 +79,10 @@ import java.util.List;
  * @param timeDown     full vae runs: the VAE's time compression, 1, 2 or 4 ({@code --time-down N},
  *                     {@code VaeConfig#timeDown}); 0 (and configs saved before it existed): the preset's ×4, or the
  *                     init VAE's.
+ * @param initTransfer dit runs with {@code init}: the init model was trained on another VAE than {@code vae} (another
+ *                     latent: channels, time compression); start the transformer (blocks, timestep and text
+ *                     embedders, the final adaLN) from it and the two layers that touch the latent — the patch
+ *                     embedding and the output projection — fresh ({@code --init-transfer}); false: the VAEs must match
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
@@ -87,7 +91,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                           double guidance, int aeWarmup, long clips, int latentCache, String init,
                           String textObjective, double objectWeight, Double decoderNoise,
                           String shortcutUpsample, double directionContrast, boolean textPositions,
-                          double focus, int latentChannels, int timeDown) {
+                          double focus, int latentChannels, int timeDown, boolean initTransfer) {
     /** Sharpness β of the direction contrast, in units of per-item (object-weighted) velocity MSE. */
     public static final double CONTRAST_SHARPNESS = 100;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -139,6 +143,8 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             throw new IllegalArgumentException("--latent-channels is for fresh vae runs (with --init the run keeps the init VAE's latent)");
         if (timeDown != 0 && timeDown != 1 && timeDown != 2 && timeDown != 4)
             throw new IllegalArgumentException("--time-down must be 1, 2 or 4, got " + timeDown);
+        if (initTransfer && (kind != TrainKind.DIT || init == null))
+            throw new IllegalArgumentException("--init-transfer is for dit runs with --init (a DiT trained on another VAE)");
         if (timeDown > 0 && (kind != TrainKind.VAE || decoderNoise != null))
             throw new IllegalArgumentException("--time-down is for full vae runs (DiTs and decoder fine-tunes keep their --vae's compression)");
         if (decoderNoise != null) {
@@ -189,13 +195,13 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
     public TrainConfig withSteps(long n) {
         return new TrainConfig(kind, preset, n, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed,
                 data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown, initTransfer);
     }
 
     public TrainConfig withIntervals(int sample, int ckpt) {
         return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay,
                 seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sample, ckpt,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown);
+                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown, initTransfer);
     }
 
     /** Defaults per kind, for tests and the CLI: a few hundred steps of tiny on the world. */
@@ -204,7 +210,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
                 8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null,
-                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0, 0, 0);
+                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0, 0, 0, false);
     }
 
     public String toJson() {
@@ -265,6 +271,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private double focus;
         private int latentChannels;
         private int timeDown;
+        private boolean initTransfer;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -305,6 +312,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             focus = c.focus;
             latentChannels = c.latentChannels;
             timeDown = c.timeDown;
+            initTransfer = c.initTransfer;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -345,9 +353,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder focus(double v) { focus = v; return this; }
         public Builder latentChannels(int v) { latentChannels = v; return this; }
         public Builder timeDown(int v) { timeDown = v; return this; }
+        public Builder initTransfer(boolean v) { initTransfer = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown, initTransfer);
         }
     }
 }

@@ -188,9 +188,12 @@ public final class Trainer {
             init = null;
         }
         if (init != null) {
-            if (!init.config.vae().equals(vaeFrom.config.vae()))
+            if (!cfg.initTransfer() && !init.config.vae().equals(vaeFrom.config.vae()))
                 throw new IllegalArgumentException("--init " + cfg.init() + " was trained on another VAE than --vae " + cfg.vae()
-                        + " (its latents would mean something else)");
+                        + " (its latents would mean something else; --init-transfer starts all but the latent-facing layers from it)");
+            if (cfg.initTransfer() && init.config.vae().equals(vaeFrom.config.vae()))
+                throw new IllegalArgumentException("--init-transfer: --init " + cfg.init() + " was trained on the VAE of --vae " + cfg.vae()
+                        + " (plain --init keeps every layer)");
             // --text replaces the init model's encoder (e.g. a facts pre-trained one); it must fit the DiT's context
             if (textFrom != null && textFrom.config.text().dim() != init.config.dit().contextDim())
                 throw new IllegalArgumentException("--text " + cfg.text() + " is " + textFrom.config.text().dim()
@@ -202,7 +205,8 @@ public final class Trainer {
         if (cfg.timeDown() > 0) vc = vc.withTimeDown(cfg.timeDown());
         if (cfg.decoderOnly() && cfg.shortcutUpsample() != null) vc = vc.withShortcutUpsample(cfg.shortcutUpsample());
         TextConfig tc = textFrom != null ? textFrom.config.text() : preset.text();
-        DitConfig dc = init != null ? init.config.dit() : DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim());
+        DitConfig dc = init == null ? DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim())
+                : cfg.initTransfer() ? init.config.dit().withLatentChannels(vc.latentChannels()) : init.config.dit();
         // a zero table added to a DiT that has none starts as that DiT, bit for bit (TextPositionsTest)
         boolean addTable = cfg.textPositions() && dc.textPositions() == 0;
         if (cfg.textPositions() && !addTable)
@@ -217,6 +221,8 @@ public final class Trainer {
         if (init != null) {
             Map<String, Tensor> state = new java.util.LinkedHashMap<>(init.dit.stateDict());
             if (addTable) state.put(DiffusionTransformer.TEXT_POSITIONS, m.dit.yPos); // zeros, as created
+            if (cfg.initTransfer()) // the layers that read and write the latent start as a fresh DiT's
+                for (String k : DiffusionTransformer.LATENT_FACING) state.put(k, m.dit.stateDict().get(k));
             m.dit.loadStateDict(state, true);
         }
         return m;

@@ -104,6 +104,26 @@ class VaeLatentTest {
         assertArrayEquals(new int[] {2, 1, 3, 4, 4}, b.objects().shape());
         d.run();
         assertEquals(2, TesseraModel.load(tmp.resolve("dit/model")).config.vae().timeDown());
+
+        // that DiT moved to the x4 VAE: refused as a plain --init, and --init-transfer keeps all but the latent-facing layers
+        TrainConfig.Builder back = dit.toBuilder().vae(tmp.resolve("four/model").toString()).init(tmp.resolve("dit").toString()).objectWeight(0);
+        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.start(back.build(), tmp.resolve("t0"), new BallSource()));
+        assertTrue(e.getMessage().contains("--init-transfer"), e.getMessage());
+        Trainer t = Trainer.start(back.initTransfer(true).build(), tmp.resolve("t"), new BallSource()).log(ResumeTest.QUIET);
+        TesseraModel src = TesseraModel.load(tmp.resolve("dit/model"));
+        Trainer fresh = Trainer.start(back.init(null).initTransfer(false).build(), tmp.resolve("f"), new BallSource()).log(ResumeTest.QUIET);
+        assertEquals(4, t.model().config.vae().timeDown());
+        var got = t.model().dit.stateDict();
+        src.dit.stateDict().forEach((name, v) -> {
+            float[] want = dev.tessera.model.dit.DiffusionTransformer.LATENT_FACING.contains(name)
+                    ? fresh.model().dit.stateDict().get(name).toArray() : v.toArray();
+            assertArrayEquals(want, got.get(name).toArray(), name);
+        });
+        t.run();
+        var same = assertThrows(IllegalArgumentException.class, () -> Trainer.start(
+                back.init(tmp.resolve("t").toString()).initTransfer(true).build(), tmp.resolve("t2"), new BallSource()));
+        assertTrue(same.getMessage().contains("plain --init"), same.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> dit.toBuilder().initTransfer(true).build(), "--init-transfer needs --init");
     }
 
     @Test

@@ -43,6 +43,11 @@ public record DitConfig(int dim, int depth, int heads, int mlpRatio, int patchT,
         return new DitConfig(dim, depth, heads, mlpRatio, patchT, patchS, latentChannels, contextDim, ropeTheta, n);
     }
 
+    /** The same DiT reading an {@code n}-channel latent (a transfer to another VAE: {@code train dit --init-transfer}). */
+    public DitConfig withLatentChannels(int n) {
+        return new DitConfig(dim, depth, heads, mlpRatio, patchT, patchS, n, contextDim, ropeTheta, textPositions);
+    }
+
     public int headDim() { return dim / heads; }
 
     public int patchDim() { return latentChannels * patchT * patchS * patchS; }

@@ -26,6 +26,9 @@ public final class DiffusionTransformer extends Module implements VelocityModel 
     public final Linear yProj, yPool;
     /** The state-dict name of {@link #yPos}. */
     public static final String TEXT_POSITIONS = "y_embedder.pos";
+    /** The parameters whose meaning depends on the VAE's latent: the patch embedding and the output projection. */
+    public static final List<String> LATENT_FACING = List.of("x_embedder.proj.weight", "x_embedder.proj.bias",
+            "final_layer.linear.weight", "final_layer.linear.bias");
     /** [textPositions, D] added to the projected text tokens; null without ({@link DitConfig#textPositions}). */
     public final Tensor yPos;
     public final ModuleList<DitBlock> blocks;
