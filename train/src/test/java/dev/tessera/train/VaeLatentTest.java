@@ -66,15 +66,23 @@ class VaeLatentTest {
     void theOptionIsKeptInRunJsonAndRefusedWhereTheLatentIsNotNew() {
         TrainConfig c = vae().toBuilder().latentChannels(16).build();
         assertEquals(16, TrainConfig.fromJson(c.toJson()).latentChannels(), "kept in run.json, so --resume keeps it");
-        String before = c.toJson().replaceAll(",\\s*\"latentChannels\"\\s*:\\s*[0-9]+", "");
-        assertFalse(before.contains("latentChannels"));
-        assertEquals(0, TrainConfig.fromJson(before).latentChannels(), "a config saved before the option reads as the preset's");
-        var e = assertThrows(IllegalArgumentException.class, () -> vae().toBuilder().latentChannels(65).build());
-        assertEquals("--latent-channels must be in 1..64, got 65", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder().latentChannels(16).build());
-        assertTrue(e.getMessage().startsWith("--latent-channels is for fresh vae runs"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> vae().toBuilder().vae("x").decoderNoise(0.1).latentChannels(16).build());
-        assertTrue(e.getMessage().startsWith("--latent-channels is for fresh vae runs"), e.getMessage());
+        assertEquals(0, TrainConfig.fromJson(savedWithout(c, "latentChannels")).latentChannels(), "a config saved before the option reads as the preset's");
+        refused(vae().toBuilder().latentChannels(65), "--latent-channels must be in 1..64, got 65");
+        refused(TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder().latentChannels(16), "--latent-channels is for fresh vae runs");
+        refused(vae().toBuilder().vae("x").decoderNoise(0.1).latentChannels(16), "--latent-channels is for fresh vae runs");
+    }
+
+    /** c's run.json as a run saved before {@code field} existed would have written it. */
+    private static String savedWithout(TrainConfig c, String field) {
+        String before = c.toJson().replaceAll(",\\s*\"" + field + "\"\\s*:\\s*[0-9]+", "");
+        assertFalse(before.contains(field));
+        return before;
+    }
+
+    /** Building b fails with a message that starts with {@code prefix}. */
+    private static void refused(TrainConfig.Builder b, String prefix) {
+        var e = assertThrows(IllegalArgumentException.class, b::build);
+        assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
     }
 
     @Test
@@ -130,20 +138,12 @@ class VaeLatentTest {
     void timeDownIsKeptInRunJsonAndRefusedWhereTheVaeIsNotNew() {
         TrainConfig c = vae().toBuilder().timeDown(2).build();
         assertEquals(2, TrainConfig.fromJson(c.toJson()).timeDown());
-        String before = c.toJson().replaceAll(",\\s*\"timeDown\"\\s*:\\s*[0-9]+", "");
-        assertFalse(before.contains("timeDown"));
-        assertEquals(0, TrainConfig.fromJson(before).timeDown(), "a config saved before the option reads as the preset's");
-        var e = assertThrows(IllegalArgumentException.class, () -> vae().toBuilder().timeDown(3).build());
-        assertEquals("--time-down must be 1, 2 or 4, got 3", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder().timeDown(2).build());
-        assertTrue(e.getMessage().startsWith("--time-down is for full vae runs"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> vae().toBuilder().vae("x").decoderNoise(0.1).timeDown(2).build());
-        assertTrue(e.getMessage().startsWith("--time-down is for full vae runs"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> vae().toBuilder().vae("x").decoderNoise(0.1).init("y").build());
-        assertTrue(e.getMessage().startsWith("--init is for dit runs"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> vae().toBuilder().init("y").latentChannels(6).build());
-        assertTrue(e.getMessage().startsWith("--latent-channels is for fresh vae runs"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults(TrainKind.TEXT, "tiny").toBuilder().init("y").build());
-        assertTrue(e.getMessage().startsWith("--init is for dit runs"), e.getMessage());
+        assertEquals(0, TrainConfig.fromJson(savedWithout(c, "timeDown")).timeDown(), "a config saved before the option reads as the preset's");
+        refused(vae().toBuilder().timeDown(3), "--time-down must be 1, 2 or 4, got 3");
+        refused(TrainConfig.defaults(TrainKind.DIT, "tiny").toBuilder().timeDown(2), "--time-down is for full vae runs");
+        refused(vae().toBuilder().vae("x").decoderNoise(0.1).timeDown(2), "--time-down is for full vae runs");
+        refused(vae().toBuilder().vae("x").decoderNoise(0.1).init("y"), "--init is for dit runs");
+        refused(vae().toBuilder().init("y").latentChannels(6), "--latent-channels is for fresh vae runs");
+        refused(TrainConfig.defaults(TrainKind.TEXT, "tiny").toBuilder().init("y"), "--init is for dit runs");
     }
 }
