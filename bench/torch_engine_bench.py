@@ -84,23 +84,26 @@ def bench(threads):
         res["attention_gflops_{t}" + ("" if n == 1024 else f"_{n}")] = round(flops / ms / 1e6, 1)
         cpu_key("attention_cpu_gflops_1t" + ("" if n == 1024 else f"_{n}"), flops / cpu["ms"] / 1e6)
 
-    # conv3d forward + backward: [1,128,5,32,32] * [128,128,3,3,3], causal time padding 2+0, spatial padding 1
-    progress("conv3d")
-    x = torch.randn(1, 128, 5, 32, 32, requires_grad=True)
-    w = (torch.randn(128, 128, 3, 3, 3) * 0.02).requires_grad_()
-    bias = torch.zeros(128, requires_grad=True)
-    dy = torch.randn(1, 128, 5, 32, 32)
+    # conv3d forward + backward, causal time padding 2+0, spatial padding 1: [1,128,5,32,32] * [128,128,3,3,3]
+    # (key without suffix) and the VAE's full-resolution layer [1,16,5,128,128] * [16,16,3,3,3] (_vae_full)
+    for c, hw, key in ((128, 32, ""), (16, 128, "_vae_full")):
+        progress("conv3d" + key)
+        x = torch.randn(1, c, 5, hw, hw, requires_grad=True)
+        w = (torch.randn(c, c, 3, 3, 3) * 0.02).requires_grad_()
+        bias = torch.zeros(c, requires_grad=True)
+        dy = torch.randn(1, c, 5, hw, hw)
 
-    def conv():
-        for t in (x, w, bias):
-            t.grad = None
-        y = F.conv3d(F.pad(x, (0, 0, 0, 0, 2, 0)), w, bias, padding=(0, 1, 1))
-        y.backward(dy)
+        def conv():
+            for t in (x, w, bias):
+                t.grad = None
+            y = F.conv3d(F.pad(x, (0, 0, 0, 0, 2, 0)), w, bias, padding=(0, 1, 1))
+            y.backward(dy)
 
-    ms = median_ms(conv, 3)
-    res["conv3d_gflops_{t}"] = round(3 * 2.0 * 128 * 5 * 32 * 32 * 128 * 27 / ms / 1e6, 1)
-    res["conv3d_ms_{t}"] = round(ms, 1)
-    cpu_key("conv3d_cpu_gflops_1t", 3 * 2.0 * 128 * 5 * 32 * 32 * 128 * 27 / cpu["ms"] / 1e6)
+        ms = median_ms(conv, 3)
+        flops = 3 * 2.0 * c * 5 * hw * hw * c * 27
+        res["conv3d_gflops_{t}" + key] = round(flops / ms / 1e6, 1)
+        res["conv3d_ms_{t}" + key] = round(ms, 1)
+        cpu_key("conv3d_cpu_gflops_1t" + key, flops / cpu["ms"] / 1e6)
 
     # DiT block forward + backward (same structure as EngineBench.DitBlock)
     progress("DiT block")

@@ -56,7 +56,7 @@ public final class EngineBench implements Callable<Integer> {
             throw new ExitCodeException(2, "bench engine measures the fast kernels; unset tessera.reference / TESSERA_REFERENCE");
         int oldThreads = Parallel.threads();
         start = System.nanoTime();
-        items = 11;
+        items = 13;
         out.put("threads_all", all);
         out.put("load_avg_1m_start", loadAverage());
         try {
@@ -197,8 +197,14 @@ public final class EngineBench implements Callable<Integer> {
 
     private void conv3d(int all) {
         // a VAE decoder mid-level: 128 channels, 5 latent frames at 32x32, 3x3x3 kernel with causal time padding
-        ConvShape s = quick ? ConvShape.conv3d(1, 32, 32, 3, 16, 16, 3, 3, 3, 1, 1, 2, 0, 1)
-                : ConvShape.conv3d(1, 128, 128, 5, 32, 32, 3, 3, 3, 1, 1, 2, 0, 1);
+        conv3d(all, "", quick ? ConvShape.conv3d(1, 32, 32, 3, 16, 16, 3, 3, 3, 1, 1, 2, 0, 1)
+                : ConvShape.conv3d(1, 128, 128, 5, 32, 32, 3, 3, 3, 1, 1, 2, 0, 1));
+        // the VAE's full-resolution layer: 16 channels, 5 frames at 128x128 (the narrow products the direct path is for)
+        conv3d(all, "_vae_full", quick ? ConvShape.conv3d(1, 16, 16, 3, 32, 64, 3, 3, 3, 1, 1, 2, 0, 1)
+                : ConvShape.conv3d(1, 16, 16, 5, 128, 128, 3, 3, 3, 1, 1, 2, 0, 1));
+    }
+
+    private void conv3d(int all, String key, ConvShape s) {
         SplittableRandom rnd = new SplittableRandom(3);
         float[] x = random(rnd, (int) s.inputSize()), w = random(rnd, (int) s.weightSize()), bias = random(rnd, s.outChannels());
         float[] y = new float[(int) s.outputSize()], dy = random(rnd, (int) s.outputSize());
@@ -209,18 +215,46 @@ public final class EngineBench implements Callable<Integer> {
             Conv.backwardWeight(s, x, 0, dy, 0, dw, 0, db, 0);
         };
         double flops = 3 * s.forwardFlops();
-        progress("conv3d fwd+bwd");
-        double g1 = rate(1, flops, 3, op);
-        out.put("conv3d_cpu_gflops_1t", round(lastCpuRate));
-        double ga = rate(all, flops, 3, op);
         String shape = String.format(Locale.ROOT, "[%d,%d,%d,%d,%d] * [%d,%d,%d,%d,%d], causal time pad %d+%d, pad %d",
                 s.batch(), s.inChannels(), s.inT(), s.inH(), s.inW(), s.outChannels(), s.inChannels(), s.kT(), s.kH(), s.kW(),
                 s.padT0(), s.padT1(), s.padH0());
-        out.put("conv3d_shape", shape);
-        out.put("conv3d_gflops_1t", round(g1));
-        out.put("conv3d_gflops_all", round(ga));
-        out.put("conv3d_ms_1t", round(flops / g1 / 1e6));
+        progress("conv3d fwd+bwd " + shape);
+        double g1 = rate(1, flops, 3, op);
+        out.put("conv3d_cpu_gflops_1t" + key, round(lastCpuRate));
+        double ga = rate(all, flops, 3, op);
+        out.put("conv3d_shape" + key, shape);
+        out.put("conv3d_path" + key, Conv.direct(s) ? "direct" : "vol2col");
+        out.put("conv3d_gflops_1t" + key, round(g1));
+        out.put("conv3d_gflops_all" + key, round(ga));
+        out.put("conv3d_ms_1t" + key, round(flops / g1 / 1e6));
         lines.add(String.format(Locale.ROOT, "conv3d f+b          %8.1f GFLOP/s (1 thread)   %8.1f GFLOP/s (%d threads)   %s", g1, ga, all, shape));
+        if (!Conv.direct(s)) return;
+        // the direct path against the vol2col path it replaced, same shape, one thread, back-to-back pairs
+        progress("conv3d direct vs vol2col " + shape);
+        Parallel.setThreads(1);
+        double[] ratio = new double[quick ? QUICK_PAIRS : PAIRS], vol = new double[ratio.length];
+        try {
+            Conv.setDirect(false);
+            op.run();
+            for (int r = 0; r < ratio.length; r++) {
+                Conv.setDirect(false);
+                long t0 = System.nanoTime();
+                op.run();
+                long t1 = System.nanoTime();
+                Conv.setDirect(true);
+                op.run();
+                long t2 = System.nanoTime();
+                vol[r] = flops / (t1 - t0);
+                ratio[r] = (double) (t1 - t0) / (t2 - t1);
+            }
+        } finally {
+            Conv.setDirect(true);
+        }
+        double v = Stats.median(vol), q = Stats.median(ratio);
+        out.put("conv3d_vol2col_gflops_1t" + key, round(v));
+        out.put("conv3d_direct_speedup_1t" + key, round3(q));
+        lines.add(String.format(Locale.ROOT, "conv3d f+b vol2col  %8.1f GFLOP/s (1 thread)   direct / vol2col: %.2fx (median of %d pairs)",
+                v, q, ratio.length));
     }
 
     private void ditBlock(int all) {

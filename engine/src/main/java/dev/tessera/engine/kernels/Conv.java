@@ -4,8 +4,10 @@ package dev.tessera.engine.kernels;
  * 2D/3D convolution forward and backward (see {@link ConvShape} for layouts and padding). Arrays are contiguous
  * NCDHW with an offset: x [B, Cin, T, H, W], w [Cout, Cin, kT, kH, kW], bias [Cout] or null, y [B, Cout, oT, oH, oW].
  *
- * <p>The fast path ({@link ConvVector}) unfolds the input into columns (vol2col, in bounded chunks of output
- * positions) and multiplies with the fast {@link Sgemm}; the reference twins are the direct seven-deep loops.
+ * <p>Two fast paths: unit-stride kernels run the direct convolution ({@link ConvDirect}: a zero-padded copy of the
+ * input, then register-blocked correlations, no column matrix); the rest (strided and pointwise kernels) unfold the
+ * input into columns ({@link ConvVector}: vol2col in bounded chunks of output positions) and multiply with the fast
+ * {@link Sgemm}. The reference twins are the direct seven-deep loops.
  * All three entry points <em>overwrite</em> their outputs (y, dx, dw and dbias).
  */
 public final class Conv {
@@ -19,6 +21,7 @@ public final class Conv {
         if (bias != null) Kernels.checkRange("conv bias", bias.length, biasOff, s.outChannels());
         Kernels.checkRange("conv y", y.length, yOff, s.outputSize());
         if (Kernels.reference()) forwardReference(s, x, xOff, w, wOff, bias, biasOff, y, yOff);
+        else if (direct(s)) ConvDirect.forward(s, x, xOff, w, wOff, bias, biasOff, y, yOff);
         else ConvVector.forward(s, x, xOff, w, wOff, bias, biasOff, y, yOff);
     }
 
@@ -28,6 +31,7 @@ public final class Conv {
         Kernels.checkRange("conv w", w.length, wOff, s.weightSize());
         Kernels.checkRange("conv dx", dx.length, dxOff, s.inputSize());
         if (Kernels.reference()) backwardInputReference(s, dy, dyOff, w, wOff, dx, dxOff);
+        else if (direct(s)) ConvDirect.backwardInput(s, dy, dyOff, w, wOff, dx, dxOff);
         else ConvVector.backwardInput(s, dy, dyOff, w, wOff, dx, dxOff);
     }
 
@@ -39,7 +43,26 @@ public final class Conv {
         Kernels.checkRange("conv dw", dw.length, dwOff, s.weightSize());
         if (dbias != null) Kernels.checkRange("conv dbias", dbias.length, dbiasOff, s.outChannels());
         if (Kernels.reference()) backwardWeightReference(s, x, xOff, dy, dyOff, dw, dwOff, dbias, dbiasOff);
+        else if (direct(s)) ConvDirect.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff, dbias, dbiasOff);
         else ConvVector.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff, dbias, dbiasOff);
+    }
+
+    private static volatile boolean directOn = true;
+
+    /**
+     * Turns the direct path ({@link ConvDirect}) on or off for the whole process and returns the previous value; off,
+     * every non-reference convolution takes the vol2col + SGEMM path. For benchmarks and tests that compare the two
+     * fast paths on the same shape; both are checked against the reference twins.
+     */
+    public static boolean setDirect(boolean on) {
+        boolean old = directOn;
+        directOn = on;
+        return old;
+    }
+
+    /** Whether the direct path runs for this shape (see {@link ConvDirect#applies}). */
+    public static boolean direct(ConvShape s) {
+        return directOn && ConvDirect.applies(s);
     }
 
     /** Reference twin of {@link #forward}: direct loops, taps summed in (ci, kt, kh, kw) order. */

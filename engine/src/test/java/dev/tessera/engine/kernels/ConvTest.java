@@ -46,6 +46,35 @@ class ConvTest {
     }
 
     @Test
+    void directPathMatchesReferenceAndVol2col() {
+        ConvShape[] shapes = {
+                // the VAE's layer: causal time padding, 3x3x3; W = 70 is one 4-vector block and a tail; 5 output
+                // channels end in a short channel block
+                ConvShape.conv3d(2, 3, 5, 4, 6, 70, 3, 3, 3, 1, 1, 2, 0, 1),
+                // kernel widths 4 (the generic weight-gradient rows), asymmetric padding, one output channel
+                new ConvShape(1, 2, 1, 3, 5, 19, 2, 3, 4, 1, 1, 1, 1, 0, 2, 0, 1, 2),
+                // 2D 5x5 without padding: the output row is exactly one vector; one input channel
+                ConvShape.conv2d(2, 1, 8, 7, 20, 5, 5, 1, 0)};
+        long seed = 8;
+        for (ConvShape s : shapes) {
+            assertTrue(Conv.direct(s), s.toString());
+            check(s, seed, true);
+            boolean old = Conv.setDirect(false);
+            try {
+                assertFalse(Conv.direct(s));
+                check(s, seed++, true);
+            } finally {
+                Conv.setDirect(old);
+            }
+        }
+        // strided, pointwise, over-padded and wide (128-channel) kernels keep the vol2col path
+        assertFalse(Conv.direct(ConvShape.conv3d(1, 128, 16, 3, 8, 8, 3, 3, 3, 1, 1, 2, 0, 1)));
+        assertFalse(Conv.direct(ConvShape.conv3d(1, 2, 2, 3, 8, 8, 3, 3, 3, 1, 2, 2, 0, 1)));
+        assertFalse(Conv.direct(ConvShape.conv3d(1, 2, 2, 3, 8, 8, 1, 1, 1, 1, 1, 0, 0, 0)));
+        assertFalse(Conv.direct(ConvShape.conv2d(1, 2, 2, 8, 8, 3, 3, 1, 3)));
+    }
+
+    @Test
     void conv2dMatchesReference() {
         check(ConvShape.conv2d(3, 5, 6, 13, 10, 3, 3, 1, 1), 5, true);
         check(ConvShape.conv2d(1, 16, 8, 9, 9, 4, 4, 2, 1), 6, false);
@@ -53,7 +82,11 @@ class ConvTest {
 
     @Test
     void identicalBitsForAnyThreadCount() {
-        ConvShape s = ConvShape.conv3d(2, 6, 10, 4, 12, 12, 3, 3, 3, 1, 1, 2, 0, 1);
+        // stride 1 (the direct path) and stride 2 (vol2col)
+        for (int stride = 1; stride <= 2; stride++) identicalBits(ConvShape.conv3d(2, 6, 10, 4, 12, 70, 3, 3, 3, 1, stride, 2, 0, 1));
+    }
+
+    private static void identicalBits(ConvShape s) {
         SplittableRandom rnd = new SplittableRandom(7);
         float[] x = random(rnd, 3 + (int) s.inputSize()), w = random(rnd, 2 + (int) s.weightSize());
         float[] bias = random(rnd, s.outChannels()), dy = random(rnd, 1 + (int) s.outputSize());
