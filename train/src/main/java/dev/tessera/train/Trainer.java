@@ -206,7 +206,7 @@ public final class Trainer {
         if (cfg.decoderOnly() && cfg.shortcutUpsample() != null) vc = vc.withShortcutUpsample(cfg.shortcutUpsample());
         TextConfig tc = textFrom != null ? textFrom.config.text() : preset.text();
         DitConfig dc = init == null ? DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim())
-                : cfg.initTransfer() ? init.config.dit().withLatentChannels(vc.latentChannels()) : init.config.dit();
+                : cfg.initTransfer() ? transferred(init.config, vc) : init.config.dit();
         // a zero table added to a DiT that has none starts as that DiT, bit for bit (TextPositionsTest)
         boolean addTable = cfg.textPositions() && dc.textPositions() == 0;
         if (cfg.textPositions() && !addTable)
@@ -226,6 +226,16 @@ public final class Trainer {
             m.dit.loadStateDict(state, true);
         }
         return m;
+    }
+
+    /**
+     * The DiT of {@code from} moved onto a VAE of config {@code vae}: its latent width, and its time positions per
+     * video frame kept — a latent frame of a ×2 VAE spans half the video time of a ×4 one's, so its time scale halves
+     * (docs/train.md).
+     */
+    static DitConfig transferred(ModelConfig from, VaeConfig vae) {
+        return from.dit().withLatentChannels(vae.latentChannels())
+                .withTimeScale(from.dit().timeScale() * vae.timeDown() / from.vae().timeDown());
     }
 
     /** A model folder itself, or a run folder's {@code model/}. */

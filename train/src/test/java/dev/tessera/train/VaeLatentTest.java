@@ -121,6 +121,9 @@ class VaeLatentTest {
         TesseraModel src = TesseraModel.load(tmp.resolve("dit/model"));
         Trainer fresh = Trainer.start(back.init(null).initTransfer(false).build(), tmp.resolve("f"), new BallSource()).log(ResumeTest.QUIET);
         assertEquals(4, t.model().config.vae().timeDown());
+        // it keeps its time positions per video frame: x2 latent frames at 1 apart, so x4 ones at 2
+        assertEquals(1.0, src.config.dit().timeScale());
+        assertEquals(2.0, t.model().config.dit().timeScale());
         var got = t.model().dit.stateDict();
         src.dit.stateDict().forEach((name, v) -> {
             float[] want = dev.tessera.model.dit.DiffusionTransformer.LATENT_FACING.contains(name)
@@ -128,6 +131,7 @@ class VaeLatentTest {
             assertArrayEquals(want, got.get(name).toArray(), name);
         });
         t.run();
+        assertEquals(2.0, TesseraModel.load(tmp.resolve("t/model")).config.dit().timeScale());
         var same = assertThrows(IllegalArgumentException.class, () -> Trainer.start(
                 back.init(tmp.resolve("t").toString()).initTransfer(true).build(), tmp.resolve("t2"), new BallSource()));
         assertTrue(same.getMessage().contains("plain --init"), same.getMessage());

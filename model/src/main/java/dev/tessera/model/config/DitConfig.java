@@ -17,13 +17,24 @@ package dev.tessera.model.config;
  *                       added to the projected text tokens ({@code y_embedder.pos}), so keys and values say where in
  *                       the caption a byte stands — "from left to right" and "from right to left" hold the same
  *                       bytes, and the masked mean that feeds adaLN cannot tell them apart (docs/default-model.md)
+ * @param timeScale      time position of latent frame k (RoPE and the sin-cos table): k·timeScale. 1 for a DiT
+ *                       trained from scratch; a DiT moved onto a VAE with less time compression
+ *                       ({@code train dit --init-transfer}) keeps its source's positions per video frame — from a ×4
+ *                       VAE to a ×2 one, 0.5 — so its attention sees the time offsets it was trained on
+ *                       ({@code model.json} files without it read as 1)
  */
 public record DitConfig(int dim, int depth, int heads, int mlpRatio, int patchT, int patchS, int latentChannels,
-                        int contextDim, double ropeTheta, int textPositions) {
+                        int contextDim, double ropeTheta, int textPositions, double timeScale) {
     /** Without a text position table. */
     public DitConfig(int dim, int depth, int heads, int mlpRatio, int patchT, int patchS, int latentChannels,
                      int contextDim, double ropeTheta) {
         this(dim, depth, heads, mlpRatio, patchT, patchS, latentChannels, contextDim, ropeTheta, 0);
+    }
+
+    /** Latent frame k at time position k. */
+    public DitConfig(int dim, int depth, int heads, int mlpRatio, int patchT, int patchS, int latentChannels,
+                     int contextDim, double ropeTheta, int textPositions) {
+        this(dim, depth, heads, mlpRatio, patchT, patchS, latentChannels, contextDim, ropeTheta, textPositions, 1.0);
     }
 
     public DitConfig {
@@ -36,16 +47,22 @@ public record DitConfig(int dim, int depth, int heads, int mlpRatio, int patchT,
         if (latentChannels < 1 || contextDim < 1) throw new IllegalArgumentException("dit latentChannels and contextDim must be >= 1");
         if (!(ropeTheta > 1)) throw new IllegalArgumentException("dit ropeTheta must be > 1: " + ropeTheta);
         if (textPositions < 0 || textPositions > 4096) throw new IllegalArgumentException("dit textPositions must be in 0..4096: " + textPositions);
+        if (!(timeScale > 0 && timeScale <= 64)) throw new IllegalArgumentException("dit timeScale must be in (0, 64]: " + timeScale);
     }
 
     /** The same DiT with a learned table of {@code n} text positions (0: none). */
     public DitConfig withTextPositions(int n) {
-        return new DitConfig(dim, depth, heads, mlpRatio, patchT, patchS, latentChannels, contextDim, ropeTheta, n);
+        return new DitConfig(dim, depth, heads, mlpRatio, patchT, patchS, latentChannels, contextDim, ropeTheta, n, timeScale);
     }
 
     /** The same DiT reading an {@code n}-channel latent (a transfer to another VAE: {@code train dit --init-transfer}). */
     public DitConfig withLatentChannels(int n) {
-        return new DitConfig(dim, depth, heads, mlpRatio, patchT, patchS, n, contextDim, ropeTheta, textPositions);
+        return new DitConfig(dim, depth, heads, mlpRatio, patchT, patchS, n, contextDim, ropeTheta, textPositions, timeScale);
+    }
+
+    /** The same DiT with latent frame k at time position k·{@code scale}. */
+    public DitConfig withTimeScale(double scale) {
+        return new DitConfig(dim, depth, heads, mlpRatio, patchT, patchS, latentChannels, contextDim, ropeTheta, textPositions, scale);
     }
 
     public int headDim() { return dim / heads; }

@@ -80,7 +80,7 @@ public record ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConf
         try {
             // configs written before the VAE shortcut, the guidance fields, the DiT's text positions and the VAE's time
             // compression setting existed read as "shortcut": false, "guidance": 4, "guidanceMode": "CFG",
-            // "textPositions": 0 and "timeDown": 4; every other field stays required
+            // "textPositions": 0, "timeDown": 4 and "timeScale": 1; every other field stays required
             var tree = JSON.readTree(json);
             if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("guidance")) o.put("guidance", DEFAULT_GUIDANCE);
             if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("guidanceMode")) o.put("guidanceMode", "CFG");
@@ -92,6 +92,8 @@ public record ModelConfig(String preset, VaeConfig vae, TextConfig text, DitConf
                     && !v.has("timeDown")) v.put("timeDown", 4);
             if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.get("dit") instanceof com.fasterxml.jackson.databind.node.ObjectNode d
                     && !d.has("textPositions")) d.put("textPositions", 0); // DiTs before the text position table
+            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.get("dit") instanceof com.fasterxml.jackson.databind.node.ObjectNode d
+                    && !d.has("timeScale")) d.put("timeScale", 1.0); // DiTs before the time scale: latent frame k at k
             return JSON.treeToValue(tree, ModelConfig.class);
         } catch (IOException e) {
             Throwable c = e;

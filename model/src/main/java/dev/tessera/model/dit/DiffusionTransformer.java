@@ -99,7 +99,8 @@ public final class DiffusionTransformer extends Module implements VelocityModel 
         int[] s = x.shape();
         int f = s[2] / config.patchT(), h = s[3] / config.patchS(), w = s[4] / config.patchS();
         Grid grid = grids.computeIfAbsent(List.of(f, h, w), k -> new Grid(
-                Rope3d.grid(config.headDim(), f, h, w, config.ropeTheta()), PosEmbed3d.table(config.dim(), f, h, w)));
+                Rope3d.grid(config.headDim(), f, h, w, config.ropeTheta(), config.timeScale()),
+                PosEmbed3d.table(config.dim(), f, h, w, config.timeScale())));
         Rope3d rope = grid.rope();
         Tensor tokens = xEmbedder.forward(x).add(grid.pos());   // [B, N, D], N = f·h·w
         Tensor c = tEmbedder.forward(t).add(yPool.forward(pooled(context))); // [B, D]

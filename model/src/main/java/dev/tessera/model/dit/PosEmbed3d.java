@@ -19,6 +19,11 @@ public final class PosEmbed3d {
 
     /** [N, dim] for an f×h×w grid, token order (t, y, x). */
     public static Tensor table(int dim, int f, int h, int w) {
+        return table(dim, f, h, w, 1.0);
+    }
+
+    /** As {@link #table(int, int, int, int)} with frame t at time position t·{@code timeScale}. */
+    public static Tensor table(int dim, int f, int h, int w, double timeScale) {
         int[] dims = Rope3d.split(dim);
         int n = f * h * w;
         float[] out = new float[n * dim];
@@ -26,7 +31,7 @@ public final class PosEmbed3d {
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++) {
                     int tok = (t * h + y) * w + x, o = tok * dim;
-                    double[] pos = {t, y * BASE / h, x * BASE / w};
+                    double[] pos = {t * timeScale, y * BASE / h, x * BASE / w};
                     for (int a = 0; a < 3; a++) {
                         int d = dims[a], half = d / 2;
                         for (int k = 0; k < half; k++) {

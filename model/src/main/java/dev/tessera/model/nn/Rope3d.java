@@ -29,15 +29,20 @@ public final class Rope3d {
 
     /** Table for an f×h×w token grid. */
     public static Rope3d grid(int headDim, int f, int h, int w, double theta) {
-        return build(headDim, f, h, w, split(headDim), theta);
+        return grid(headDim, f, h, w, theta, 1.0);
+    }
+
+    /** Table for an f×h×w token grid whose frame t sits at time position t·{@code timeScale}. */
+    public static Rope3d grid(int headDim, int f, int h, int w, double theta, double timeScale) {
+        return build(headDim, f, h, w, split(headDim), theta, timeScale);
     }
 
     /** Table for a 1-D sequence of {@code n} tokens, every pair on the one axis. */
     public static Rope3d sequence(int headDim, int n, double theta) {
-        return build(headDim, n, 1, 1, new int[] {headDim, 0, 0}, theta);
+        return build(headDim, n, 1, 1, new int[] {headDim, 0, 0}, theta, 1.0);
     }
 
-    private static Rope3d build(int dh, int f, int h, int w, int[] dims, double theta) {
+    private static Rope3d build(int dh, int f, int h, int w, int[] dims, double theta, double timeScale) {
         if (dh % 2 != 0) throw new IllegalArgumentException("RoPE needs an even head dim: " + dh);
         int n = f * h * w, half = dh / 2;
         float[] c = new float[n * half], s = new float[n * half];
@@ -46,7 +51,7 @@ public final class Rope3d {
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++) {
                     int tok = (t * h + y) * w + x, j = 0;
-                    int[] pos = {t, y, x};
+                    double[] pos = {t * timeScale, y, x};
                     for (int a = 0; a < 3; a++) {
                         if (dims[a] == 0) continue;
                         if (sizes[a] < 1) throw new IllegalArgumentException("empty grid axis");
