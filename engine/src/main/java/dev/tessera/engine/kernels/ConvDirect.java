@@ -66,7 +66,7 @@ final class ConvDirect {
         for (int b = 0; b < s.batch(); b++) {
             pad(x, xOff + b * s.inChannels() * s.inVolume(), s.inChannels(), s.inT(), s.inH(), s.inW(),
                     s.padT0(), s.padH0(), s.padW0(), Tp, Hp, Wp, xp, 0);
-            correlate(xp, s.inChannels(), Tp, Hp, Wp, w, wOff, s.kT(), s.kH(), s.kW(), co, bias, biasOff,
+            correlate(xp, s.inChannels(), Tp, Hp, Wp, s.padT0(), s.inT(), w, wOff, s.kT(), s.kH(), s.kW(), co, bias, biasOff,
                     y, yOff + b * co * P, s.outT(), s.outH(), s.outW());
         }
     }
@@ -86,7 +86,7 @@ final class ConvDirect {
         float[] dyp = new float[co * Tp * Hp * Wp + SLACK];
         for (int b = 0; b < s.batch(); b++) {
             pad(dy, dyOff + b * co * s.outVolume(), co, oT, oH, oW, qT0, qH0, qW0, Tp, Hp, Wp, dyp, 0);
-            correlate(dyp, co, Tp, Hp, Wp, wf, 0, kT, kH, kW, ci, null, 0,
+            correlate(dyp, co, Tp, Hp, Wp, qT0, oT, wf, 0, kT, kH, kW, ci, null, 0,
                     dx, dxOff + b * ci * s.inVolume(), s.inT(), s.inH(), s.inW());
         }
     }
@@ -118,12 +118,17 @@ final class ConvDirect {
                             d2 = yb + (co0 + Math.min(2, nc - 1)) * dvol, d3 = yb + (co0 + Math.min(3, nc - 1)) * dvol;
                     for (int r0 = 0; r0 < rows; r0 += ROWS) {
                         int r1 = Math.min(rows, r0 + ROWS);
-                        for (int kt = 0; kt < kT; kt++)
+                        for (int kt = 0; kt < kT; kt++) {
+                            // rows whose input frame ot + kt is time padding add nothing: skip them
+                            int lo = Math.max(r0, Math.max(0, s.padT0() - kt) * oH),
+                                    hi = Math.min(r1, Math.min(oT, s.padT0() + s.inT() - kt) * oH);
+                            if (lo >= hi) continue;
                             for (int kh = 0; kh < kH; kh++) {
                                 int pb = (kt * kH + kh) * CB * kW * L;
-                                if (kW == 3) weightRows3(xq, xb, dyq, d0, d1, d2, d3, r0, r1, oH, oWr, Hp, Wq, kt, kh, part, pb);
-                                else weightRows(xq, xb, dyq, d0, d1, d2, d3, r0, r1, oH, oWr, Hp, Wq, kt, kh, kW, part, pb);
+                                if (kW == 3) weightRows3(xq, xb, dyq, d0, d1, d2, d3, lo, hi, oH, oWr, Hp, Wq, kt, kh, part, pb);
+                                else weightRows(xq, xb, dyq, d0, d1, d2, d3, lo, hi, oH, oWr, Hp, Wq, kt, kh, kW, part, pb);
                             }
+                        }
                     }
                 }
                 for (int kt = 0; kt < kT; kt++)
@@ -174,17 +179,35 @@ final class ConvDirect {
      * y[co][ot][oh][ow] = bias[co] + Σ wk[co][ci][kt][kh][kw] · xp[ci][ot+kt][oh+kh][ow+kw], a valid correlation of
      * xp [cin, Tp, Hp, Wp] (followed by {@link #SLACK} floats) with wk [cout, cin, kT, kH, kW] (from wOff) into
      * y [cout, oT, oH, oW] (from yb). Parallel over (block of {@value #CB} output channels, output row); each sum
-     * starts from the bias and adds the taps in (ci, kt, kh, kw) order.
+     * starts from the bias and adds the taps in (ci, kt, kh, kw) order. Frames [t0, t0 + tIn) of xp hold data, the
+     * rest is time padding: taps that read it only add zeros, so each output frame sums just its taps on data
+     * (a 1-frame clip with causal padding: one time tap of three — the reference twin skips them too).
      */
-    private static void correlate(float[] xp, int cin, int Tp, int Hp, int Wp, float[] w, int wOff, int kT, int kH,
-                                  int kW, int cout, float[] bias, int biasOff, float[] y, int yb, int oT, int oH, int oW) {
+    private static void correlate(float[] xp, int cin, int Tp, int Hp, int Wp, int t0, int tIn, float[] w, int wOff,
+                                  int kT, int kH, int kW, int cout, float[] bias, int biasOff, float[] y, int yb,
+                                  int oT, int oH, int oW) {
         int blocks = (cout + CB - 1) / CB, rows = oT * oH, oVol = rows * oW, kvol = kT * kH * kW, seg = NV * L;
-        // taps[k]: where tap k = ((ci·kT + kt)·kH + kh)·kW + kw reads, relative to the output position's corner
-        int[] taps = new int[cin * kvol];
-        for (int c = 0, k = 0; c < cin; c++)
-            for (int kt = 0; kt < kT; kt++)
-                for (int kh = 0; kh < kH; kh++)
-                    for (int kw = 0; kw < kW; kw++) taps[k++] = ((c * Tp + kt) * Hp + kh) * Wp + kw;
+        // per output frame: where each of its taps on data reads, relative to the output position's corner, and the
+        // tap's index in the kernel ((ci·kT + kt)·kH + kh)·kW + kw
+        int[][] taps = new int[oT][], wk = new int[oT][];
+        for (int ot = 0; ot < oT; ot++) {
+            int lo = Math.max(0, t0 - ot), hi = Math.min(kT, t0 + tIn - ot), n = cin * Math.max(0, hi - lo) * kH * kW;
+            if (ot > 0 && lo == Math.max(0, t0 - ot + 1) && hi == Math.min(kT, t0 + tIn - ot + 1)) {
+                taps[ot] = taps[ot - 1];
+                wk[ot] = wk[ot - 1];
+                continue;
+            }
+            int[] tp = new int[n], wi = new int[n];
+            for (int c = 0, k = 0; c < cin; c++)
+                for (int kt = lo; kt < hi; kt++)
+                    for (int kh = 0; kh < kH; kh++)
+                        for (int kw = 0; kw < kW; kw++, k++) {
+                            tp[k] = ((c * Tp + kt) * Hp + kh) * Wp + kw;
+                            wi[k] = ((c * kT + kt) * kH + kh) * kW + kw;
+                        }
+            taps[ot] = tp;
+            wk[ot] = wi;
+        }
         Parallel.forRange(blocks * rows, (chunk, i0, i1) -> {
             float[] out = new float[CB * seg];
             for (int i = i0; i < i1; i++) {
@@ -195,13 +218,14 @@ final class ConvDirect {
                 float b0 = bias == null ? 0f : bias[biasOff + co0], b1 = bias == null ? 0f : bias[biasOff + c1],
                         b2 = bias == null ? 0f : bias[biasOff + c2], b3 = bias == null ? 0f : bias[biasOff + c3];
                 int xr = (ot * Hp + oh) * Wp, yr = yb + co0 * oVol + row * oW;
+                int[] tp = taps[ot], wi = wk[ot];
                 for (int ow = 0; ow < oW; ow += seg) {
                     // a row's tail takes the narrowest block that covers it; lanes past oW read on into the next
                     // row or the slack and are not copied out
                     int n = Math.min(seg, oW - ow);
-                    if (n > 2 * L) block4x4(xp, xr + ow, taps, w, w0, w1, w2, w3, b0, b1, b2, b3, out);
-                    else if (n > L) block4x2(xp, xr + ow, taps, w, w0, w1, w2, w3, b0, b1, b2, b3, out);
-                    else block4x1(xp, xr + ow, taps, w, w0, w1, w2, w3, b0, b1, b2, b3, out);
+                    if (n > 2 * L) block4x4(xp, xr + ow, tp, wi, w, w0, w1, w2, w3, b0, b1, b2, b3, out);
+                    else if (n > L) block4x2(xp, xr + ow, tp, wi, w, w0, w1, w2, w3, b0, b1, b2, b3, out);
+                    else block4x1(xp, xr + ow, tp, wi, w, w0, w1, w2, w3, b0, b1, b2, b3, out);
                     for (int j = 0; j < nc; j++) System.arraycopy(out, j * seg, y, yr + j * oVol + ow, n);
                 }
             }
@@ -209,23 +233,23 @@ final class ConvDirect {
     }
 
     /** NV·L outputs for CB channels (16 accumulators) into out [CB][NV·L]. */
-    private static void block4x4(float[] xp, int x0, int[] taps, float[] w, int w0, int w1, int w2, int w3,
+    private static void block4x4(float[] xp, int x0, int[] taps, int[] wk, float[] w, int w0, int w1, int w2, int w3,
                                  float b0, float b1, float b2, float b3, float[] out) {
         FloatVector a00 = FloatVector.broadcast(S, b0), a01 = a00, a02 = a00, a03 = a00;
         FloatVector a10 = FloatVector.broadcast(S, b1), a11 = a10, a12 = a10, a13 = a10;
         FloatVector a20 = FloatVector.broadcast(S, b2), a21 = a20, a22 = a20, a23 = a20;
         FloatVector a30 = FloatVector.broadcast(S, b3), a31 = a30, a32 = a30, a33 = a30;
         for (int k = 0; k < taps.length; k++) {
-            int xr = x0 + taps[k];
+            int xr = x0 + taps[k], q = wk[k];
             FloatVector x0v = FloatVector.fromArray(S, xp, xr), x1v = FloatVector.fromArray(S, xp, xr + L),
                     x2v = FloatVector.fromArray(S, xp, xr + 2 * L), x3v = FloatVector.fromArray(S, xp, xr + 3 * L);
-            FloatVector v = FloatVector.broadcast(S, w[w0 + k]);
+            FloatVector v = FloatVector.broadcast(S, w[w0 + q]);
             a00 = x0v.fma(v, a00); a01 = x1v.fma(v, a01); a02 = x2v.fma(v, a02); a03 = x3v.fma(v, a03);
-            v = FloatVector.broadcast(S, w[w1 + k]);
+            v = FloatVector.broadcast(S, w[w1 + q]);
             a10 = x0v.fma(v, a10); a11 = x1v.fma(v, a11); a12 = x2v.fma(v, a12); a13 = x3v.fma(v, a13);
-            v = FloatVector.broadcast(S, w[w2 + k]);
+            v = FloatVector.broadcast(S, w[w2 + q]);
             a20 = x0v.fma(v, a20); a21 = x1v.fma(v, a21); a22 = x2v.fma(v, a22); a23 = x3v.fma(v, a23);
-            v = FloatVector.broadcast(S, w[w3 + k]);
+            v = FloatVector.broadcast(S, w[w3 + q]);
             a30 = x0v.fma(v, a30); a31 = x1v.fma(v, a31); a32 = x2v.fma(v, a32); a33 = x3v.fma(v, a33);
         }
         int seg = NV * L;
@@ -236,20 +260,20 @@ final class ConvDirect {
     }
 
     /** 2·L outputs for CB channels into the first 2·L of each channel's row of out. */
-    private static void block4x2(float[] xp, int x0, int[] taps, float[] w, int w0, int w1, int w2, int w3,
+    private static void block4x2(float[] xp, int x0, int[] taps, int[] wk, float[] w, int w0, int w1, int w2, int w3,
                                  float b0, float b1, float b2, float b3, float[] out) {
         FloatVector a00 = FloatVector.broadcast(S, b0), a01 = a00, a10 = FloatVector.broadcast(S, b1), a11 = a10,
                 a20 = FloatVector.broadcast(S, b2), a21 = a20, a30 = FloatVector.broadcast(S, b3), a31 = a30;
         for (int k = 0; k < taps.length; k++) {
-            int xr = x0 + taps[k];
+            int xr = x0 + taps[k], q = wk[k];
             FloatVector x0v = FloatVector.fromArray(S, xp, xr), x1v = FloatVector.fromArray(S, xp, xr + L);
-            FloatVector v = FloatVector.broadcast(S, w[w0 + k]);
+            FloatVector v = FloatVector.broadcast(S, w[w0 + q]);
             a00 = x0v.fma(v, a00); a01 = x1v.fma(v, a01);
-            v = FloatVector.broadcast(S, w[w1 + k]);
+            v = FloatVector.broadcast(S, w[w1 + q]);
             a10 = x0v.fma(v, a10); a11 = x1v.fma(v, a11);
-            v = FloatVector.broadcast(S, w[w2 + k]);
+            v = FloatVector.broadcast(S, w[w2 + q]);
             a20 = x0v.fma(v, a20); a21 = x1v.fma(v, a21);
-            v = FloatVector.broadcast(S, w[w3 + k]);
+            v = FloatVector.broadcast(S, w[w3 + q]);
             a30 = x0v.fma(v, a30); a31 = x1v.fma(v, a31);
         }
         int seg = NV * L;
@@ -263,16 +287,17 @@ final class ConvDirect {
      * L outputs for CB channels into the first L of each channel's row of out. (No array of the four accumulators:
      * vectors stored into an array escape, and C2 then boxes them in the loop — measured 10× slower.)
      */
-    private static void block4x1(float[] xp, int x0, int[] taps, float[] w, int w0, int w1, int w2, int w3,
+    private static void block4x1(float[] xp, int x0, int[] taps, int[] wk, float[] w, int w0, int w1, int w2, int w3,
                                  float b0, float b1, float b2, float b3, float[] out) {
         FloatVector a0 = FloatVector.broadcast(S, b0), a1 = FloatVector.broadcast(S, b1),
                 a2 = FloatVector.broadcast(S, b2), a3 = FloatVector.broadcast(S, b3);
         for (int k = 0; k < taps.length; k++) {
+            int q = wk[k];
             FloatVector xv = FloatVector.fromArray(S, xp, x0 + taps[k]);
-            a0 = xv.fma(FloatVector.broadcast(S, w[w0 + k]), a0);
-            a1 = xv.fma(FloatVector.broadcast(S, w[w1 + k]), a1);
-            a2 = xv.fma(FloatVector.broadcast(S, w[w2 + k]), a2);
-            a3 = xv.fma(FloatVector.broadcast(S, w[w3 + k]), a3);
+            a0 = xv.fma(FloatVector.broadcast(S, w[w0 + q]), a0);
+            a1 = xv.fma(FloatVector.broadcast(S, w[w1 + q]), a1);
+            a2 = xv.fma(FloatVector.broadcast(S, w[w2 + q]), a2);
+            a3 = xv.fma(FloatVector.broadcast(S, w[w3 + q]), a3);
         }
         int seg = NV * L;
         a0.intoArray(out, 0); a1.intoArray(out, seg); a2.intoArray(out, 2 * seg); a3.intoArray(out, 3 * seg);

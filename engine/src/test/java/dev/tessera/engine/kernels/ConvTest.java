@@ -51,6 +51,10 @@ class ConvTest {
                 // the VAE's layer: causal time padding, 3x3x3; W = 70 is one 4-vector block and a tail; 5 output
                 // channels end in a short channel block
                 ConvShape.conv3d(2, 3, 5, 4, 6, 70, 3, 3, 3, 1, 1, 2, 0, 1),
+                // one frame with causal padding (two of three time taps on padding, skipped), and time padding on
+                // both sides of two frames
+                ConvShape.conv3d(2, 4, 6, 1, 5, 21, 3, 3, 3, 1, 1, 2, 0, 1),
+                new ConvShape(1, 3, 4, 2, 4, 33, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
                 // kernel widths 4 (the generic weight-gradient rows), asymmetric padding, one output channel
                 new ConvShape(1, 2, 1, 3, 5, 19, 2, 3, 4, 1, 1, 1, 1, 0, 2, 0, 1, 2),
                 // 2D 5x5 without padding: the output row is exactly one vector; one input channel
