@@ -142,16 +142,7 @@ final class ConvDirect {
                             }
             }
         });
-        if (dbias != null) {
-            Arrays.fill(dbias, dbiasOff, dbiasOff + co, 0f);
-            for (int b = 0; b < B; b++)
-                for (int o = 0; o < co; o++) {
-                    float acc = 0f;
-                    int yb = dyOff + (b * co + o) * P;
-                    for (int p = 0; p < P; p++) acc += dy[yb + p];
-                    dbias[dbiasOff + o] += acc;
-                }
-        }
+        if (dbias != null) ConvVector.biasGradient(s, dy, dyOff, dbias, dbiasOff);
     }
 
     /** Floats after a padded volume: a row tail's whole vectors read at most this far past its end. */

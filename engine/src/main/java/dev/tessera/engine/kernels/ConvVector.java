@@ -81,7 +81,6 @@ final class ConvVector {
         // dWᵀ [K × Cout] += col [K × n] · dyᵀ [n × Cout]: computing the transpose keeps the big column matrix as the
         // in-place A operand; dW = dy·colᵀ would transpose-pack all of col for B (measured ~15% of the conv backward)
         float[] dwT = new float[K * co];
-        if (dbias != null) Arrays.fill(dbias, dbiasOff, dbiasOff + co, 0f);
         for (int b = 0; b < s.batch(); b++) {
             int yb = dyOff + b * co * P, xb = xOff + b * s.inChannels() * s.inVolume();
             for (int p0 = 0; p0 < P; p0 += pc) {
@@ -93,15 +92,23 @@ final class ConvVector {
                     Sgemm.sgemm(false, true, K, co, n, 1f, col, 0, n, dy, yb + p0, P, 1f, dwT, 0, co);
                 }
             }
-            if (dbias != null)
-                for (int c = 0; c < co; c++) {
-                    float acc = 0f;
-                    for (int p = 0; p < P; p++) acc += dy[yb + c * P + p];
-                    dbias[dbiasOff + c] += acc;
-                }
         }
         for (int c = 0; c < co; c++)
             for (int r = 0; r < K; r++) dw[dwOff + c * K + r] = dwT[r * co + c];
+        if (dbias != null) biasGradient(s, dy, dyOff, dbias, dbiasOff);
+    }
+
+    /** dbias = Σ dy over batch and positions, summed per (batch entry, channel) in order — both fast paths use it. */
+    static void biasGradient(ConvShape s, float[] dy, int dyOff, float[] dbias, int dbiasOff) {
+        int co = s.outChannels(), P = s.outVolume();
+        Arrays.fill(dbias, dbiasOff, dbiasOff + co, 0f);
+        for (int b = 0; b < s.batch(); b++)
+            for (int c = 0; c < co; c++) {
+                float acc = 0f;
+                int yb = dyOff + (b * co + c) * P;
+                for (int p = 0; p < P; p++) acc += dy[yb + p];
+                dbias[dbiasOff + c] += acc;
+            }
     }
 
     /**
