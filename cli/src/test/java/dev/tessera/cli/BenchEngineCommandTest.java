@@ -27,7 +27,7 @@ class BenchEngineCommandTest {
         String[] lines = buf.toString(StandardCharsets.UTF_8).strip().split("\n");
         JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
         for (String k : new String[] {"peak_gflops_1t", "sgemm_gflops_1t_2048", "sgemm_efficiency_1t", "attention_gflops_1t",
-                "dit_block_ms_1t", "sgemm_efficiency_1t_paired", "conv3d_gflops_1t_vae_full", "conv3d_direct_speedup_1t_vae_full"})
+                "dit_block_ms_1t", "sgemm_efficiency_1t_paired", "conv3d_gflops_1t_vae_full", "conv3d_direct_speedup_1t_vae_full", "frame_group_norm_speedup_1t", "upsample_nearest_vs_copy_1t"})
             assertTrue(j.has(k) && j.get(k).isNumber() && j.get(k).asDouble() > 0, k + " in " + j);
         assertEquals(j.get("sgemm_gflops_1t_2048").asDouble() / j.get("peak_gflops_1t").asDouble(),
                 j.get("sgemm_efficiency_1t").asDouble(), 0.0015);

@@ -110,31 +110,79 @@ final class Conv {
             if (factors[i] < 1) throw new IllegalArgumentException("upsample factor must be >= 1, got " + factors[i]);
             out[r - k + i] *= factors[i];
         }
-        // index map: out element -> source element (computed once; reused by the backward)
-        int n = Shapes.numelInt(out);
-        int[] src = new int[n];
-        int[] inStr = Shapes.contiguousStrides(x.shape);
-        int[] idx = new int[r];
-        for (int o = 0; o < n; o++) {
-            int s = 0;
-            for (int d = 0; d < r; d++) {
-                int f = d >= r - k ? factors[d - (r - k)] : 1;
-                s += (idx[d] / f) * inStr[d];
-            }
-            src[o] = s;
-            for (int d = r - 1; d >= 0; d--) {
-                if (++idx[d] < out[d]) break;
-                idx[d] = 0;
-            }
-        }
+        if (k == 0) return x;
+        Nearest map = new Nearest(java.util.Arrays.copyOfRange(x.shape, r - k, r), factors.clone());
+        int outer = Math.toIntExact(Shapes.numel(x.shape) / Math.max(1, map.inStride[0] * (long) map.dims[0]));
+        int inBlock = map.inStride[0] * map.dims[0], outBlock = map.outStride[0] * map.dims[0] * map.f[0];
         float[] xd = x.data();
-        float[] y = new float[n];
-        for (int o = 0; o < n; o++) y[o] = xd[src[o]];
+        float[] y = new float[Math.toIntExact(Shapes.numel(out))];
+        // each task owns whole input blocks and their output blocks: no shared writes, the same bits for any thread count
+        Pointwise.split(outer, outBlock, (a0, a1) -> {
+            for (int a = a0; a < a1; a++) map.expand(0, xd, a * inBlock, y, a * outBlock);
+        });
         return Tensor.result(y, out, g -> {
             float[] dx = new float[xd.length];
-            for (int o = 0; o < n; o++) dx[src[o]] += g[o];
+            Pointwise.split(outer, outBlock, (a0, a1) -> {
+                for (int a = a0; a < a1; a++) map.reduce(0, g, a * outBlock, dx, a * inBlock);
+            });
             Tensor.addGrad(x, dx);
         }, x);
+    }
+
+    /**
+     * Nearest-neighbour upsampling of the last {@code dims.length} dims by {@code f}: the innermost dim repeats each
+     * value f times; every outer dim writes its first copy and duplicates it with one array copy per extra copy.
+     * The backward sums each input's f₀·f₁·… outputs in ascending output order.
+     */
+    private static final class Nearest {
+        final int[] dims, f, inStride, outStride;
+
+        Nearest(int[] dims, int[] f) {
+            this.dims = dims;
+            this.f = f;
+            int k = dims.length;
+            inStride = new int[k];
+            outStride = new int[k];
+            int is = 1, os = 1;
+            for (int d = k - 1; d >= 0; d--) {
+                inStride[d] = is;
+                outStride[d] = os;
+                is *= dims[d];
+                os *= dims[d] * f[d];
+            }
+        }
+
+        void expand(int d, float[] x, int xo, float[] y, int yo) {
+            int n = dims[d], fd = f[d];
+            if (d == dims.length - 1) {
+                if (fd == 1) System.arraycopy(x, xo, y, yo, n);
+                else if (fd == 2) for (int i = 0; i < n; i++) { float v = x[xo + i]; y[yo + 2 * i] = v; y[yo + 2 * i + 1] = v; }
+                else for (int i = 0; i < n; i++) java.util.Arrays.fill(y, yo + i * fd, yo + (i + 1) * fd, x[xo + i]);
+                return;
+            }
+            int os = outStride[d];
+            for (int i = 0; i < n; i++) {
+                int yb = yo + i * fd * os;
+                expand(d + 1, x, xo + i * inStride[d], y, yb);
+                for (int c = 1; c < fd; c++) System.arraycopy(y, yb, y, yb + c * os, os);
+            }
+        }
+
+        void reduce(int d, float[] g, int go, float[] dx, int xo) {
+            int n = dims[d], fd = f[d];
+            if (d == dims.length - 1) {
+                if (fd == 2) for (int i = 0; i < n; i++) dx[xo + i] = dx[xo + i] + g[go + 2 * i] + g[go + 2 * i + 1];
+                else for (int i = 0; i < n; i++) {
+                    float s = dx[xo + i];
+                    for (int j = 0; j < fd; j++) s += g[go + i * fd + j];
+                    dx[xo + i] = s;
+                }
+                return;
+            }
+            int os = outStride[d];
+            for (int i = 0; i < n; i++)
+                for (int c = 0; c < fd; c++) reduce(d + 1, g, go + (i * fd + c) * os, dx, xo + i * inStride[d]);
+        }
     }
 
     /**

@@ -57,6 +57,9 @@ public final class F {
     /** x [B, C, ...]; w, b [C] or null. */
     public static Tensor groupNorm(Tensor x, int groups, Tensor w, Tensor b, float eps) { return Norms.groupNorm(x, groups, w, b, eps); }
 
+    /** GroupNorm of each frame on its own: x [B, C, T, *spatial], statistics per sample, group and frame. */
+    public static Tensor frameGroupNorm(Tensor x, int groups, Tensor w, Tensor b, float eps) { return Norms.frameGroupNorm(x, groups, w, b, eps); }
+
     // ---- shapes
 
     public static Tensor concat(int dim, Tensor... ts) { return Misc.concat(dim, ts); }

@@ -144,6 +144,86 @@ final class Norms {
         return normalize(x, w, b, eps, x.shape[0] * groups, n, false, (r, i) -> (r % groups) * cpg + i / spatial, false, 1);
     }
 
+    /**
+     * GroupNorm per frame: x [B, C, T, *spatial], statistics over each group of C/groups channels and the spatial
+     * positions of one frame, so frame t never sees another frame (a causal video VAE's norm). Works on the layout as
+     * it is — each (sample, group, frame) is C/groups contiguous rows of the spatial size — with the vectorised
+     * {@link NormRows}; its reference twin is {@link #groupNorm} on the frames moved next to the batch. The weight and
+     * bias gradients are summed per (sample, frame) row and added in row order: the same bits for any thread count.
+     */
+    static Tensor frameGroupNorm(Tensor x, int groups, Tensor w, Tensor b, float eps) {
+        if (x.dim() < 3) throw new IllegalArgumentException("frameGroupNorm needs [B, C, T, ...], got " + Shapes.str(x.shape));
+        int B = x.shape[0], C = x.shape[1], T = x.shape[2];
+        if (groups <= 0 || C % groups != 0) throw new IllegalArgumentException("frameGroupNorm: " + C + " channels not divisible into " + groups + " groups");
+        checkAffine("frameGroupNorm", x, w, b, C);
+        int S = B * C * T == 0 ? 0 : x.numel() / (B * C * T), cpg = C / groups, rows = B * groups * T, n = cpg * S;
+        if (Kernels.reference()) {
+            int[] perm = new int[x.dim()];
+            for (int i = 0; i < perm.length; i++) perm[i] = i;
+            perm[1] = 2;
+            perm[2] = 1;
+            int[] frames = x.shape.clone();
+            frames[1] = T;
+            frames[2] = C;
+            Tensor f = x.permute(perm).contiguous().reshape(B * T, C, S);
+            return groupNorm(f, groups, w, b, eps).reshape(frames).permute(perm);
+        }
+        float[] xd = x.data(), wd = w == null ? null : w.data(), bd = b == null ? null : b.data();
+        boolean grad = Grad.needed(x, w, b);
+        float[] y = new float[xd.length], xhat = grad ? new float[xd.length] : null, rstd = new float[rows];
+        // row r = (sample·groups + group)·T + frame; channel c's part of it starts at ((sample·C + c)·T + frame)·S
+        Pointwise.split(rows, n, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int c0 = (r / T % groups) * cpg, base = ((r / (groups * T) * C + c0) * T + r % T) * S;
+                float s = 0f;
+                for (int j = 0; j < cpg; j++) s += NormRows.sum(xd, base + j * T * S, S);
+                float m = s / n, sq = 0f;
+                for (int j = 0; j < cpg; j++) sq += NormRows.sumSqDev(xd, base + j * T * S, S, m);
+                float rs = (float) (1.0 / Math.sqrt(sq / n + eps));
+                rstd[r] = rs;
+                for (int j = 0; j < cpg; j++)
+                    NormRows.normalizeScalar(xd, base + j * T * S, S, m, rs, xhat, wd == null ? 1f : wd[c0 + j], bd == null ? 0f : bd[c0 + j], y);
+            }
+        });
+        if (!grad) return Tensor.result(y, x.shape.clone(), null);
+        return Tensor.result(y, x.shape.clone(), g -> {
+            float[] dx = x.requiresGrad ? new float[xd.length] : null;
+            boolean wantW = w != null && w.requiresGrad, wantB = b != null && b.requiresGrad;
+            float[] rowG = new float[rows * cpg], rowGH = new float[rows * cpg]; // Σ g and Σ g·x̂ per (row, channel)
+            Pointwise.split(rows, n, (r0, r1) -> {
+                float[] sums = new float[2];
+                for (int r = r0; r < r1; r++) {
+                    int c0 = (r / T % groups) * cpg, base = ((r / (groups * T) * C + c0) * T + r % T) * S;
+                    float sumD = 0f, sumDH = 0f;
+                    for (int j = 0; j < cpg; j++) {
+                        NormRows.gradSumsScalar(g, base + j * T * S, S, xhat, sums);
+                        rowG[r * cpg + j] = sums[0];
+                        rowGH[r * cpg + j] = sums[1];
+                        float wc = wd == null ? 1f : wd[c0 + j];
+                        sumD += wc * sums[0];
+                        sumDH += wc * sums[1];
+                    }
+                    if (dx == null) continue;
+                    for (int j = 0; j < cpg; j++)
+                        NormRows.dxScalar(g, base + j * T * S, S, wd == null ? 1f : wd[c0 + j], xhat, rstd[r], sumD / n, sumDH / n, dx);
+                }
+            });
+            if (dx != null) Tensor.addGrad(x, dx);
+            if (wantW || wantB) {
+                float[] dw = new float[C], db = new float[C];
+                for (int r = 0; r < rows; r++) {
+                    int c0 = (r / T % groups) * cpg;
+                    for (int j = 0; j < cpg; j++) {
+                        dw[c0 + j] += rowGH[r * cpg + j];
+                        db[c0 + j] += rowG[r * cpg + j];
+                    }
+                }
+                if (wantW) Tensor.addGrad(w, dw);
+                if (wantB) Tensor.addGrad(b, db);
+            }
+        }, x, w, b);
+    }
+
     private static void checkAffine(String op, Tensor x, Tensor w, Tensor b, int n) {
         if (w != null && (w.dim() != 1 || w.shape[0] != n)) throw new IllegalArgumentException(op + ": weight " + Shapes.str(w.shape) + " for input " + Shapes.str(x.shape));
         if (b != null && (b.dim() != 1 || b.shape[0] != n)) throw new IllegalArgumentException(op + ": bias " + Shapes.str(b.shape) + " for input " + Shapes.str(x.shape));

@@ -48,6 +48,49 @@ class ConvRopeTest {
         assertArrayEquals(new float[] {0, 0, 1, 1, 2, 2, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 3, 3, 4, 4, 5, 5}, y.data());
     }
 
+    /** Big enough to split over threads: forward and backward straight from the definition, and the same bits on 1 and 3 threads. */
+    @Test
+    void upsampleNearestLargeMatchesDefinition() {
+        int B = 2, C = 3, T = 3, H = 20, W = 37;
+        int[][] factorSets = {{1, 2, 2}, {2, 2, 2}, {3}, {2, 1, 3}};
+        int old = dev.tessera.engine.kernels.Parallel.threads();
+        try {
+            for (int[] f : factorSets) {
+                float[][] ys = new float[2][], dxs = new float[2][];
+                for (int run = 0; run < 2; run++) {
+                    dev.tessera.engine.kernels.Parallel.setThreads(run == 0 ? 1 : 3);
+                    Tensor x = rn(7, B, C, T, H, W).requiresGrad(true);
+                    Tensor y = F.upsampleNearest(x, f);
+                    Tensor g = rn(8, y.shape());
+                    y.backward(g.toArray());
+                    ys[run] = y.toArray();
+                    dxs[run] = x.grad().toArray();
+                    if (run > 0) continue;
+                    int[] fs = new int[5], os = y.shape();
+                    java.util.Arrays.fill(fs, 1);
+                    System.arraycopy(f, 0, fs, 5 - f.length, f.length);
+                    float[] xd = x.toArray(), gd = g.toArray(), dx = new float[xd.length];
+                    int o = 0;
+                    for (int b = 0; b < os[0]; b++) for (int c = 0; c < os[1]; c++) for (int t = 0; t < os[2]; t++)
+                        for (int h = 0; h < os[3]; h++) for (int w = 0; w < os[4]; w++, o++) {
+                            int src = (((b / fs[0] * C + c / fs[1]) * T + t / fs[2]) * H + h / fs[3]) * W + w / fs[4];
+                            assertEquals(xd[src], ys[0][o], 0f);
+                            dx[src] += gd[o];
+                        }
+                    assertArrayEquals(dx, dxs[0], 0f, "backward sums in ascending output order, factors " + java.util.Arrays.toString(f));
+                }
+                assertArrayEquals(ys[0], ys[1], 0f);
+                assertArrayEquals(dxs[0], dxs[1], 0f);
+            }
+        } finally {
+            dev.tessera.engine.kernels.Parallel.setThreads(old);
+        }
+        Tensor x = rn(9, 2, 3);
+        assertSame(x, F.upsampleNearest(x), "no factors: the input itself");
+        assertThrows(IllegalArgumentException.class, () -> F.upsampleNearest(x, 1, 1, 2));
+        assertThrows(IllegalArgumentException.class, () -> F.upsampleNearest(x, 0));
+    }
+
     @Test
     void ropeRelativePositions() {
         Rope r1 = Rope.of1d(7, 8, 10000);

@@ -103,6 +103,8 @@ class OpsGradTest {
         GradCheck.check("layerNorm no affine", x -> F.layerNorm(x[0], null, null, 1e-5f), d -> layerNorm(d[0], null, null, 1e-5, false), rn(1, 2, 9));
         GradCheck.check("rmsNorm", x -> F.rmsNorm(x[0], x[1], 1e-6f), d -> layerNorm(d[0], d[1], null, 1e-6, true), rn(1, 3, 17), rn(2, 17));
         GradCheck.check("groupNorm", x -> F.groupNorm(x[0], 2, x[1], x[2], 1e-5f), d -> groupNorm(d[0], 2, d[1], d[2], 1e-5), rn(1, 2, 4, 3, 5), rn(2, 4), rn(3, 4));
+        GradCheck.check("frameGroupNorm", x -> F.frameGroupNorm(x[0], 2, x[1], x[2], 1e-5f), d -> frameGroupNorm(d[0], 2, d[1], d[2], 1e-5), rn(1, 2, 4, 3, 2, 3), rn(2, 4), rn(3, 4));
+        GradCheck.check("frameGroupNorm no affine", x -> F.frameGroupNorm(x[0], 1, null, null, 1e-5f), d -> frameGroupNorm(d[0], 1, null, null, 1e-5), rn(1, 1, 2, 3, 5));
         GradCheck.check("adaLayerNorm", x -> F.adaLayerNorm(x[0], x[1], x[2], 1e-5f),
                 d -> add(mul(layerNorm(d[0], null, null, 1e-5, false), map(d[2], v -> 1 + v)), d[1]), rn(1, 2, 3, 17), rn(2, 2, 1, 17), rn(3, 2, 1, 17));
         GradCheck.check("gatedAdd", x -> F.gatedAdd(x[0], x[1], x[2]), d -> add(d[0], mul(d[1], d[2])), rn(1, 3, 2, 17), rn(2, 3, 1, 17), rn(3, 3, 2, 17));
@@ -180,9 +182,24 @@ class OpsGradTest {
         GradCheck.check("upsample trilinear", x -> F.upsampleTrilinear(x[0], 2, 3, 1), d -> trilinear(d[0], 2, 3, 1), rn(1, 1, 2, 3, 2, 3));
         GradCheck.check("upsample trilinear ×2", x -> F.upsampleTrilinear(x[0], 1, 2, 2), d -> trilinear(d[0], 1, 2, 2), rn(2, 2, 1, 1, 4, 3));
         GradCheck.check("upsample nearest", x -> F.upsampleNearest(x[0], 2, 1, 3), d -> upsample(d[0], 2, 1, 3), rn(1, 1, 2, 3, 2, 2));
+        GradCheck.check("upsample nearest, space ×2", x -> F.upsampleNearest(x[0], 1, 2, 2), d -> upsample(d[0], 1, 2, 2), rn(1, 2, 2, 2, 3, 2));
+        GradCheck.check("upsample nearest, last dim", x -> F.upsampleNearest(x[0], 3), d -> upsample(d[0], 3), rn(1, 2, 3, 2));
         Rope r1 = Rope.of1d(7, 8, 10000);
         GradCheck.check("rope1d", x -> F.rope(x[0], r1), d -> Ref64.rope(d[0], r1), rn(1, 2, 3, 7, 8));
         Rope r3 = Rope.of3d(2, 3, 2, 12, 100);
         GradCheck.check("rope3d", x -> F.rope(x[0], r3), d -> Ref64.rope(d[0], r3), rn(1, 1, 2, 12, 12));
+    }
+
+    /** GroupNorm of each frame: [B, C, T, S…] moved to [B·T, C, S], normalised by the double twin, moved back. */
+    static Ref64.T frameGroupNorm(Ref64.T x, int groups, Ref64.T w, Ref64.T b, double eps) {
+        int B = x.shape()[0], C = x.shape()[1], T = x.shape()[2], S = x.n() / (B * C * T);
+        double[] f = new double[x.n()];
+        for (int bb = 0; bb < B; bb++) for (int c = 0; c < C; c++) for (int t = 0; t < T; t++)
+            System.arraycopy(x.v(), ((bb * C + c) * T + t) * S, f, ((bb * T + t) * C + c) * S, S);
+        Ref64.T n = Ref64.groupNorm(new Ref64.T(f, new int[] {B * T, C, S}), groups, w, b, eps);
+        double[] o = new double[x.n()];
+        for (int bb = 0; bb < B; bb++) for (int c = 0; c < C; c++) for (int t = 0; t < T; t++)
+            System.arraycopy(n.v(), ((bb * T + t) * C + c) * S, o, ((bb * C + c) * T + t) * S, S);
+        return new Ref64.T(o, x.shape().clone());
     }
 }

@@ -144,6 +144,36 @@ class ParityTest {
         }
     }
 
+    /** GroupNorm per frame on the layout as it is (vectorised rows) against the twin that moves frames next to the batch. */
+    @Test
+    void frameGroupNorm() {
+        for (int s : new int[] {1, 15, 16, 40}) {
+            parity("frameGroupNorm affine S=" + s, 2e-5, x -> F.frameGroupNorm(x[0], 2, x[1], x[2], 1e-6f), rn(1, 2, 4, 3, s).mul(3f).add(1f), rn(2, 4), rn(3, 4));
+            parity("frameGroupNorm plain S=" + s, 2e-5, x -> F.frameGroupNorm(x[0], 3, null, null, 1e-6f), rn(4, 1, 6, 2, s, 1));
+        }
+        parity("frameGroupNorm of a permuted view", 2e-5, x -> F.frameGroupNorm(x[0].permute(0, 2, 1, 3), 1, x[1], null, 1e-6f), rn(5, 2, 3, 4, 17), rn(6, 4));
+        // big enough for the pool: every output and gradient bit the same on 1 and 3 threads
+        Tensor x0 = rn(7, 2, 16, 5, 24, 40), w0 = rn(8, 16), b0 = rn(9, 16), g0 = rn(10, 2, 16, 5, 24, 40);
+        float[][] first = null;
+        int old = dev.tessera.engine.kernels.Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 3}) {
+                dev.tessera.engine.kernels.Parallel.setThreads(threads);
+                Tensor x = x0.copy().requiresGrad(true), w = w0.copy().requiresGrad(true), b = b0.copy().requiresGrad(true);
+                Tensor y = F.frameGroupNorm(x, 8, w, b, 1e-6f);
+                y.backward(g0.toArray());
+                float[][] r = {y.data(), x.grad().data(), w.grad().data(), b.grad().data()};
+                if (first == null) first = r;
+                else for (int i = 0; i < r.length; i++) assertArrayEquals(first[i], r[i], 0f, threads + " threads, part " + i);
+            }
+        } finally {
+            dev.tessera.engine.kernels.Parallel.setThreads(old);
+        }
+        assertThrows(IllegalArgumentException.class, () -> F.frameGroupNorm(rn(1, 2, 6), 1, null, null, 1e-6f));
+        assertThrows(IllegalArgumentException.class, () -> F.frameGroupNorm(rn(1, 2, 6, 2, 3), 4, null, null, 1e-6f));
+        assertThrows(IllegalArgumentException.class, () -> F.frameGroupNorm(rn(1, 2, 6, 2, 3), 2, rn(2, 5), null, 1e-6f));
+    }
+
     /** Ops large enough to be split over the pool give the same values with 1 and 3 threads. */
     @Test
     void pooledOpsAgreeAcrossThreadCounts() {

@@ -56,7 +56,7 @@ public final class EngineBench implements Callable<Integer> {
             throw new ExitCodeException(2, "bench engine measures the fast kernels; unset tessera.reference / TESSERA_REFERENCE");
         int oldThreads = Parallel.threads();
         start = System.nanoTime();
-        items = 13;
+        items = 15;
         out.put("threads_all", all);
         out.put("load_avg_1m_start", loadAverage());
         try {
@@ -64,6 +64,7 @@ public final class EngineBench implements Callable<Integer> {
             sgemm(all);
             attention(all);
             conv3d(all);
+            vaeNormUpsample();
             ditBlock(all);
         } finally {
             Parallel.setThreads(oldThreads);
@@ -255,6 +256,67 @@ public final class EngineBench implements Callable<Integer> {
         out.put("conv3d_direct_speedup_1t" + key, round3(q));
         lines.add(String.format(Locale.ROOT, "conv3d f+b vol2col  %8.1f GFLOP/s (1 thread)   direct / vol2col: %.2fx (median of %d pairs)",
                 v, q, ratio.length));
+    }
+
+    /**
+     * The VAE's other full-resolution ops on one thread, each against a reference in the same run: the per-frame
+     * GroupNorm (forward + backward) against its reference twin (frames moved next to the batch, plain loops), and
+     * nearest ×2 upsampling in space against one copy of its output's bytes (the memory-bound floor).
+     */
+    private void vaeNormUpsample() {
+        int[] shape = quick ? new int[] {1, 16, 3, 32, 64} : new int[] {1, 16, 5, 128, 128};
+        Rng rng = new Rng(6);
+        Tensor x0 = Tensor.randn(rng, shape), w = Tensor.randn(rng, shape[1]), b = Tensor.randn(rng, shape[1]);
+        float[] seed = Tensor.randn(rng, shape).toArray();
+        Runnable norm = () -> F.frameGroupNorm(x0.detach().requiresGrad(true), 8, w, b, 1e-6f).backward(seed);
+        String label = Arrays.toString(shape);
+        progress("frame GroupNorm fwd+bwd " + label + ", fast vs reference twin");
+        Parallel.setThreads(1);
+        double[] normMs = new double[quick ? QUICK_PAIRS : PAIRS], normRatio = new double[normMs.length];
+        try {
+            norm.run();
+            Kernels.setReference(true);
+            norm.run();
+            for (int r = 0; r < normMs.length; r++) {
+                Kernels.setReference(false);
+                long t0 = System.nanoTime();
+                norm.run();
+                long t1 = System.nanoTime();
+                Kernels.setReference(true);
+                norm.run();
+                long t2 = System.nanoTime();
+                normMs[r] = (t1 - t0) / 1e6;
+                normRatio[r] = (double) (t2 - t1) / (t1 - t0);
+            }
+        } finally {
+            Kernels.setReference(false);
+        }
+        out.put("frame_group_norm_shape", label);
+        out.put("frame_group_norm_ms_1t", round(Stats.median(normMs)));
+        out.put("frame_group_norm_speedup_1t", round3(Stats.median(normRatio)));
+        lines.add(String.format(Locale.ROOT, "frame GroupNorm f+b %8.1f ms (1 thread)   fast / reference twin: %.2fx (median of %d pairs)   %s",
+                Stats.median(normMs), Stats.median(normRatio), normMs.length, label));
+
+        int[] small = {shape[0], shape[1], shape[2], shape[3] / 2, shape[4] / 2};
+        Tensor lo = Tensor.randn(rng, small);
+        float[] dst = new float[x0.numel()], src = x0.toArray();
+        progress("nearest x2 upsample " + Arrays.toString(small) + ", vs a copy of its output");
+        double[] upMs = new double[normMs.length], upRatio = new double[normMs.length];
+        F.upsampleNearest(lo, 1, 2, 2);
+        for (int r = 0; r < upMs.length; r++) {
+            long t0 = System.nanoTime();
+            Tensor up = F.upsampleNearest(lo, 1, 2, 2);
+            long t1 = System.nanoTime();
+            System.arraycopy(src, 0, dst, 0, dst.length);
+            long t2 = System.nanoTime();
+            if (up.numel() != dst.length) throw new IllegalStateException("upsample shape");
+            upMs[r] = (t1 - t0) / 1e6;
+            upRatio[r] = (double) (t2 - t1) / (t1 - t0);
+        }
+        out.put("upsample_nearest_ms_1t", round(Stats.median(upMs)));
+        out.put("upsample_nearest_vs_copy_1t", round3(Stats.median(upRatio)));
+        lines.add(String.format(Locale.ROOT, "nearest x2 upsample %8.1f ms (1 thread)   copy of its output / upsample: %.2f (median of %d pairs)   %s",
+                Stats.median(upMs), Stats.median(upRatio), upMs.length, Arrays.toString(small)));
     }
 
     private void ditBlock(int all) {

@@ -102,4 +102,50 @@ public final class NormRows {
             dx[o + i] = rs * (dh - mD - xhat[o + i] * mDH);
         }
     }
+
+    /** x̂ = (x − m)·rs into xhat (when not null); y = x̂·w + b with one scalar w and b for the whole row (a channel's). */
+    public static void normalizeScalar(float[] x, int o, int n, float m, float rs, float[] xhat, float w, float b, float[] y) {
+        FloatVector mv = FloatVector.broadcast(S, m), rv = FloatVector.broadcast(S, rs);
+        FloatVector wv = FloatVector.broadcast(S, w), bv = FloatVector.broadcast(S, b);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector h = FloatVector.fromArray(S, x, o + i).sub(mv).mul(rv);
+            if (xhat != null) h.intoArray(xhat, o + i);
+            h.fma(wv, bv).intoArray(y, o + i);
+        }
+        for (; i < n; i++) {
+            float h = (x[o + i] - m) * rs;
+            if (xhat != null) xhat[o + i] = h;
+            y[o + i] = Math.fma(h, w, b);
+        }
+    }
+
+    /** sums[0] = Σ g, sums[1] = Σ g·x̂ over one row (a channel's row of a group norm: w is applied by the caller). */
+    public static void gradSumsScalar(float[] g, int o, int n, float[] xhat, float[] sums) {
+        FloatVector sg = FloatVector.zero(S), sgh = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, o + i);
+            sg = sg.add(gv);
+            sgh = gv.fma(FloatVector.fromArray(S, xhat, o + i), sgh);
+        }
+        float[] lanes = LANES.get();
+        float a = VectorMath.sum(sg, lanes), c = VectorMath.sum(sgh, lanes);
+        for (; i < n; i++) {
+            a += g[o + i];
+            c += g[o + i] * xhat[o + i];
+        }
+        sums[0] = a;
+        sums[1] = c;
+    }
+
+    /** dx = rs·(g·w − mD − x̂·mDH) with one scalar w for the row. */
+    public static void dxScalar(float[] g, int o, int n, float w, float[] xhat, float rs, float mD, float mDH, float[] dx) {
+        FloatVector rv = FloatVector.broadcast(S, rs), dv = FloatVector.broadcast(S, mD), hv = FloatVector.broadcast(S, mDH);
+        FloatVector wv = FloatVector.broadcast(S, w);
+        int i = 0;
+        for (; i <= n - L; i += L)
+            FloatVector.fromArray(S, g, o + i).mul(wv).sub(dv).sub(FloatVector.fromArray(S, xhat, o + i).mul(hv)).mul(rv).intoArray(dx, o + i);
+        for (; i < n; i++) dx[o + i] = rs * (g[o + i] * w - mD - xhat[o + i] * mDH);
+    }
 }

@@ -22,10 +22,7 @@ public final class FrameGroupNorm extends Module {
 
     /** [B, C, T, H, W] → same shape. */
     public Tensor forward(Tensor x) {
-        int[] s = x.shape();
-        int b = s[0], c = s[1], t = s[2], h = s[3], w = s[4];
-        Tensor frames = x.permute(0, 2, 1, 3, 4).reshape(b * t, c, h * w);   // [B·T, C, H·W]
-        Tensor y = F.groupNorm(frames, groups, weight, bias, 1e-6f);
-        return y.reshape(b, t, c, h, w).permute(0, 2, 1, 3, 4);
+        if (x.dim() != 5) throw new IllegalArgumentException("FrameGroupNorm wants [B, C, T, H, W], got " + java.util.Arrays.toString(x.shape()));
+        return F.frameGroupNorm(x, groups, weight, bias, 1e-6f);
     }
 }
