@@ -56,7 +56,7 @@ public final class EngineBench implements Callable<Integer> {
             throw new ExitCodeException(2, "bench engine measures the fast kernels; unset tessera.reference / TESSERA_REFERENCE");
         int oldThreads = Parallel.threads();
         start = System.nanoTime();
-        items = 15;
+        items = quick ? 16 : 15; // --quick's small 32-channel conv3d shape takes the direct path too: one more paired item
         out.put("threads_all", all);
         out.put("load_avg_1m_start", loadAverage());
         try {
@@ -233,23 +233,16 @@ public final class EngineBench implements Callable<Integer> {
         // the direct path against the vol2col path it replaced, same shape, one thread, back-to-back pairs
         progress("conv3d direct vs vol2col " + shape);
         Parallel.setThreads(1);
-        double[] ratio = new double[quick ? QUICK_PAIRS : PAIRS], vol = new double[ratio.length];
+        long[][] ns;
         try {
-            Conv.setDirect(false);
-            op.run();
-            for (int r = 0; r < ratio.length; r++) {
-                Conv.setDirect(false);
-                long t0 = System.nanoTime();
-                op.run();
-                long t1 = System.nanoTime();
-                Conv.setDirect(true);
-                op.run();
-                long t2 = System.nanoTime();
-                vol[r] = flops / (t1 - t0);
-                ratio[r] = (double) (t1 - t0) / (t2 - t1);
-            }
+            ns = pairs(() -> { Conv.setDirect(false); op.run(); }, () -> { Conv.setDirect(true); op.run(); });
         } finally {
             Conv.setDirect(true);
+        }
+        double[] ratio = new double[ns[0].length], vol = new double[ratio.length];
+        for (int r = 0; r < ratio.length; r++) {
+            vol[r] = flops / ns[0][r];
+            ratio[r] = (double) ns[0][r] / ns[1][r];
         }
         double v = Stats.median(vol), q = Stats.median(ratio);
         out.put("conv3d_vol2col_gflops_1t" + key, round(v));
@@ -272,24 +265,16 @@ public final class EngineBench implements Callable<Integer> {
         String label = Arrays.toString(shape);
         progress("frame GroupNorm fwd+bwd " + label + ", fast vs reference twin");
         Parallel.setThreads(1);
-        double[] normMs = new double[quick ? QUICK_PAIRS : PAIRS], normRatio = new double[normMs.length];
+        long[][] ns;
         try {
-            norm.run();
-            Kernels.setReference(true);
-            norm.run();
-            for (int r = 0; r < normMs.length; r++) {
-                Kernels.setReference(false);
-                long t0 = System.nanoTime();
-                norm.run();
-                long t1 = System.nanoTime();
-                Kernels.setReference(true);
-                norm.run();
-                long t2 = System.nanoTime();
-                normMs[r] = (t1 - t0) / 1e6;
-                normRatio[r] = (double) (t2 - t1) / (t1 - t0);
-            }
+            ns = pairs(() -> { Kernels.setReference(false); norm.run(); }, () -> { Kernels.setReference(true); norm.run(); });
         } finally {
             Kernels.setReference(false);
+        }
+        double[] normMs = new double[ns[0].length], normRatio = new double[normMs.length];
+        for (int r = 0; r < normMs.length; r++) {
+            normMs[r] = ns[0][r] / 1e6;
+            normRatio[r] = (double) ns[1][r] / ns[0][r];
         }
         out.put("frame_group_norm_shape", label);
         out.put("frame_group_norm_ms_1t", round(Stats.median(normMs)));
@@ -301,22 +286,39 @@ public final class EngineBench implements Callable<Integer> {
         Tensor lo = Tensor.randn(rng, small);
         float[] dst = new float[x0.numel()], src = x0.toArray();
         progress("nearest x2 upsample " + Arrays.toString(small) + ", vs a copy of its output");
-        double[] upMs = new double[normMs.length], upRatio = new double[normMs.length];
-        F.upsampleNearest(lo, 1, 2, 2);
+        if (F.upsampleNearest(lo, 1, 2, 2).numel() != dst.length) throw new IllegalStateException("upsample shape");
+        ns = pairs(() -> F.upsampleNearest(lo, 1, 2, 2), () -> System.arraycopy(src, 0, dst, 0, dst.length));
+        double[] upMs = new double[ns[0].length], upRatio = new double[upMs.length];
         for (int r = 0; r < upMs.length; r++) {
-            long t0 = System.nanoTime();
-            Tensor up = F.upsampleNearest(lo, 1, 2, 2);
-            long t1 = System.nanoTime();
-            System.arraycopy(src, 0, dst, 0, dst.length);
-            long t2 = System.nanoTime();
-            if (up.numel() != dst.length) throw new IllegalStateException("upsample shape");
-            upMs[r] = (t1 - t0) / 1e6;
-            upRatio[r] = (double) (t2 - t1) / (t1 - t0);
+            upMs[r] = ns[0][r] / 1e6;
+            upRatio[r] = (double) ns[1][r] / ns[0][r];
         }
         out.put("upsample_nearest_ms_1t", round(Stats.median(upMs)));
         out.put("upsample_nearest_vs_copy_1t", round3(Stats.median(upRatio)));
         lines.add(String.format(Locale.ROOT, "nearest x2 upsample %8.1f ms (1 thread)   copy of its output / upsample: %.2f (median of %d pairs)   %s",
                 Stats.median(upMs), Stats.median(upRatio), upMs.length, Arrays.toString(small)));
+    }
+
+    /**
+     * Back-to-back pairs on the current thread count ({@value #PAIRS}, or {@value #QUICK_PAIRS} under --quick): each
+     * round times {@code first} then {@code second} (each sets whatever switch it needs), after one warm-up run of
+     * each. Returns {first nanos, second nanos} per round, for ratios measured under the same host load.
+     */
+    private long[][] pairs(Runnable first, Runnable second) {
+        int n = quick ? QUICK_PAIRS : PAIRS;
+        long[][] ns = new long[2][n];
+        first.run();
+        second.run();
+        for (int r = 0; r < n; r++) {
+            long t0 = System.nanoTime();
+            first.run();
+            long t1 = System.nanoTime();
+            second.run();
+            long t2 = System.nanoTime();
+            ns[0][r] = t1 - t0;
+            ns[1][r] = t2 - t1;
+        }
+        return ns;
     }
 
     private void ditBlock(int all) {
