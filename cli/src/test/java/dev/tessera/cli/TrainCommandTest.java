@@ -38,6 +38,22 @@ class TrainCommandTest {
         for (String f : new String[] {"loss.png", "loss.csv", "run.json", "samples/step-000004.mp4"})
             assertTrue(Files.isRegularFile(tmp.resolve("dit").resolve(f)), f);
 
+        // seen vs unseen clips of the run (an endless stream: the seen side is its first micro-batch, the unseen side after step 4)
+        r = TesseraCliTest.run("bench", "heldout", "--run", dit, "--batches", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("unseen - seen") && r.out().contains("encoded with the model's VAE") && r.out().contains("\"unseen_caption_gain\""), r.out());
+        for (String[] bad : new String[][] {{"--run", vae}, {"--run", tmp.resolve("none").toString()}, {"--run", dit, "--batches", "0"},
+                {"--run", dit, "--model", vae + "/samples"}}) {
+            String[] args = new String[bad.length + 2];
+            args[0] = "bench";
+            args[1] = "heldout";
+            System.arraycopy(bad, 0, args, 2, bad.length);
+            r = TesseraCliTest.run(args);
+            assertNotEquals(0, r.code(), String.join(" ", bad));
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        assertTrue(TesseraCliTest.run("bench", "heldout", "--run", vae, "--model", dit + "/model").err().contains("not a DiT run"));
+
         r = TesseraCliTest.run("train", "dit", "--preset", "tiny", "--vae", vae, "--out", dit);
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("already holds a run"), r.err());

@@ -50,6 +50,19 @@ public record Checkpoint(Map<String, Tensor> tensors, Map<String, String> metada
         }
     }
 
+    /** The checkpoint's metadata alone (no tensor is copied): the run's configs and its step. */
+    public static Map<String, String> metadata(Path runDir) throws IOException {
+        Path f = runDir.resolve(FILE);
+        if (!Files.isRegularFile(f)) throw new IllegalArgumentException("run folder " + runDir + " has no " + FILE);
+        try (Safetensors.Contents c = Safetensors.read(f)) {
+            if (!FORMAT.equals(c.metadata().get("format")))
+                throw new IllegalArgumentException(f + " is not a Tessera training checkpoint (format " + c.metadata().get("format") + ")");
+            return Map.copyOf(c.metadata());
+        } catch (SafetensorsException e) {
+            throw new IllegalArgumentException(f + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Tensors under {@code prefix + "."}, with the prefix removed. */
     public Map<String, Tensor> under(String prefix) {
         Map<String, Tensor> out = new LinkedHashMap<>();

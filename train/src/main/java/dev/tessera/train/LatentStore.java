@@ -36,20 +36,36 @@ final class LatentStore implements AutoCloseable {
     private final Map<String, Long> offsets = new HashMap<>();
     private long end;
 
-    private LatentStore(Path file, FileChannel ch) {
+    private final boolean readOnly;
+
+    private LatentStore(Path file, FileChannel ch, boolean readOnly) {
         this.file = file;
         this.ch = ch;
+        this.readOnly = readOnly;
     }
 
     /** Opens (or creates) the store in {@code runDir}, dropping a torn or corrupt tail. */
     static LatentStore open(Path runDir) throws IOException {
         Path f = runDir.resolve(FILE);
         FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        LatentStore s = new LatentStore(f, ch);
+        return scanned(new LatentStore(f, ch, false));
+    }
+
+    /**
+     * The store in {@code runDir} for reading only, or null when the run has none: a torn tail is ignored, not cut off,
+     * and {@link #put} keeps nothing (a tool that reads a run must not change it, and the run may be training beside it).
+     */
+    static LatentStore openReadOnly(Path runDir) throws IOException {
+        Path f = runDir.resolve(FILE);
+        if (!Files.isRegularFile(f)) return null;
+        return scanned(new LatentStore(f, FileChannel.open(f, StandardOpenOption.READ), true));
+    }
+
+    private static LatentStore scanned(LatentStore s) throws IOException {
         try {
             s.scan();
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            s.ch.close();
             throw e;
         }
         return s;
@@ -67,7 +83,7 @@ final class LatentStore implements AutoCloseable {
             at += 4 + len + 8;
         }
         end = at;
-        if (end < size) ch.truncate(end);
+        if (end < size && !readOnly) ch.truncate(end);
     }
 
     synchronized int size() { return offsets.size(); }
@@ -89,9 +105,9 @@ final class LatentStore implements AutoCloseable {
         return new Entry(Tensor.of(data, shape), en, zh);
     }
 
-    /** Stores {@code e} under {@code key} unless the key is already there. */
+    /** Stores {@code e} under {@code key} unless the key is already there (or the store is read-only). */
     synchronized void put(String key, Entry e) throws IOException {
-        if (offsets.containsKey(key)) return;
+        if (readOnly || offsets.containsKey(key)) return;
         byte[] k = key.getBytes(StandardCharsets.UTF_8), en = e.captionEn().getBytes(StandardCharsets.UTF_8),
                 zh = e.captionZh().getBytes(StandardCharsets.UTF_8);
         int[] shape = e.latent().shape();
