@@ -142,6 +142,22 @@ class EvalCommandTest {
         JsonNode p0 = report.get("prompts").get(0);
         assertFalse(p0.has("error"), p0.toString());
         assertTrue(p0.get("scores").has("presence"), p0.toString());
+        // SDEdit from the world's render: the wiring again (a tiny untrained model), and its bad inputs
+        Path edit = dir.resolve("edit");
+        r = run("eval", "--prompts", prompts.toString(), "--generate", "--from-truth", "0.5", "--model", model.toString(),
+                "--seconds", "1", "--steps", "2", "--out", edit.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("noised to t = 0.5"), r.err());
+        assertFalse(new ObjectMapper().readTree(edit.resolve("report.json").toFile()).get("prompts").get(0).has("error"));
+        for (String[] bad : new String[][] {{"--generate", "--from-truth", "0"}, {"--generate", "--from-truth", "1.5"}, {"--truth", "--from-truth", "0.5"}}) {
+            String[] args = new String[bad.length + 7];
+            System.arraycopy(new String[] {"eval", "--prompts", prompts.toString(), "--model", model.toString(), "--out", dir.resolve("x").toString()}, 0, args, 0, 7);
+            System.arraycopy(bad, 0, args, 7, bad.length);
+            Result b = run(args);
+            assertEquals(2, b.code(), String.join(" ", bad));
+            assertEquals(1, b.err().strip().lines().count(), b.err());
+            assertTrue(b.err().contains("--from-truth"), b.err());
+        }
     }
 
     @Test void reconstructScoresTheWorldThroughTheModelsVae(@TempDir Path dir) throws Exception {

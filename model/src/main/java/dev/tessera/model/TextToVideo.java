@@ -60,17 +60,30 @@ public final class TextToVideo {
      * for tests and experiments.
      */
     public Result generate(Request r, VideoShape shape, Sampler.Progress progress) {
+        return generate(r, shape, null, 1.0, progress);
+    }
+
+    /**
+     * SDEdit ({@link Sampler#sampleFrom}): the video starts from {@code start} — a clip of the shape's
+     * {@link VideoShape#decodedFrames()} frames at its size, encoded by the VAE — noised to t = {@code strength};
+     * null with strength 1 is plain generation. The text, the seed and the guidance act as in plain generation.
+     */
+    public Result generate(Request r, VideoShape shape, Video start, double strength, Sampler.Progress progress) {
         if (shape.height() % 16 != 0 || shape.width() % 16 != 0)
             throw new IllegalArgumentException("size " + shape.width() + "x" + shape.height() + " is not a multiple of 16");
         shape = shape.withTimeDown(model.config.vae().timeDown());
+        if (start != null && (start.width() != shape.width() || start.height() != shape.height() || start.frameCount() != shape.decodedFrames()))
+            throw new IllegalArgumentException("start video is " + start.frameCount() + " frames of " + start.width() + "x" + start.height()
+                    + ", this shape needs " + shape.decodedFrames() + " of " + shape.width() + "x" + shape.height());
         try (var g = Grad.off()) {
             long t0 = System.nanoTime();
             TextContext cond = model.text.encode(r.prompt());
             TextContext uncond = model.text.encode("");
+            Tensor z0 = start == null ? null : model.normaliseLatent(model.vae.encode(VideoTensors.toTensor(start)).mean());
             long t1 = System.nanoTime();
             int[] latent = {1, model.config.vae().latentChannels(), shape.latentFrames(), shape.latentHeight(), shape.latentWidth()};
             int tokens = shape.tokens(model.config.dit().patchT(), model.config.dit().patchS());
-            Tensor z = Sampler.sample(model.dit, cond, uncond, latent, tokens, model.config.timeShift(),
+            Tensor z = Sampler.sampleFrom(model.dit, cond, uncond, latent, z0, strength, tokens, model.config.timeShift(),
                     new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed(), r.mode()), progress);
             long t2 = System.nanoTime();
             Tensor pixels = model.vae.decode(model.denormaliseLatent(z)); // [1, 3, 1 + td(f−1), H, W]
