@@ -57,6 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--shortcut-upsample", paramLabel = "MODE", description = "vae decoder fine-tunes: nearest or bilinear — how the decoder spreads the shortcut channels over their 8x8 cells (default: as the --vae VAE)") String shortcutUpsample;
     @Option(names = "--latent-channels", paramLabel = "N", description = "vae: channels of the latent (default: the preset's, 8 for XS and S); a DiT trained on that VAE reads as many") Integer latentChannels;
     @Option(names = "--init-transfer", description = "dit, with --init: that model was trained on another VAE (another latent); start the transformer from it and the patch embedding and output projection fresh") boolean initTransfer;
+    @Option(names = "--time-range", paramLabel = "LO,HI", split = ",", description = "dit: train only at flow times in [LO, HI] (the usual logit-normal times mapped linearly into it), e.g. 0,0.5 for a low-noise expert; default 0,1") List<Double> timeRange;
     @Option(names = "--time-down", paramLabel = "N", description = "vae: time compression, 4 (default: frame 0, then a latent frame per 4 frames), 2 or 1; a DiT trained on that VAE works on as many latent frames") Integer timeDown;
     @Option(names = "--ae-warmup", description = "vae: steps that decode the posterior mean before sampling it (default 200)") Integer aeWarmup;
     @Option(names = "--clips", description = "0: endless new clips (default); N: a fixed set of N clips, seen for many epochs (dit: each encoded once, see --latent-cache)") Long clips;
@@ -89,6 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (focus != null) ignored.add("--focus");
             if (latentChannels != null) ignored.add("--latent-channels");
             if (timeDown != null) ignored.add("--time-down");
+            if (timeRange != null) ignored.add("--time-range");
             if (!ignored.isEmpty())
                 System.err.println("note: resuming keeps the run's own settings; ignoring " + String.join(", ", ignored));
             if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize()))
@@ -122,6 +124,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (directionContrast != null) b.directionContrast(directionContrast);
             if (textPositions) b.textPositions(true);
             if (focus != null) b.focus(focus);
+            if (timeRange != null) b.timeRange(timeRange);
             if (latentChannels != null) {
                 if (latentChannels < 1) throw new ExitCodeException(2, "--latent-channels must be in 1..64, got " + latentChannels);
                 b.latentChannels(latentChannels);

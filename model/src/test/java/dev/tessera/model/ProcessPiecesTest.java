@@ -56,6 +56,14 @@ class ProcessPiecesTest {
         FlowMatching noShift = new FlowMatching(0, 1, TimeShift.NONE);
         assertEquals(0.5, noShift.sampleTime(0, 100), 1e-12);
         assertTrue(noShift.sampleTime(3, 100) > 0.9);
+        // a low-noise expert's range: the same draw, mapped linearly into [0, 0.5]
+        FlowMatching low = new FlowMatching(0, 1, TimeShift.FLUX, 0, 0.5);
+        for (double n : new double[] {-3, -1, 0, 0.7, 3})
+            assertEquals(0.5 * FlowMatching.DEFAULT.sampleTime(n, 576), low.sampleTime(n, 576), 1e-12);
+        assertEquals(0.25 + 0.5 * 0.5, new FlowMatching(0, 1, TimeShift.NONE, 0.25, 0.75).sampleTime(0, 100), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> new FlowMatching(0, 1, TimeShift.NONE, 0.5, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> new FlowMatching(0, 1, TimeShift.NONE, -0.1, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> new FlowMatching(0, 1, TimeShift.NONE, 0, 1.5));
         assertArrayEquals(new float[] {5f}, FlowMatching.guide(new float[] {3f}, new float[] {2f}, 3.0));
     }
 

@@ -83,6 +83,10 @@ import java.util.List;
  *                     latent: channels, time compression); start the transformer (blocks, timestep and text
  *                     embedders, the final adaLN) from it and the two layers that touch the latent — the patch
  *                     embedding and the output projection — fresh ({@code --init-transfer}); false: the VAEs must match
+ * @param timeRange    dit runs: [lo, hi] — the flow-matching times are drawn as usual (logit-normal, shifted) and
+ *                     mapped linearly into [lo, hi] ({@code --time-range lo,hi}): a DiT that trains only where it
+ *                     will be used, e.g. a low-noise expert ({@code FlowMatching#tMin}); null (and configs saved
+ *                     before it existed): [0, 1]
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
@@ -91,13 +95,19 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                           double guidance, int aeWarmup, long clips, int latentCache, String init,
                           String textObjective, double objectWeight, Double decoderNoise,
                           String shortcutUpsample, double directionContrast, boolean textPositions,
-                          double focus, int latentChannels, int timeDown, boolean initTransfer) {
+                          double focus, int latentChannels, int timeDown, boolean initTransfer, List<Double> timeRange) {
     /** Sharpness β of the direction contrast, in units of per-item (object-weighted) velocity MSE. */
     public static final double CONTRAST_SHARPNESS = 100;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public TrainConfig {
+        if (timeRange != null) {
+            if (kind != TrainKind.DIT) throw new IllegalArgumentException("--time-range is for dit runs");
+            if (timeRange.size() != 2 || !(timeRange.get(0) >= 0 && timeRange.get(0) < timeRange.get(1) && timeRange.get(1) <= 1))
+                throw new IllegalArgumentException("--time-range must be two times lo,hi with 0 <= lo < hi <= 1, got " + timeRange);
+            timeRange = List.copyOf(timeRange);
+        }
         sizes = List.copyOf(sizes);
         frames = List.copyOf(frames);
         if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
@@ -192,17 +202,12 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
     /** Clips per optimizer step. */
     public int effectiveBatch() { return batch * accum; }
 
-    public TrainConfig withSteps(long n) {
-        return new TrainConfig(kind, preset, n, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed,
-                data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown, initTransfer);
-    }
+    public TrainConfig withSteps(long n) { return toBuilder().steps(n).build(); }
 
-    public TrainConfig withIntervals(int sample, int ckpt) {
-        return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay,
-                seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sample, ckpt,
-                sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown, initTransfer);
-    }
+    public TrainConfig withIntervals(int sample, int ckpt) { return toBuilder().sampleEvery(sample).ckptEvery(ckpt).build(); }
+
+    /** The times' range of {@link #timeRange}, [0, 1] when unset. */
+    public double[] times() { return timeRange == null ? new double[] {0, 1} : new double[] {timeRange.get(0), timeRange.get(1)}; }
 
     /** Defaults per kind, for tests and the CLI: a few hundred steps of tiny on the world. */
     public static TrainConfig defaults(TrainKind kind, String preset) {
@@ -210,7 +215,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
                 8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null,
-                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0, 0, 0, false);
+                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0, 0, 0, false, null);
     }
 
     public String toJson() {
@@ -272,6 +277,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private int latentChannels;
         private int timeDown;
         private boolean initTransfer;
+        private List<Double> timeRange;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -313,6 +319,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             latentChannels = c.latentChannels;
             timeDown = c.timeDown;
             initTransfer = c.initTransfer;
+            timeRange = c.timeRange;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -354,9 +361,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder latentChannels(int v) { latentChannels = v; return this; }
         public Builder timeDown(int v) { timeDown = v; return this; }
         public Builder initTransfer(boolean v) { initTransfer = v; return this; }
+        public Builder timeRange(List<Double> v) { timeRange = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown, initTransfer);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown, initTransfer, timeRange);
         }
     }
 }

@@ -284,7 +284,8 @@ public final class Trainer {
                 source.describe(), Parallel.threads(), peak);
         if (step > 0) log.printf("resuming at step %d%n", step);
         Rng noiseRoot = new Rng(cfg.seed()).fork("noise");
-        FlowMatchingLoss fm = new FlowMatchingLoss(new FlowMatching(0.0, 1.0, model.config.timeShift()), cfg.dropCaption(),
+        double[] range = cfg.times();
+        FlowMatchingLoss fm = new FlowMatchingLoss(new FlowMatching(0.0, 1.0, model.config.timeShift(), range[0], range[1]), cfg.dropCaption(),
                 cfg.directionContrast() > 0 ? new FlowMatchingLoss.Contrast(cfg.directionContrast(), TrainConfig.CONTRAST_SHARPNESS) : null);
         List<Double> stepMs = new ArrayList<>();
         double firstLoss = Double.NaN, lastLoss = Double.NaN, samples = 0, secs = 0, flopsSum = 0;

@@ -9,17 +9,24 @@ package dev.tessera.model.flow;
  * <p>This class is the process only; the network is reached through {@code velocity(x, t, context)} and the solvers
  * live in {@code Sampler}s (STYLE.md §6). Everything here works on plain arrays so the process is testable alone.
  */
-public record FlowMatching(double logitMean, double logitStd, TimeShift shift) {
+public record FlowMatching(double logitMean, double logitStd, TimeShift shift, double tMin, double tMax) {
     public static final FlowMatching DEFAULT = new FlowMatching(0.0, 1.0, TimeShift.FLUX);
 
     public FlowMatching {
         if (!(logitStd > 0)) throw new IllegalArgumentException("logitStd must be > 0: " + logitStd);
+        if (!(tMin >= 0 && tMin < tMax && tMax <= 1)) throw new IllegalArgumentException("need 0 <= tMin < tMax <= 1: " + tMin + ", " + tMax);
     }
 
-    /** Training time from one standard-normal draw {@code n}: shift(sigmoid(m + s·n)), in (0, 1). */
+    /** Training times over all of (0, 1). */
+    public FlowMatching(double logitMean, double logitStd, TimeShift shift) { this(logitMean, logitStd, shift, 0, 1); }
+
+    /**
+     * Training time from one standard-normal draw {@code n}: shift(sigmoid(m + s·n)), in (0, 1), mapped linearly into
+     * (tMin, tMax) — the whole path by default, a part of it for an expert that only denoises there.
+     */
     public double sampleTime(double n, int tokens) {
-        double t = 1.0 / (1.0 + Math.exp(-(logitMean + logitStd * n)));
-        return shift.apply(t, tokens);
+        double t = shift.apply(1.0 / (1.0 + Math.exp(-(logitMean + logitStd * n))), tokens);
+        return tMin == 0 && tMax == 1 ? t : tMin + (tMax - tMin) * t;
     }
 
     /** x_t = (1−t)·x0 + t·ε, elementwise; t is one value per batch item, each item {@code x0.length / t.length} long. */
