@@ -12,8 +12,38 @@ import dev.tessera.model.text.TextContext;
  */
 public final class TextToVideo {
     private final TesseraModel model;
+    private final TesseraModel refiner;
+    private final double refineBelow;
 
-    public TextToVideo(TesseraModel model) { this.model = model; }
+    public TextToVideo(TesseraModel model) { this(model, null, 0); }
+
+    private TextToVideo(TesseraModel model, TesseraModel refiner, double refineBelow) {
+        this.model = model;
+        this.refiner = refiner;
+        this.refineBelow = refineBelow;
+    }
+
+    /**
+     * The same pipeline with a second DiT for the low-noise end of the path (eDiff-I's expert denoisers): every
+     * velocity at t ≤ {@code below} comes from {@code refiner}'s DiT (e.g. one trained with {@code train dit
+     * --time-range 0,below}), the rest from this model's. The text contexts come from this model's encoder and the
+     * latent from its VAE, so the refiner must share both configs (a run with {@code --init} and {@code
+     * --freeze-text} on the same VAE does).
+     */
+    public TextToVideo withRefiner(TesseraModel refiner, double below) {
+        if (!(below > 0 && below < 1)) throw new IllegalArgumentException("the refiner's time must be in (0, 1), got " + below);
+        if (!refiner.config.vae().equals(model.config.vae()) || !refiner.config.text().equals(model.config.text()))
+            throw new IllegalArgumentException("the refiner has another VAE or text encoder than the model (it must share both)");
+        if (!refiner.config.dit().equals(model.config.dit()))
+            throw new IllegalArgumentException("the refiner's DiT config differs from the model's");
+        return new TextToVideo(model, refiner, below);
+    }
+
+    /** The velocity the sampler integrates: this model's DiT, or the refiner's at t ≤ its time. */
+    private dev.tessera.model.sample.VelocityModel velocity() {
+        if (refiner == null) return model.dit;
+        return (x, t, ctx) -> (t.data()[0] <= refineBelow ? refiner.dit : model.dit).velocity(x, t, ctx);
+    }
 
     /**
      * @param prompt   English or Chinese text
@@ -83,7 +113,7 @@ public final class TextToVideo {
             long t1 = System.nanoTime();
             int[] latent = {1, model.config.vae().latentChannels(), shape.latentFrames(), shape.latentHeight(), shape.latentWidth()};
             int tokens = shape.tokens(model.config.dit().patchT(), model.config.dit().patchS());
-            Tensor z = Sampler.sampleFrom(model.dit, cond, uncond, latent, z0, strength, tokens, model.config.timeShift(),
+            Tensor z = Sampler.sampleFrom(velocity(), cond, uncond, latent, z0, strength, tokens, model.config.timeShift(),
                     new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed(), r.mode()), progress);
             long t2 = System.nanoTime();
             Tensor pixels = model.vae.decode(model.denormaliseLatent(z)); // [1, 3, 1 + td(f−1), H, W]

@@ -86,6 +86,29 @@ class PipelineTest {
         assertTrue(differs, "a different seed gave the same video");
     }
 
+    @Test void aRefinerDitTakesOverOnlyBelowItsTime() {
+        TesseraModel base = tiny(), refiner = tiny();
+        dev.tessera.engine.Rng rng = new dev.tessera.engine.Rng(17);
+        refiner.dit.stateDict().values().forEach(t -> { float[] d = t.data(); for (int i = 0; i < d.length; i++) d[i] = 0.05f * (float) rng.nextGaussian(); });
+        Video plain = new TextToVideo(base).generate(req("32x32", 1, 7), Sampler.Progress.NONE).video();
+        Video self = new TextToVideo(base).withRefiner(tiny(), 0.5).generate(req("32x32", 1, 7), Sampler.Progress.NONE).video();
+        Video never = new TextToVideo(base).withRefiner(refiner, 1e-6).generate(req("32x32", 1, 7), Sampler.Progress.NONE).video();
+        Video low = new TextToVideo(base).withRefiner(refiner, 0.5).generate(req("32x32", 1, 7), Sampler.Progress.NONE).video();
+        boolean differs = false;
+        for (int i = 0; i < plain.frameCount(); i++) {
+            assertArrayEquals(plain.frames().get(i).rgb(), self.frames().get(i).rgb(), "the same weights as refiner: the same video");
+            assertArrayEquals(plain.frames().get(i).rgb(), never.frames().get(i).rgb(), "no step at t <= 1e-6: the base DiT only");
+            differs |= !Arrays.equals(plain.frames().get(i).rgb(), low.frames().get(i).rgb());
+        }
+        assertTrue(differs, "the refiner's DiT ran on the low-noise steps");
+        ModelConfig p = ModelConfig.preset("tiny");
+        TesseraModel otherVae = TesseraModel.create(new ModelConfig("tiny", p.vae().withLatentStats(0.3, 2.0), p.text(), p.dit(), SMALL, 0.5, 1.15), 3);
+        var e = assertThrows(IllegalArgumentException.class, () -> new TextToVideo(base).withRefiner(otherVae, 0.5));
+        assertTrue(e.getMessage().contains("another VAE or text encoder"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new TextToVideo(base).withRefiner(refiner, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> new TextToVideo(base).withRefiner(refiner, 0));
+    }
+
     @Test void requestsTheModelCannotMakeNameTheAllowedValues() {
         TextToVideo t2v = new TextToVideo(tiny());
         var e = assertThrows(IllegalArgumentException.class, () -> t2v.generate(req("64x64", 1, 1), Sampler.Progress.NONE));
