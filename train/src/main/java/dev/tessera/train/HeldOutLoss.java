@@ -56,7 +56,7 @@ public final class HeldOutLoss {
      * The seen and unseen plans of a run with config {@code cfg} that has trained {@code micro} micro-batches, its
      * clips' latents from {@code encoder} (behind {@code store} for the seen side when not null).
      */
-    public static Plans plans(TrainConfig cfg, ClipSource source, TesseraModel model, UnaryOperator<Tensor> encoder,
+    static Plans plans(TrainConfig cfg, ClipSource source, TesseraModel model, UnaryOperator<Tensor> encoder,
                               LatentStore store, long micro) {
         if (cfg.kind() != TrainKind.DIT) throw new IllegalArgumentException("a held-out loss needs a DiT run, not " + cfg.kind().word());
         boolean objects = cfg.objectWeight() > 0;
