@@ -56,6 +56,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--from-truth", paramLabel = "T", description = "with --generate: start each video from the world's render of its prompt, encoded and noised to t = T in (0, 1] (SDEdit; 1 is plain generation): how much of a true scene the DiT keeps from that noise level down") Double fromTruth;
     @Option(names = "--refiner", paramLabel = "DIR", description = "with --generate: a second model whose DiT gives the velocities at t <= --refine-below (a low-noise expert, train dit --time-range 0,T); same VAE and text encoder as --model") Path refiner;
     @Option(names = "--refine-below", paramLabel = "T", defaultValue = "0.5", description = "with --refiner: the time from which down the refiner's DiT takes over (default ${DEFAULT-VALUE})") double refineBelow;
+    @Option(names = "--guidance-above", paramLabel = "T", description = "with --generate: guidance only on steps that start above t = T (a guidance interval; below it the conditional velocity alone); default 0, every step") Double guidanceAbove;
     @Option(names = "--per-frame", description = "with --reconstruct: each frame through the VAE on its own (its image path, no time compression) — what the latent keeps of a single frame, to tell what the time compression loses") boolean perFrame;
     @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "for --truth/--generate/--reconstruct: score every prompt with seeds SEED .. SEED+N-1 and pool the results; the report lists each seed's overall score and their standard error (default ${DEFAULT-VALUE})") int seeds;
 
@@ -74,6 +75,8 @@ public final class EvalCommand implements Callable<Integer> {
         GenerateCommand.solver(solver); // an unknown name is an error even where nothing is generated
         if (seeds < 1 || seeds > 100) throw new ExitCodeException(2, "--seeds must be between 1 and 100, got " + seeds);
         if (perFrame && !source.reconstruct) throw new ExitCodeException(2, "--per-frame needs --reconstruct");
+        if (guidanceAbove != null && !source.generate) throw new ExitCodeException(2, "--guidance-above needs --generate");
+        if (guidanceAbove != null && !(guidanceAbove >= 0 && guidanceAbove < 1)) throw new ExitCodeException(2, "--guidance-above must be in [0, 1), got " + guidanceAbove);
         if (refiner != null && !source.generate) throw new ExitCodeException(2, "--refiner needs --generate");
         if (refiner != null && !(refineBelow > 0 && refineBelow < 1)) throw new ExitCodeException(2, "--refine-below must be in (0, 1), got " + refineBelow);
         if (fromTruth != null && !source.generate) throw new ExitCodeException(2, "--from-truth needs --generate");
@@ -149,6 +152,7 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new ExitCodeException(2, "--refiner " + refiner + ": " + e.getMessage());
             }
         }
+        if (guidanceAbove != null) t2v = t2v.withGuidanceAbove(guidanceAbove);
         TextToVideo pipe = t2v;
         double guidance = guidanceOption != null ? guidanceOption : m.config.guidance();
         Sampler.Guidance mode = GenerateCommand.guidanceMode(guidanceMode, m);
@@ -157,7 +161,8 @@ public final class EvalCommand implements Callable<Integer> {
                 + steps + " " + solve.name().toLowerCase(java.util.Locale.ROOT) + " steps, guidance " + guidance + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + "), seed "
                 + seed + (seeds > 1 ? " .. " + (seed + seeds - 1) : "")
                 + (fromTruth != null ? ", from the world's renders noised to t = " + fromTruth : "")
-                + (refiner != null ? ", the DiT of " + refiner + " at t <= " + refineBelow : ""));
+                + (refiner != null ? ", the DiT of " + refiner + " at t <= " + refineBelow : "")
+                + (guidanceAbove != null ? ", guidance only above t = " + guidanceAbove : ""));
         if (fromTruth == null)
             return s -> (line, prompt, facts) -> pipe.generate(new TextToVideo.Request(prompt, sz, rate, seconds, steps, guidance, s,
                     solve, mode), Sampler.Progress.NONE).video();

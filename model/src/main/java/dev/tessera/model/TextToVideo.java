@@ -14,13 +14,21 @@ public final class TextToVideo {
     private final TesseraModel model;
     private final TesseraModel refiner;
     private final double refineBelow;
+    private final double guidanceAbove;
 
-    public TextToVideo(TesseraModel model) { this(model, null, 0); }
+    public TextToVideo(TesseraModel model) { this(model, null, 0, 0); }
 
-    private TextToVideo(TesseraModel model, TesseraModel refiner, double refineBelow) {
+    private TextToVideo(TesseraModel model, TesseraModel refiner, double refineBelow, double guidanceAbove) {
         this.model = model;
         this.refiner = refiner;
         this.refineBelow = refineBelow;
+        this.guidanceAbove = guidanceAbove;
+    }
+
+    /** The same pipeline with guidance only on steps that start above t = {@code t} ({@link Sampler.Options#guidanceAbove}). */
+    public TextToVideo withGuidanceAbove(double t) {
+        if (!(t >= 0 && t < 1)) throw new IllegalArgumentException("guidance-above must be in [0, 1), got " + t);
+        return new TextToVideo(model, refiner, refineBelow, t);
     }
 
     /**
@@ -36,7 +44,7 @@ public final class TextToVideo {
             throw new IllegalArgumentException("the refiner has another VAE or text encoder than the model (it must share both)");
         if (!refiner.config.dit().equals(model.config.dit()))
             throw new IllegalArgumentException("the refiner's DiT config differs from the model's");
-        return new TextToVideo(model, refiner, below);
+        return new TextToVideo(model, refiner, below, guidanceAbove);
     }
 
     /** The velocity the sampler integrates: this model's DiT, or the refiner's at t ≤ its time. */
@@ -114,7 +122,7 @@ public final class TextToVideo {
             int[] latent = {1, model.config.vae().latentChannels(), shape.latentFrames(), shape.latentHeight(), shape.latentWidth()};
             int tokens = shape.tokens(model.config.dit().patchT(), model.config.dit().patchS());
             Tensor z = Sampler.sampleFrom(velocity(), cond, uncond, latent, z0, strength, tokens, model.config.timeShift(),
-                    new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed(), r.mode()), progress);
+                    new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed(), r.mode(), guidanceAbove), progress);
             long t2 = System.nanoTime();
             Tensor pixels = model.vae.decode(model.denormaliseLatent(z)); // [1, 3, 1 + td(f−1), H, W]
             Video video = VideoTensors.toVideo(pixels, 0, shape.frames(), r.fps());

@@ -41,11 +41,21 @@ public final class Sampler {
      */
     public enum Guidance { CFG, APG }
 
-    public record Options(Solver solver, int steps, double guidance, long seed, Guidance mode) {
+    /**
+     * @param guidanceAbove guidance acts only on steps that start above this time (Kynkäänniemi et al. 2024's
+     *                      interval, its upper end at 1); below it the conditional velocity alone. 0: every step.
+     */
+    public record Options(Solver solver, int steps, double guidance, long seed, Guidance mode, double guidanceAbove) {
         public Options {
             if (steps < 1 || steps > 1000) throw new IllegalArgumentException("steps must be in 1..1000: " + steps);
             if (!(guidance >= 0 && guidance <= 50)) throw new IllegalArgumentException("guidance must be in 0..50: " + guidance);
             if (mode == null) throw new IllegalArgumentException("guidance mode is missing");
+            if (!(guidanceAbove >= 0 && guidanceAbove < 1)) throw new IllegalArgumentException("guidance-above must be in [0, 1): " + guidanceAbove);
+        }
+
+        /** Guidance on every step. */
+        public Options(Solver solver, int steps, double guidance, long seed, Guidance mode) {
+            this(solver, steps, guidance, seed, mode, 0);
         }
 
         /** Plain classifier-free guidance. */
@@ -83,7 +93,7 @@ public final class Sampler {
         double[] ts = grid(Schedule.times(opt.steps(), tokens, shift), strength);
         boolean guided = opt.guidance() != 1.0;
         int b = shape[0];
-        TextContext ctx = cond;
+        TextContext ctx = cond; // [cond; uncond] when guided
         if (guided) {
             TextContext u = uncond;
             if (u.batch() == 1 && b > 1) {
@@ -99,10 +109,11 @@ public final class Sampler {
             int steps = ts.length - 1;
             for (int i = 0; i < steps; i++) {
                 double t = ts[i], tn = ts[i + 1], dt = tn - t;
-                float[] v = velocity(model, cur, shape, t, ctx, guided, opt);
+                boolean g1 = guided && t > opt.guidanceAbove(), g2 = guided && tn > opt.guidanceAbove();
+                float[] v = velocity(model, cur, shape, t, g1 ? ctx : cond, g1, opt);
                 float[] next = opt.solver() == Solver.ANCESTRAL ? ancestral(cur, v, t, tn, rng) : axpy(cur, (float) dt, v);
                 if (opt.solver() == Solver.HEUN && tn > 0) {
-                    float[] v2 = velocity(model, next, shape, tn, ctx, guided, opt);
+                    float[] v2 = velocity(model, next, shape, tn, g2 ? ctx : cond, g2, opt);
                     for (int k = 0; k < next.length; k++) next[k] = cur[k] + (float) dt * 0.5f * (v[k] + v2[k]);
                 }
                 cur = next;
