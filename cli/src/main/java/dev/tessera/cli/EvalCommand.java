@@ -163,14 +163,17 @@ public final class EvalCommand implements Callable<Integer> {
                 + (fromTruth != null ? ", from the world's renders noised to t = " + fromTruth : "")
                 + (refiner != null ? ", the DiT of " + refiner + " at t <= " + refineBelow : "")
                 + (guidanceAbove != null ? ", guidance only above t = " + guidanceAbove : ""));
-        if (fromTruth == null)
-            return s -> (line, prompt, facts) -> pipe.generate(new TextToVideo.Request(prompt, sz, rate, seconds, steps, guidance, s,
-                    solve, mode), Sampler.Progress.NONE).video();
-        VideoShape shape = m.config.capabilities().check(sz, rate, seconds).withTimeDown(m.config.vae().timeDown());
-        double rendered = shape.decodedFrames() / (double) rate;
+        VideoShape shape;
+        try {
+            shape = m.config.capabilities().check(sz, rate, seconds).withTimeDown(m.config.vae().timeDown());
+        } catch (IllegalArgumentException e) {
+            throw new ExitCodeException(2, e.getMessage());
+        }
+        double rendered = shape.decodedFrames() / (double) rate, strength = fromTruth == null ? 1.0 : fromTruth;
+        // plain generation is SDEdit from no start at strength 1 (Sampler.sampleFrom: the same bytes)
         return s -> (line, prompt, facts) -> pipe.generate(new TextToVideo.Request(prompt, sz, rate, seconds, steps, guidance, s,
-                solve, mode), shape, WorldPrompts.render(prompt, sz.width(), sz.height(), rate, rendered, s), fromTruth,
-                Sampler.Progress.NONE).video();
+                solve, mode), shape, fromTruth == null ? null : WorldPrompts.render(prompt, sz.width(), sz.height(), rate, rendered, s),
+                strength, Sampler.Progress.NONE).video();
     }
 
     /**

@@ -51,12 +51,12 @@ public final class DirectionBench implements Callable<Integer> {
                         row.mirrored(), row.empty(), row.gap(), row.gapStdErr(), 100 * row.trueWins());
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("t", row.t());
-                j.put("true", round(row.trueCaption()));
-                j.put("mirrored", round(row.mirrored()));
-                j.put("empty", round(row.empty()));
-                j.put("gap", round(row.gap()));
-                j.put("gap_stderr", round(row.gapStdErr()));
-                j.put("true_wins", round(row.trueWins()));
+                j.put("true", Stats.round6(row.trueCaption()));
+                j.put("mirrored", Stats.round6(row.mirrored()));
+                j.put("empty", Stats.round6(row.empty()));
+                j.put("gap", Stats.round6(row.gap()));
+                j.put("gap_stderr", Stats.round6(row.gapStdErr()));
+                j.put("true_wins", Stats.round6(row.trueWins()));
                 rows.add(j);
             }
             result.put(lang, rows);
@@ -68,5 +68,4 @@ public final class DirectionBench implements Callable<Integer> {
         return 0;
     }
 
-    private static double round(double v) { return Math.round(v * 1e6) / 1e6; }
 }

@@ -57,10 +57,10 @@ public final class HeldOutBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "%5.2f %10.4f %10.4f %12.4f %14.4f%n", row.t(), row.seen(), row.unseen(), row.seenEmpty(), row.unseenEmpty());
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("t", row.t());
-            j.put("seen", round(row.seen()));
-            j.put("unseen", round(row.unseen()));
-            j.put("seen_empty", round(row.seenEmpty()));
-            j.put("unseen_empty", round(row.unseenEmpty()));
+            j.put("seen", Stats.round6(row.seen()));
+            j.put("unseen", Stats.round6(row.unseen()));
+            j.put("seen_empty", Stats.round6(row.seenEmpty()));
+            j.put("unseen_empty", Stats.round6(row.unseenEmpty()));
             rows.add(j);
         }
         out.printf(Locale.ROOT, "%5s %10.4f %10.4f %12.4f %14.4f%n", "mean", r.seen(), r.unseen(), r.seenEmpty(), r.unseenEmpty());
@@ -78,16 +78,16 @@ public final class HeldOutBench implements Callable<Integer> {
             j.put("items", r.items());
             j.put("stored_latents", rm.storedLatents());
             j.put("rows", rows);
-            j.put("seen", round(r.seen()));
-            j.put("unseen", round(r.unseen()));
-            j.put("seen_empty", round(r.seenEmpty()));
-            j.put("unseen_empty", round(r.unseenEmpty()));
-            j.put("gap", round(r.gap()));
-            j.put("gap_stderr", round(r.gapStdErr()));
-            j.put("seen_caption_gain", round(r.seenGain()));
-            j.put("seen_caption_gain_stderr", round(r.seenGainStdErr()));
-            j.put("unseen_caption_gain", round(r.unseenGain()));
-            j.put("unseen_caption_gain_stderr", round(r.unseenGainStdErr()));
+            j.put("seen", Stats.round6(r.seen()));
+            j.put("unseen", Stats.round6(r.unseen()));
+            j.put("seen_empty", Stats.round6(r.seenEmpty()));
+            j.put("unseen_empty", Stats.round6(r.unseenEmpty()));
+            j.put("gap", Stats.round6(r.gap()));
+            j.put("gap_stderr", Stats.round6(r.gapStdErr()));
+            j.put("seen_caption_gain", Stats.round6(r.seenGain()));
+            j.put("seen_caption_gain_stderr", Stats.round6(r.seenGainStdErr()));
+            j.put("unseen_caption_gain", Stats.round6(r.unseenGain()));
+            j.put("unseen_caption_gain_stderr", Stats.round6(r.unseenGainStdErr()));
             j.put("seconds", Math.round(secs * 100) / 100.0);
             out.println(new ObjectMapper().writeValueAsString(j));
         }
@@ -95,5 +95,4 @@ public final class HeldOutBench implements Callable<Integer> {
         return 0;
     }
 
-    private static double round(double v) { return Math.round(v * 1e6) / 1e6; }
 }

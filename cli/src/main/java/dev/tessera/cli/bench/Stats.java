@@ -10,6 +10,9 @@ final class Stats {
     interface Task { void run() throws Exception; }
 
     /** The median of the values (the mean of the middle two for an even count); 0 for none. */
+    /** {@code v} to six decimals, for the JSON lines of the model probes (direction, heldout). */
+    static double round6(double v) { return Math.round(v * 1e6) / 1e6; }
+
     static double median(double[] values) {
         if (values.length == 0) return 0;
         double[] s = values.clone();
