@@ -149,6 +149,10 @@ class EvalCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("noised to t = 0.5"), r.err());
         assertFalse(new ObjectMapper().readTree(edit.resolve("report.json").toFile()).get("prompts").get(0).has("error"));
+        Result tooLong = run("eval", "--prompts", prompts.toString(), "--generate", "--model", model.toString(), "--seconds", "30",
+                "--out", dir.resolve("x").toString());
+        assertEquals(2, tooLong.code(), tooLong.err());
+        assertTrue(tooLong.err().contains("duration 30 s is not supported"), tooLong.err());
         // a refiner DiT for the low-noise steps (here the same tiny model: the wiring)
         r = run("eval", "--prompts", prompts.toString(), "--generate", "--refiner", model.toString(), "--refine-below", "0.4", "--guidance-above", "0.5",
                 "--model", model.toString(), "--seconds", "1", "--steps", "2", "--out", dir.resolve("refined").toString());
