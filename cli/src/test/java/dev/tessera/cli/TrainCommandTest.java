@@ -43,7 +43,7 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("unseen - seen") && r.out().contains("encoded with the model's VAE") && r.out().contains("\"unseen_caption_gain\""), r.out());
         for (String[] bad : new String[][] {{"--run", vae}, {"--run", tmp.resolve("none").toString()}, {"--run", dit, "--batches", "0"},
-                {"--run", dit, "--model", vae + "/samples"}}) {
+                {"--run", dit, "--model", vae + "/samples"}, {"--run", dit, "--batches", "1", "--frame-order"}}) {
             String[] args = new String[bad.length + 2];
             args[0] = "bench";
             args[1] = "heldout";
@@ -53,6 +53,8 @@ class TrainCommandTest {
             assertEquals(1, r.err().strip().lines().count(), r.err());
         }
         assertTrue(TesseraCliTest.run("bench", "heldout", "--run", vae, "--model", dit + "/model").err().contains("not a DiT run"));
+        // the run's buckets (1 and 5 frames) give at most two latent frames: no order to shuffle after the first
+        assertTrue(TesseraCliTest.run("bench", "heldout", "--run", dit, "--batches", "1", "--frame-order").err().contains("three or more latent frames"));
 
         r = TesseraCliTest.run("train", "dit", "--preset", "tiny", "--vae", vae, "--out", dit);
         assertNotEquals(0, r.code());

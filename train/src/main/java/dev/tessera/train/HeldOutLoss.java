@@ -69,16 +69,19 @@ public final class HeldOutLoss {
         return new Plans(seen, unseen, first);
     }
 
-    /** What {@link #ofRun} measured: the result, the run's config and step, and whether seen latents came from its store. */
-    public record RunMeasure(Result result, TrainConfig config, long step, boolean storedLatents) {}
+    /**
+     * What {@link #ofRun} measured: the result, the run's config and step, whether seen latents came from its store, and
+     * the frame-order probe when it was asked for (else null).
+     */
+    public record RunMeasure(Result result, TrainConfig config, long step, boolean storedLatents, OrderResult order) {}
 
     /**
      * Measures {@code model} (a snapshot of the run's model, or any model: its own VAE encodes the clips) against the
      * data of the DiT run in {@code runDir} at its checkpoint. When the model's VAE is the run's, the seen clips' latents
      * come from the run's latent store (read-only: nothing in the run folder changes); otherwise every clip is rendered
-     * and encoded with the model's VAE.
+     * and encoded with the model's VAE. With {@code frameOrder} it also runs {@link #frameOrder} on the unseen side.
      */
-    public static RunMeasure ofRun(Path runDir, TesseraModel model, int batches, double[] times, long seed) throws IOException {
+    public static RunMeasure ofRun(Path runDir, TesseraModel model, int batches, double[] times, long seed, boolean frameOrder) throws IOException {
         Map<String, String> meta = Checkpoint.metadata(runDir);
         TrainConfig cfg = TrainConfig.fromJson(need(meta, "train_config", runDir));
         if (cfg.kind() != TrainKind.DIT) throw new IllegalArgumentException(runDir + " is a " + cfg.kind().word() + " run, not a DiT run");
@@ -87,7 +90,9 @@ public final class HeldOutLoss {
         UnaryOperator<Tensor> encoder = px -> model.normaliseLatent(model.vae.encode(px).mean());
         try (LatentStore store = sameVae ? LatentStore.openReadOnly(runDir) : null) {
             Plans p = plans(cfg, Sources.open(cfg), model, encoder, store, step * cfg.accum());
-            return new RunMeasure(measure(model, p, batches, cfg.objectWeight(), times, seed), cfg, step, store != null);
+            Result r = measure(model, p, batches, cfg.objectWeight(), times, seed);
+            OrderResult order = frameOrder ? frameOrder(model, p, batches, cfg.objectWeight(), times, seed) : null;
+            return new RunMeasure(r, cfg, step, store != null, order);
         }
     }
 
@@ -138,6 +143,108 @@ public final class HeldOutLoss {
                 Tensor target = Tensor.of(FlowMatching.target(x, eps), x0.shape());
                 for (int c = 0; c < 2; c++) {
                     float[] per = WeightedMse.perItem(model.dit.velocity(xt, Tensor.of(t.clone(), n), ctx[c]), target, weights).data();
+                    for (int i = 0; i < n; i++) out[i][s][c] = per[i];
+                }
+            }
+        }
+        return Arrays.asList(out);
+    }
+
+    /** Loss of the unseen multi-frame items at one time t: their latent frames in order and in a shuffled order. */
+    public record OrderRow(double t, double inOrder, double shuffled) {}
+
+    /**
+     * The frame-order probe: rows per time, the means over times, and the mean over items of (shuffled − in order) /
+     * in order of their time-averaged losses with its standard error. {@code items}: the unseen items with at least
+     * three latent frames; {@code skipped}: those with fewer (one latent frame has no order; two keep the causal first).
+     */
+    public record OrderResult(int items, int skipped, List<OrderRow> rows, double inOrder, double shuffled, double rise,
+                              double riseStdErr) {}
+
+    /**
+     * Does the DiT use the order of a clip's frames? On the unseen side's items (micro-batches
+     * {@code firstUnseen … firstUnseen + batches − 1}, the same items and noise as {@link #measure}) with the true
+     * captions, the loss as they are and with their latent frames after the first — the causal VAE's image frame —
+     * in a shuffled order ({@link #shuffledOrder}; latent, noise and object weights permuted alike, so both losses are
+     * means over the same cells and the time positions stay in order). A DiT that predicts each frame from that frame
+     * alone scores the two the same; one that leans on its neighbours (motion, a thing that persists) loses more when
+     * they are out of order. Per time it tells where on the path the frames are denoised together.
+     */
+    public static OrderResult frameOrder(TesseraModel model, Plans plans, int batches, double objectWeight, double[] times, long seed) {
+        if (batches < 1) throw new IllegalArgumentException("batches must be >= 1, got " + batches);
+        if (times.length == 0) throw new IllegalArgumentException("no times");
+        List<double[][]> items = new ArrayList<>(); // per item: [time][in order, shuffled]
+        int skipped = 0;
+        for (int k = 0; k < batches; k++) {
+            Batch b = plans.unseen().build(plans.firstUnseen() + k);
+            Tensor x0 = b.latents();
+            if (x0 == null) throw new IllegalStateException("micro-batch " + b.micro() + " carries no latents");
+            int f = x0.size(2);
+            if (f < 3) { skipped += x0.size(0); continue; }
+            int[] order = shuffledOrder(f, new Rng(seed).fork("frame order").fork(k));
+            items.addAll(orderLosses(model, b, order, objectWeight, times, seed, k));
+        }
+        if (items.isEmpty()) throw new IllegalArgumentException("no unseen item has three or more latent frames (the run's buckets are too short)");
+        List<OrderRow> rows = new ArrayList<>();
+        for (int s = 0; s < times.length; s++) rows.add(new OrderRow(times[s], mean(items, s, 0), mean(items, s, 1)));
+        double[] a = perItem(items, 0), b = perItem(items, 1), rise = new double[a.length];
+        for (int i = 0; i < a.length; i++) rise[i] = (b[i] - a[i]) / a[i];
+        double mr = mean(rise);
+        return new OrderResult(items.size(), skipped, rows, mean(a), mean(b), mr, Math.sqrt(variance(rise, mr) / rise.length));
+    }
+
+    /** A random order of {@code f >= 3} latent frames that keeps frame 0 first and moves at least one other frame. */
+    static int[] shuffledOrder(int f, Rng rng) {
+        if (f < 3) throw new IllegalArgumentException("need three or more frames to shuffle after the first, got " + f);
+        int[] order = new int[f];
+        boolean moved = false;
+        while (!moved) {
+            for (int i = 0; i < f; i++) order[i] = i;
+            for (int i = f - 1; i > 1; i--) {
+                int j = 1 + rng.nextInt(i);
+                int tmp = order[i];
+                order[i] = order[j];
+                order[j] = tmp;
+            }
+            for (int i = 1; i < f; i++) moved |= order[i] != i;
+        }
+        return order;
+    }
+
+    /** {@code x} [B, C, F, ...] with its frames in {@code order}: frame i of the result is frame order[i] of x. */
+    static float[] permuteFrames(float[] x, int[] shape, int[] order) {
+        int f = shape[2], cell = 1;
+        for (int d = 3; d < shape.length; d++) cell *= shape[d];
+        float[] out = new float[x.length];
+        for (int bc = 0; bc < x.length / (f * cell); bc++)
+            for (int i = 0; i < f; i++)
+                System.arraycopy(x, (bc * f + order[i]) * cell, out, (bc * f + i) * cell, cell);
+        return out;
+    }
+
+    /** Per item of micro-batch {@code b}: its loss at each time with the true captions, in order and with {@code order}. */
+    private static List<double[][]> orderLosses(TesseraModel model, Batch b, int[] order, double objectWeight, double[] times, long seed, int k) {
+        Tensor x0 = b.latents();
+        int n = x0.size(0);
+        int[] shape = x0.shape();
+        Tensor weights = b.objects() == null ? null : b.objects().mul((float) objectWeight).add(1f);
+        Tensor weightsShuffled = weights == null ? null : Tensor.of(permuteFrames(weights.data(), weights.shape(), order), weights.shape());
+        float[] x = x0.data(), xs = permuteFrames(x, shape, order);
+        double[][][] out = new double[n][times.length][2];
+        try (var g = Grad.off()) {
+            TextContext ctx = model.text.encode(b.captions());
+            for (int s = 0; s < times.length; s++) {
+                float[] t = new float[n];
+                Arrays.fill(t, (float) times[s]);
+                float[] eps = new float[x.length];
+                new Rng(seed).fork(k).fork(s).fillNormal(eps, 0f, 1f);
+                float[] epsShuffled = permuteFrames(eps, shape, order);
+                for (int c = 0; c < 2; c++) {
+                    float[] xc = c == 0 ? x : xs, ec = c == 0 ? eps : epsShuffled;
+                    Tensor xt = Tensor.of(FlowMatching.interpolate(xc, ec, t), shape);
+                    Tensor target = Tensor.of(FlowMatching.target(xc, ec), shape);
+                    float[] per = WeightedMse.perItem(model.dit.velocity(xt, Tensor.of(t.clone(), n), ctx), target,
+                            c == 0 ? weights : weightsShuffled).data();
                     for (int i = 0; i < n; i++) out[i][s][c] = per[i];
                 }
             }

@@ -106,8 +106,62 @@ class HeldOutLossTest {
         var vaeRun = TrainConfig.defaults(TrainKind.VAE, "tiny");
         var e = assertThrows(IllegalArgumentException.class, () -> HeldOutLoss.plans(vaeRun, new Squares(), m, encoder(m), null, 0));
         assertTrue(e.getMessage().contains("needs a DiT run"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> HeldOutLoss.ofRun(tmp.resolve("none"), m, 1, HeldOutLoss.TIMES, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> HeldOutLoss.ofRun(tmp.resolve("none"), m, 1, HeldOutLoss.TIMES, 1, false));
         assertTrue(e.getMessage().contains("has no checkpoint"), e.getMessage());
+    }
+
+    @Test
+    void aShuffledOrderKeepsTheFirstFrameAndMovesAnother() {
+        for (int f = 3; f <= 9; f++)
+            for (int k = 0; k < 20; k++) {
+                int[] order = HeldOutLoss.shuffledOrder(f, new dev.tessera.engine.Rng(k).fork(f));
+                assertEquals(0, order[0], "the causal first frame stays first");
+                int[] sorted = order.clone();
+                java.util.Arrays.sort(sorted);
+                for (int i = 0; i < f; i++) assertEquals(i, sorted[i], "a permutation: " + java.util.Arrays.toString(order));
+                boolean moved = false;
+                for (int i = 1; i < f; i++) moved |= order[i] != i;
+                assertTrue(moved, "not the identity: " + java.util.Arrays.toString(order));
+            }
+        assertThrows(IllegalArgumentException.class, () -> HeldOutLoss.shuffledOrder(2, new dev.tessera.engine.Rng(1)));
+        // [B=2, C=3, F=4, H=1, W=2]: frame i of the result is frame order[i] of the input, in every item and channel
+        int[] shape = {2, 3, 4, 1, 2}, order = {0, 3, 1, 2};
+        float[] x = new float[48];
+        for (int i = 0; i < x.length; i++) x[i] = i;
+        float[] y = HeldOutLoss.permuteFrames(x, shape, order);
+        for (int bc = 0; bc < 6; bc++)
+            for (int i = 0; i < 4; i++)
+                for (int w = 0; w < 2; w++) assertEquals(x[(bc * 4 + order[i]) * 2 + w], y[(bc * 4 + i) * 2 + w]);
+    }
+
+    @Test
+    void frameOrderIsZeroForADiTThatIgnoresItsInputAndNotForOneThatMixesFrames() throws Exception {
+        Path vae = tmp.resolve("vae");
+        TesseraModel.create(ModelConfig.preset("tiny"), 7).save(vae, DType.F32);
+        TesseraModel m = TesseraModel.load(vae);
+        TrainConfig cfg = config(vae, 10).toBuilder().frames(List.of(1, 9)).build();
+        var plans = HeldOutLoss.plans(cfg, new Squares(), m, encoder(m), null, 0);
+        // a fresh DiT's output layer is zero: its velocity is 0 whatever the frames, so latent and noise permuted alike
+        // leave the loss (a mean over the same cells) exactly as it was
+        HeldOutLoss.OrderResult zero = HeldOutLoss.frameOrder(m, plans, 4, 0, HeldOutLoss.TIMES, 3);
+        assertTrue(zero.items() > 0 && zero.skipped() > 0, "both buckets drawn: " + zero.items() + " / " + zero.skipped());
+        assertEquals(zero.inOrder(), zero.shuffled(), 1e-6 * zero.inOrder());
+        for (HeldOutLoss.OrderRow r : zero.rows()) assertEquals(r.inOrder(), r.shuffled(), 1e-6 * r.inOrder());
+        // random weights everywhere: attention with time positions now sees the frames out of order
+        dev.tessera.engine.Rng rng = new dev.tessera.engine.Rng(11);
+        for (Tensor p : m.dit.parameters()) {
+            float[] d = p.data(), n = new float[d.length];
+            rng.fillNormal(n, 0f, 0.2f);
+            for (int i = 0; i < d.length; i++) d[i] += n[i];
+        }
+        HeldOutLoss.OrderResult mixed = HeldOutLoss.frameOrder(m, plans, 4, 0, HeldOutLoss.TIMES, 3);
+        assertEquals(mixed, HeldOutLoss.frameOrder(m, plans, 4, 0, HeldOutLoss.TIMES, 3), "same seed, same numbers");
+        assertTrue(Math.abs(mixed.rise()) > 1e-4, "the order changes the loss: " + mixed.rise());
+        assertEquals(zero.items(), mixed.items());
+        TrainConfig images = config(vae, 10);
+        var imagePlans = HeldOutLoss.plans(images, new Squares(), m, encoder(m), null, 0);
+        var e = assertThrows(IllegalArgumentException.class, () -> HeldOutLoss.frameOrder(m, imagePlans, 2, 0, HeldOutLoss.TIMES, 3));
+        assertTrue(e.getMessage().contains("three or more latent frames"), e.getMessage());
     }
 
     @Test

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./tessera bench heldout --run RUN [--model DIR] [--batches K] [--json]}: is a DiT run remembering its clips
+ * {@code ./tessera bench heldout --run RUN [--model DIR] [--batches K] [--frame-order] [--json]}: is a DiT run remembering its clips
  * instead of learning the world? ({@link HeldOutLoss}): the flow-matching loss on K micro-batches the run trained on
  * and on K of the same stream it never saw, at five noise levels, with the true and with empty captions.
  */
@@ -29,6 +29,7 @@ public final class HeldOutBench implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "model folder to measure (default RUN/model)") Path model;
     @Option(names = "--batches", defaultValue = "8", description = "micro-batches per side (default ${DEFAULT-VALUE})") int batches;
     @Option(names = "--seed", defaultValue = "1", description = "noise seed (default ${DEFAULT-VALUE})") long seed;
+    @Option(names = "--frame-order", description = "also the unseen clips' loss with their latent frames after the first shuffled: does the DiT use the order of its frames?") boolean frameOrder;
     @Option(names = "--json", description = "end with one JSON line") boolean json;
 
     @Override public Integer call() throws Exception {
@@ -40,7 +41,7 @@ public final class HeldOutBench implements Callable<Integer> {
         long t0 = System.nanoTime();
         HeldOutLoss.RunMeasure rm;
         try {
-            rm = HeldOutLoss.ofRun(run, m, batches, HeldOutLoss.TIMES, seed);
+            rm = HeldOutLoss.ofRun(run, m, batches, HeldOutLoss.TIMES, seed, frameOrder);
         } catch (IllegalArgumentException e) {
             throw new ExitCodeException(3, e.getMessage());
         }
@@ -67,6 +68,22 @@ public final class HeldOutBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "unseen - seen: %.4f ± %.4f (%.1f%% of seen)%n", r.gap(), r.gapStdErr(), 100 * r.gap() / r.seen());
         out.printf(Locale.ROOT, "the caption lowers an item's loss by %.1f%% ± %.1f on seen clips, %.1f%% ± %.1f on unseen ones%n",
                 100 * r.seenGain(), 100 * r.seenGainStdErr(), 100 * r.unseenGain(), 100 * r.unseenGainStdErr());
+        HeldOutLoss.OrderResult o = rm.order();
+        List<Map<String, Object>> orderRows = new ArrayList<>();
+        if (o != null) {
+            out.printf(Locale.ROOT, "frame order: %d unseen items with 3+ latent frames (%d shorter ones skipped), true captions%n", o.items(), o.skipped());
+            out.printf(Locale.ROOT, "%5s %10s %10s %8s%n", "t", "in order", "shuffled", "rise");
+            for (var row : o.rows()) {
+                out.printf(Locale.ROOT, "%5.2f %10.4f %10.4f %7.1f%%%n", row.t(), row.inOrder(), row.shuffled(), 100 * (row.shuffled() / row.inOrder() - 1));
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("t", row.t());
+                j.put("in_order", Stats.round6(row.inOrder()));
+                j.put("shuffled", Stats.round6(row.shuffled()));
+                orderRows.add(j);
+            }
+            out.printf(Locale.ROOT, "%5s %10.4f %10.4f%n", "mean", o.inOrder(), o.shuffled());
+            out.printf(Locale.ROOT, "shuffling the frames raises an item's loss by %.1f%% ± %.1f%n", 100 * o.rise(), 100 * o.riseStdErr());
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         out.printf(Locale.ROOT, "%.1f s%n", secs);
         if (json) {
@@ -88,6 +105,17 @@ public final class HeldOutBench implements Callable<Integer> {
             j.put("seen_caption_gain_stderr", Stats.round6(r.seenGainStdErr()));
             j.put("unseen_caption_gain", Stats.round6(r.unseenGain()));
             j.put("unseen_caption_gain_stderr", Stats.round6(r.unseenGainStdErr()));
+            if (o != null) {
+                Map<String, Object> fo = new LinkedHashMap<>();
+                fo.put("items", o.items());
+                fo.put("skipped", o.skipped());
+                fo.put("rows", orderRows);
+                fo.put("in_order", Stats.round6(o.inOrder()));
+                fo.put("shuffled", Stats.round6(o.shuffled()));
+                fo.put("rise", Stats.round6(o.rise()));
+                fo.put("rise_stderr", Stats.round6(o.riseStdErr()));
+                j.put("frame_order", fo);
+            }
             j.put("seconds", Math.round(secs * 100) / 100.0);
             out.println(new ObjectMapper().writeValueAsString(j));
         }
