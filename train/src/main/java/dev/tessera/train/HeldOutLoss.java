@@ -137,8 +137,7 @@ public final class HeldOutLoss {
             for (int s = 0; s < times.length; s++) {
                 float[] t = new float[n];
                 Arrays.fill(t, (float) times[s]);
-                float[] eps = new float[x.length];
-                new Rng(seed).fork(k).fork(s).fillNormal(eps, 0f, 1f);
+                float[] eps = noise(x.length, seed, k, s);
                 Tensor xt = Tensor.of(FlowMatching.interpolate(x, eps, t), x0.shape());
                 Tensor target = Tensor.of(FlowMatching.target(x, eps), x0.shape());
                 for (int c = 0; c < 2; c++) {
@@ -236,8 +235,7 @@ public final class HeldOutLoss {
             for (int s = 0; s < times.length; s++) {
                 float[] t = new float[n];
                 Arrays.fill(t, (float) times[s]);
-                float[] eps = new float[x.length];
-                new Rng(seed).fork(k).fork(s).fillNormal(eps, 0f, 1f);
+                float[] eps = noise(x.length, seed, k, s);
                 float[] epsShuffled = permuteFrames(eps, shape, order);
                 for (int c = 0; c < 2; c++) {
                     float[] xc = c == 0 ? x : xs, ec = c == 0 ? eps : epsShuffled;
@@ -250,6 +248,16 @@ public final class HeldOutLoss {
             }
         }
         return Arrays.asList(out);
+    }
+
+    /**
+     * The noise of micro-batch ordinal {@code k} at time index {@code s}: the same for the k-th seen and unseen batch and
+     * for the frame-order probe's in-order items, so every comparison is on shared noise.
+     */
+    private static float[] noise(int length, long seed, int k, int s) {
+        float[] eps = new float[length];
+        new Rng(seed).fork(k).fork(s).fillNormal(eps, 0f, 1f);
+        return eps;
     }
 
     private static double mean(List<double[][]> items, int s, int c) {
