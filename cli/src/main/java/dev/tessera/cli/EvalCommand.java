@@ -57,6 +57,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--refiner", paramLabel = "DIR", description = "with --generate: a second model whose DiT gives the velocities at t <= --refine-below (a low-noise expert, train dit --time-range 0,T); same VAE and text encoder as --model") Path refiner;
     @Option(names = "--refine-below", paramLabel = "T", defaultValue = "0.5", description = "with --refiner: the time from which down the refiner's DiT takes over (default ${DEFAULT-VALUE})") double refineBelow;
     @Option(names = "--guidance-above", paramLabel = "T", description = "with --generate: guidance only on steps that start above t = T (a guidance interval; below it the conditional velocity alone); default 0, every step") Double guidanceAbove;
+    @Option(names = "--finish-below", paramLabel = "T", description = "with --generate: drop the sampler's steps below t = T; the last step jumps from the lowest grid time at or above T to the clean latent (the DiT's prediction there); default 0, the whole grid") Double finishBelow;
     @Option(names = "--per-frame", description = "with --reconstruct: each frame through the VAE on its own (its image path, no time compression) — what the latent keeps of a single frame, to tell what the time compression loses") boolean perFrame;
     @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "for --truth/--generate/--reconstruct: score every prompt with seeds SEED .. SEED+N-1 and pool the results; the report lists each seed's overall score and their standard error (default ${DEFAULT-VALUE})") int seeds;
 
@@ -77,6 +78,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (perFrame && !source.reconstruct) throw new ExitCodeException(2, "--per-frame needs --reconstruct");
         if (guidanceAbove != null && !source.generate) throw new ExitCodeException(2, "--guidance-above needs --generate");
         if (guidanceAbove != null && !(guidanceAbove >= 0 && guidanceAbove < 1)) throw new ExitCodeException(2, "--guidance-above must be in [0, 1), got " + guidanceAbove);
+        if (finishBelow != null && !source.generate) throw new ExitCodeException(2, "--finish-below needs --generate");
+        if (finishBelow != null && !(finishBelow >= 0 && finishBelow < 1)) throw new ExitCodeException(2, "--finish-below must be in [0, 1), got " + finishBelow);
         if (refiner != null && !source.generate) throw new ExitCodeException(2, "--refiner needs --generate");
         if (refiner != null && !(refineBelow > 0 && refineBelow < 1)) throw new ExitCodeException(2, "--refine-below must be in (0, 1), got " + refineBelow);
         if (fromTruth != null && !source.generate) throw new ExitCodeException(2, "--from-truth needs --generate");
@@ -153,6 +156,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         if (guidanceAbove != null) t2v = t2v.withGuidanceAbove(guidanceAbove);
+        if (finishBelow != null) t2v = t2v.withFinishBelow(finishBelow);
         TextToVideo pipe = t2v;
         double guidance = guidanceOption != null ? guidanceOption : m.config.guidance();
         Sampler.Guidance mode = GenerateCommand.guidanceMode(guidanceMode, m);
@@ -162,7 +166,8 @@ public final class EvalCommand implements Callable<Integer> {
                 + seed + (seeds > 1 ? " .. " + (seed + seeds - 1) : "")
                 + (fromTruth != null ? ", from the world's renders noised to t = " + fromTruth : "")
                 + (refiner != null ? ", the DiT of " + refiner + " at t <= " + refineBelow : "")
-                + (guidanceAbove != null ? ", guidance only above t = " + guidanceAbove : ""));
+                + (guidanceAbove != null ? ", guidance only above t = " + guidanceAbove : "")
+                + (finishBelow != null ? ", finishing from the lowest step time >= " + finishBelow : ""));
         VideoShape shape;
         try {
             shape = m.config.capabilities().check(sz, rate, seconds).withTimeDown(m.config.vae().timeDown());

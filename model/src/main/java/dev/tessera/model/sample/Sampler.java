@@ -44,13 +44,22 @@ public final class Sampler {
     /**
      * @param guidanceAbove guidance acts only on steps that start above this time (Kynkäänniemi et al. 2024's
      *                      interval, its upper end at 1); below it the conditional velocity alone. 0: every step.
+     * @param finishBelow   the grid's times strictly between 0 and this are dropped, so the last step goes from the
+     *                      lowest grid time at or above it straight to t = 0 (Euler: the network's clean-latent
+     *                      prediction x − t·v there); 0: the whole grid
      */
-    public record Options(Solver solver, int steps, double guidance, long seed, Guidance mode, double guidanceAbove) {
+    public record Options(Solver solver, int steps, double guidance, long seed, Guidance mode, double guidanceAbove, double finishBelow) {
         public Options {
             if (steps < 1 || steps > 1000) throw new IllegalArgumentException("steps must be in 1..1000: " + steps);
             if (!(guidance >= 0 && guidance <= 50)) throw new IllegalArgumentException("guidance must be in 0..50: " + guidance);
             if (mode == null) throw new IllegalArgumentException("guidance mode is missing");
             if (!(guidanceAbove >= 0 && guidanceAbove < 1)) throw new IllegalArgumentException("guidance-above must be in [0, 1): " + guidanceAbove);
+            if (!(finishBelow >= 0 && finishBelow < 1)) throw new IllegalArgumentException("finish-below must be in [0, 1): " + finishBelow);
+        }
+
+        /** The whole grid. */
+        public Options(Solver solver, int steps, double guidance, long seed, Guidance mode, double guidanceAbove) {
+            this(solver, steps, guidance, seed, mode, guidanceAbove, 0);
         }
 
         /** Guidance on every step. */
@@ -90,7 +99,7 @@ public final class Sampler {
             throw new IllegalArgumentException("start latent " + java.util.Arrays.toString(start.shape()) + " for shape " + java.util.Arrays.toString(shape));
         Rng rng = new Rng(opt.seed());
         Tensor x = Tensor.randn(rng, shape);
-        double[] ts = grid(Schedule.times(opt.steps(), tokens, shift), strength);
+        double[] ts = finish(grid(Schedule.times(opt.steps(), tokens, shift), strength), opt.finishBelow());
         boolean guided = opt.guidance() != 1.0;
         int b = shape[0];
         TextContext ctx = cond; // [cond; uncond] when guided
@@ -132,6 +141,12 @@ public final class Sampler {
         out[0] = strength;
         System.arraycopy(ts, first, out, 1, ts.length - first);
         return out;
+    }
+
+    /** {@code ts} (descending, ending at 0) without its times strictly between 0 and {@code below}. */
+    static double[] finish(double[] ts, double below) {
+        if (below <= 0) return ts;
+        return java.util.Arrays.stream(ts).filter(t -> t >= below || t <= 0).toArray();
     }
 
     private static float[] uniform(int b, float t) {
