@@ -142,6 +142,16 @@ class SamplerAndVaeLearningTest {
         assertEquals(10, times.size());
         assertArrayEquals(Sampler.sample(m, NONE, NONE, shape, 64, shift, new Sampler.Options(Sampler.Solver.EULER, 10, 1.0, 5), Sampler.Progress.NONE).data(), whole);
         assertTrue(java.util.Arrays.stream(new int[] {0, 1, 2, 3}).anyMatch(k -> Math.abs(whole[k] - cut[k]) > 1e-3), "dropping steps changes the sample");
+        // an SDEdit start below the cut keeps its start time: one step from it to 0, not none
+        times.clear();
+        Tensor start = Tensor.full(0.5f, shape);
+        float[] edit = Sampler.sampleFrom(m, NONE, NONE, shape, start, 0.2, 64, shift, new Sampler.Options(Sampler.Solver.EULER, 10, 1.0, 5, Sampler.Guidance.CFG, 0, 0.35), Sampler.Progress.NONE).data();
+        assertEquals(java.util.List.of(0.2f), times);
+        float[] x0 = Tensor.randn(new dev.tessera.engine.Rng(5), shape).toArray();
+        for (int k = 0; k < x0.length; k++) {
+            float xs = 0.8f * 0.5f + 0.2f * x0[k];
+            assertEquals(xs - 0.2f * (0.7f * xs - 0.2f), edit[k], 1e-5f);
+        }
         assertThrows(IllegalArgumentException.class, () -> new Sampler.Options(Sampler.Solver.EULER, 10, 4.0, 1, Sampler.Guidance.CFG, 0, 1.0));
         assertThrows(IllegalArgumentException.class, () -> new Sampler.Options(Sampler.Solver.EULER, 10, 4.0, 1, Sampler.Guidance.CFG, 0, -0.1));
     }

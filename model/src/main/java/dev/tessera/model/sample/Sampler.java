@@ -45,7 +45,7 @@ public final class Sampler {
      * @param guidanceAbove guidance acts only on steps that start above this time (Kynkäänniemi et al. 2024's
      *                      interval, its upper end at 1); below it the conditional velocity alone. 0: every step.
      * @param finishBelow   the grid's times strictly between 0 and this are dropped, so the last step goes from the
-     *                      lowest grid time at or above it straight to t = 0 (Euler: the network's clean-latent
+     *                      lowest grid time at or above it (or from the start, if that is lower) straight to t = 0 (Euler: the network's clean-latent
      *                      prediction x − t·v there); 0: the whole grid
      */
     public record Options(Solver solver, int steps, double guidance, long seed, Guidance mode, double guidanceAbove, double finishBelow) {
@@ -143,10 +143,14 @@ public final class Sampler {
         return out;
     }
 
-    /** {@code ts} (descending, ending at 0) without its times strictly between 0 and {@code below}. */
+    /**
+     * {@code ts} (descending, ending at 0) without its times strictly between 0 and {@code below}; the first time (where
+     * the sample starts, e.g. an SDEdit strength below {@code below}) always stays, so at least one step is taken.
+     */
     static double[] finish(double[] ts, double below) {
         if (below <= 0) return ts;
-        return java.util.Arrays.stream(ts).filter(t -> t >= below || t <= 0).toArray();
+        return java.util.stream.IntStream.range(0, ts.length).filter(i -> i == 0 || ts[i] >= below || ts[i] <= 0)
+                .mapToDouble(i -> ts[i]).toArray();
     }
 
     private static float[] uniform(int b, float t) {
