@@ -94,6 +94,8 @@ class TrainCommandTest {
                 {"train", "vae", "--decoder-noise", "0.4", "--out", tmp.resolve("obj").toString()},
                 {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--direction-contrast", "-1", "--out", tmp.resolve("obj").toString()},
                 {"train", "vae", "--direction-contrast", "1", "--out", tmp.resolve("obj").toString()},
+                {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--temporal-weight", "-0.5", "--out", tmp.resolve("obj").toString()},
+                {"train", "vae", "--temporal-weight", "1", "--out", tmp.resolve("obj").toString()},
                 {"train", "vae", "--object-weight", "2", "--vae", "../models/default", "--decoder-noise", "0.4", "--data", tmp.toString(),
                         "--out", tmp.resolve("obj").toString()},
                 {"train", "vae", "--vae", "../models/default", "--decoder-noise", "-1", "--out", tmp.resolve("obj").toString()},

@@ -87,6 +87,10 @@ import java.util.List;
  *                     mapped linearly into [lo, hi] ({@code --time-range lo,hi}): a DiT that trains only where it
  *                     will be used, e.g. a low-noise expert ({@code FlowMatching#tMin}); null (and configs saved
  *                     before it existed): [0, 1]
+ * @param temporalWeight dit runs: weight of the flow-matching loss's frame-difference term
+ *                     ({@code FlowMatchingLoss#temporalTerm}, {@code --temporal-weight}): the velocity error's change
+ *                     between neighbouring latent frames, so frame-to-frame jumps cost more; 0 (and configs saved
+ *                     before it existed): off
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
@@ -95,7 +99,8 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                           double guidance, int aeWarmup, long clips, int latentCache, String init,
                           String textObjective, double objectWeight, Double decoderNoise,
                           String shortcutUpsample, double directionContrast, boolean textPositions,
-                          double focus, int latentChannels, int timeDown, boolean initTransfer, List<Double> timeRange) {
+                          double focus, int latentChannels, int timeDown, boolean initTransfer, List<Double> timeRange,
+                          double temporalWeight) {
     /** Sharpness β of the direction contrast, in units of per-item (object-weighted) velocity MSE. */
     public static final double CONTRAST_SHARPNESS = 100;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -138,6 +143,9 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             throw new IllegalArgumentException("--object-weight is for dit and vae runs");
         if (objectWeight > 0 && !"world".equals(data))
             throw new IllegalArgumentException("--object-weight needs --data world (the object boxes come from the world's ground truth)");
+        if (!(temporalWeight >= 0 && temporalWeight <= 100))
+            throw new IllegalArgumentException("--temporal-weight must be in [0, 100], got " + temporalWeight);
+        if (temporalWeight > 0 && kind != TrainKind.DIT) throw new IllegalArgumentException("--temporal-weight is for dit runs");
         if (!(directionContrast >= 0 && directionContrast <= 100))
             throw new IllegalArgumentException("--direction-contrast must be in [0, 100], got " + directionContrast);
         if (directionContrast > 0 && kind != TrainKind.DIT) throw new IllegalArgumentException("--direction-contrast is for dit runs");
@@ -215,7 +223,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
                 8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null,
-                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0, 0, 0, false, null);
+                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0, 0, 0, false, null, 0);
     }
 
     public String toJson() {
@@ -278,6 +286,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private int timeDown;
         private boolean initTransfer;
         private List<Double> timeRange;
+        private double temporalWeight;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -320,6 +329,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             timeDown = c.timeDown;
             initTransfer = c.initTransfer;
             timeRange = c.timeRange;
+            temporalWeight = c.temporalWeight;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -362,9 +372,10 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder timeDown(int v) { timeDown = v; return this; }
         public Builder initTransfer(boolean v) { initTransfer = v; return this; }
         public Builder timeRange(List<Double> v) { timeRange = v; return this; }
+        public Builder temporalWeight(double v) { temporalWeight = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown, initTransfer, timeRange);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown, initTransfer, timeRange, temporalWeight);
         }
     }
 }

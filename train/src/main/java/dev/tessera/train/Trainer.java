@@ -286,7 +286,8 @@ public final class Trainer {
         Rng noiseRoot = new Rng(cfg.seed()).fork("noise");
         double[] range = cfg.times();
         FlowMatchingLoss fm = new FlowMatchingLoss(new FlowMatching(0.0, 1.0, model.config.timeShift(), range[0], range[1]), cfg.dropCaption(),
-                cfg.directionContrast() > 0 ? new FlowMatchingLoss.Contrast(cfg.directionContrast(), TrainConfig.CONTRAST_SHARPNESS) : null);
+                cfg.directionContrast() > 0 ? new FlowMatchingLoss.Contrast(cfg.directionContrast(), TrainConfig.CONTRAST_SHARPNESS) : null,
+                cfg.temporalWeight());
         List<Double> stepMs = new ArrayList<>();
         double firstLoss = Double.NaN, lastLoss = Double.NaN, samples = 0, secs = 0, flopsSum = 0;
         ProgressBar bar = new ProgressBar(System.err, step, cfg.steps(), progress);

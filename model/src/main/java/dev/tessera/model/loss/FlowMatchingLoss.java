@@ -12,14 +12,18 @@ import dev.tessera.model.text.TextEncoder;
  * token-shifted t and noise ε, form x_t = (1−t)·x0 + t·ε, and regress the network's velocity onto ε − x0 (MSE).
  * With probability {@code dropCaption} a caption is replaced by the empty prompt, so the same network also learns the
  * unconditional velocity that classifier-free guidance needs. The text encoder is run inside, so its weights get
- * gradients too (joint training). An optional {@link Contrast} adds the direction contrast.
+ * gradients too (joint training). An optional {@link Contrast} adds the direction contrast, an optional
+ * {@code temporal} weight the frame-difference term ({@link #temporalTerm}).
  */
-public record FlowMatchingLoss(FlowMatching process, double dropCaption, Contrast contrast) {
+public record FlowMatchingLoss(FlowMatching process, double dropCaption, Contrast contrast, double temporal) {
     public FlowMatchingLoss {
         if (!(dropCaption >= 0 && dropCaption <= 1)) throw new IllegalArgumentException("dropCaption must be in [0,1]: " + dropCaption);
+        if (!(temporal >= 0 && temporal <= 100)) throw new IllegalArgumentException("temporal weight must be in [0, 100]: " + temporal);
     }
 
-    public FlowMatchingLoss(FlowMatching process, double dropCaption) { this(process, dropCaption, null); }
+    public FlowMatchingLoss(FlowMatching process, double dropCaption, Contrast contrast) { this(process, dropCaption, contrast, 0); }
+
+    public FlowMatchingLoss(FlowMatching process, double dropCaption) { this(process, dropCaption, null, 0); }
 
     /**
      * Direction contrast. The velocity MSE hardly depends on the words "left" and "right": measured on the shipped DiT,
@@ -71,6 +75,7 @@ public record FlowMatchingLoss(FlowMatching process, double dropCaption, Contras
         Tensor target = Tensor.of(FlowMatching.target(x, eps), x0.shape());
         Tensor v = model.velocity(xt, Tensor.of(t, b), text.encode(used));
         Tensor loss = WeightedMse.of(v, target, weights);
+        if (temporal > 0 && x0.size(2) > 1) loss = loss.add(temporalTerm(v, target, weights).mul((float) temporal));
         if (contrast == null) return new Result(loss, t);
         String[] mirrored = new String[b];
         float[] mask = new float[b];
@@ -87,5 +92,22 @@ public record FlowMatchingLoss(FlowMatching process, double dropCaption, Contras
         Tensor softplus = gap.relu().add(gap.abs().neg().exp().add(1f).log());
         Tensor term = softplus.mul(Tensor.of(mask, b)).sum().mul((float) (contrast.weight() / (contrast.sharpness() * n)));
         return new Result(loss.add(term), t, n);
+    }
+
+    /**
+     * The frame-difference term: with the velocity error e = v − target [B, C, f, h, w] and its change between
+     * neighbouring latent frames Δe_k = e[k] − e[k−1] (k = 1 … f−1), Σ w̄·Δe² / (C · Σ w̄), w̄ the mean of the two
+     * frames' cell weights (all ones when {@code weights} is null). The plain MSE weighs every temporal frequency of the
+     * error alike; adding {@code temporal · this} weighs an error that flips from frame to frame up to 1 + 4·temporal
+     * times one that is the same in every frame, so the network is pushed hardest on what makes frames jump — how a
+     * frame differs from its neighbours. Zero when the error is the same in every frame; needs f ≥ 2.
+     */
+    public static Tensor temporalTerm(Tensor v, Tensor target, Tensor weights) {
+        int f = v.size(2);
+        if (f < 2) throw new IllegalArgumentException("the frame-difference term needs at least 2 latent frames, got " + f);
+        Tensor e = v.sub(target);
+        Tensor de = e.narrow(2, 1, f - 1).sub(e.narrow(2, 0, f - 1));
+        Tensor w = weights == null ? null : weights.narrow(2, 1, f - 1).add(weights.narrow(2, 0, f - 1)).mul(0.5f);
+        return WeightedMse.of(de, Tensor.zeros(de.shape()), w);
     }
 }
