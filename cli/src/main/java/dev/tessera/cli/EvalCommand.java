@@ -58,6 +58,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--refine-below", paramLabel = "T", defaultValue = "0.5", description = "with --refiner: the time from which down the refiner's DiT takes over (default ${DEFAULT-VALUE})") double refineBelow;
     @Option(names = "--guidance-above", paramLabel = "T", description = "with --generate: guidance only on steps that start above t = T (a guidance interval; below it the conditional velocity alone); default 0, every step") Double guidanceAbove;
     @Option(names = "--finish-below", paramLabel = "T", description = "with --generate: drop the sampler's steps below t = T; the last step jumps from the lowest grid time at or above T to the clean latent (the DiT's prediction there); default 0, the whole grid") Double finishBelow;
+    @Option(names = "--guidance-high", paramLabel = "G", description = "with --generate: frequency-decoupled guidance — the guidance difference's spatial detail finer than ~2 latent cells gets scale G, the rest the usual scale (docs/eval.md); default: one scale for all") Double guidanceHigh;
+    @Option(names = "--guidance-band-time", description = "with --guidance-high: the band split also low-passes across latent frames, so frame-to-frame changes of the guidance difference count as high band") boolean guidanceBandTime;
     @Option(names = "--per-frame", description = "with --reconstruct: each frame through the VAE on its own (its image path, no time compression) — what the latent keeps of a single frame, to tell what the time compression loses") boolean perFrame;
     @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "for --truth/--generate/--reconstruct: score every prompt with seeds SEED .. SEED+N-1 and pool the results; the report lists each seed's overall score and their standard error (default ${DEFAULT-VALUE})") int seeds;
 
@@ -78,6 +80,9 @@ public final class EvalCommand implements Callable<Integer> {
         if (perFrame && !source.reconstruct) throw new ExitCodeException(2, "--per-frame needs --reconstruct");
         if (guidanceAbove != null && !source.generate) throw new ExitCodeException(2, "--guidance-above needs --generate");
         if (guidanceAbove != null && !(guidanceAbove >= 0 && guidanceAbove < 1)) throw new ExitCodeException(2, "--guidance-above must be in [0, 1), got " + guidanceAbove);
+        if (guidanceHigh != null && !source.generate) throw new ExitCodeException(2, "--guidance-high needs --generate");
+        if (guidanceHigh != null && !(guidanceHigh >= 0 && guidanceHigh <= 50)) throw new ExitCodeException(2, "--guidance-high must be in [0, 50], got " + guidanceHigh);
+        if (guidanceBandTime && guidanceHigh == null) throw new ExitCodeException(2, "--guidance-band-time needs --guidance-high");
         if (finishBelow != null && !source.generate) throw new ExitCodeException(2, "--finish-below needs --generate");
         if (finishBelow != null && !(finishBelow >= 0 && finishBelow < 1)) throw new ExitCodeException(2, "--finish-below must be in [0, 1), got " + finishBelow);
         if (refiner != null && !source.generate) throw new ExitCodeException(2, "--refiner needs --generate");
@@ -157,6 +162,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         if (guidanceAbove != null) t2v = t2v.withGuidanceAbove(guidanceAbove);
         if (finishBelow != null) t2v = t2v.withFinishBelow(finishBelow);
+        if (guidanceHigh != null) t2v = t2v.withGuidanceBands(new dev.tessera.model.sample.Sampler.Bands(guidanceHigh, guidanceBandTime));
         TextToVideo pipe = t2v;
         double guidance = guidanceOption != null ? guidanceOption : m.config.guidance();
         Sampler.Guidance mode = GenerateCommand.guidanceMode(guidanceMode, m);
@@ -167,7 +173,8 @@ public final class EvalCommand implements Callable<Integer> {
                 + (fromTruth != null ? ", from the world's renders noised to t = " + fromTruth : "")
                 + (refiner != null ? ", the DiT of " + refiner + " at t <= " + refineBelow : "")
                 + (guidanceAbove != null ? ", guidance only above t = " + guidanceAbove : "")
-                + (finishBelow != null ? ", finishing from the lowest step time >= " + finishBelow : ""));
+                + (finishBelow != null ? ", finishing from the lowest step time >= " + finishBelow : "")
+                + (guidanceHigh != null ? ", high-band guidance " + guidanceHigh + (guidanceBandTime ? " (space and time)" : " (space)") : ""));
         VideoShape shape;
         try {
             shape = m.config.capabilities().check(sz, rate, seconds).withTimeDown(m.config.vae().timeDown());

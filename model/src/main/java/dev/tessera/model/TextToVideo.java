@@ -16,21 +16,32 @@ public final class TextToVideo {
     private final double refineBelow;
     private final double guidanceAbove;
     private final double finishBelow;
+    private final Sampler.Bands bands;
 
-    public TextToVideo(TesseraModel model) { this(model, null, 0, 0, 0); }
+    public TextToVideo(TesseraModel model) { this(model, null, 0, 0, 0, null); }
 
-    private TextToVideo(TesseraModel model, TesseraModel refiner, double refineBelow, double guidanceAbove, double finishBelow) {
+    private TextToVideo(TesseraModel model, TesseraModel refiner, double refineBelow, double guidanceAbove, double finishBelow,
+                        Sampler.Bands bands) {
         this.model = model;
         this.refiner = refiner;
         this.refineBelow = refineBelow;
         this.guidanceAbove = guidanceAbove;
         this.finishBelow = finishBelow;
+        this.bands = bands;
+    }
+
+    /**
+     * The same pipeline with frequency-decoupled guidance ({@link Sampler.Bands}): the guidance difference's low band
+     * keeps the request's scale, its high band gets {@code bands.high()}.
+     */
+    public TextToVideo withGuidanceBands(Sampler.Bands bands) {
+        return new TextToVideo(model, refiner, refineBelow, guidanceAbove, finishBelow, bands);
     }
 
     /** The same pipeline with guidance only on steps that start above t = {@code t} ({@link Sampler.Options#guidanceAbove}). */
     public TextToVideo withGuidanceAbove(double t) {
         if (!(t >= 0 && t < 1)) throw new IllegalArgumentException("guidance-above must be in [0, 1), got " + t);
-        return new TextToVideo(model, refiner, refineBelow, t, finishBelow);
+        return new TextToVideo(model, refiner, refineBelow, t, finishBelow, bands);
     }
 
     /**
@@ -39,7 +50,7 @@ public final class TextToVideo {
      */
     public TextToVideo withFinishBelow(double t) {
         if (!(t >= 0 && t < 1)) throw new IllegalArgumentException("finish-below must be in [0, 1), got " + t);
-        return new TextToVideo(model, refiner, refineBelow, guidanceAbove, t);
+        return new TextToVideo(model, refiner, refineBelow, guidanceAbove, t, bands);
     }
 
     /**
@@ -55,7 +66,7 @@ public final class TextToVideo {
             throw new IllegalArgumentException("the refiner has another VAE or text encoder than the model (it must share both)");
         if (!refiner.config.dit().equals(model.config.dit()))
             throw new IllegalArgumentException("the refiner's DiT config differs from the model's");
-        return new TextToVideo(model, refiner, below, guidanceAbove, finishBelow);
+        return new TextToVideo(model, refiner, below, guidanceAbove, finishBelow, bands);
     }
 
     /** The velocity the sampler integrates: this model's DiT, or the refiner's at t ≤ its time. */
@@ -133,7 +144,7 @@ public final class TextToVideo {
             int[] latent = {1, model.config.vae().latentChannels(), shape.latentFrames(), shape.latentHeight(), shape.latentWidth()};
             int tokens = shape.tokens(model.config.dit().patchT(), model.config.dit().patchS());
             Tensor z = Sampler.sampleFrom(velocity(), cond, uncond, latent, z0, strength, tokens, model.config.timeShift(),
-                    new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed(), r.mode(), guidanceAbove, finishBelow), progress);
+                    new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed(), r.mode(), guidanceAbove, finishBelow, bands), progress);
             long t2 = System.nanoTime();
             Tensor pixels = model.vae.decode(model.denormaliseLatent(z)); // [1, 3, 1 + td(f−1), H, W]
             Video video = VideoTensors.toVideo(pixels, 0, shape.frames(), r.fps());
