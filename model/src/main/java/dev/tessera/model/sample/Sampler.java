@@ -48,7 +48,7 @@ public final class Sampler {
      * {@code time} — and the high band Δ − L. The low band gets the guidance scale g, the high band {@code high}:
      * CFG {@code v_c + (g − 1)·L + (high − 1)·(Δ − L)}; APG the same with each band's component along the clean
      * prediction dropped (the projection is linear, so this is APG of Δ' = L + r·(Δ − L), r = (high − 1)/(g − 1)).
-     * Why: a 20-step sample under APG 30 ends with 8× the spatial high-frequency share and ~40× the frame-to-frame
+     * Why: a 20-step sample under APG 30 ends with ~10× the spatial high-frequency share and ~40× the frame-to-frame
      * change of the world's latents, unguided with neither (docs/default-model.md, twenty-fourth session); the
      * prompt's layout and colours live in the low band.
      */
