@@ -106,8 +106,7 @@ public record FlowMatchingLoss(FlowMatching process, double dropCaption, Contras
         int f = v.size(2);
         if (f < 2) throw new IllegalArgumentException("the frame-difference term needs at least 2 latent frames, got " + f);
         Tensor e = v.sub(target);
-        Tensor de = e.narrow(2, 1, f - 1).sub(e.narrow(2, 0, f - 1));
         Tensor w = weights == null ? null : weights.narrow(2, 1, f - 1).add(weights.narrow(2, 0, f - 1)).mul(0.5f);
-        return WeightedMse.of(de, Tensor.zeros(de.shape()), w);
+        return WeightedMse.of(e.narrow(2, 1, f - 1), e.narrow(2, 0, f - 1), w); // Σ w̄·(e[k] − e[k−1])² / (C·Σ w̄)
     }
 }
