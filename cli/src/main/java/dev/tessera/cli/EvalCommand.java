@@ -2,6 +2,7 @@ package dev.tessera.cli;
 
 import dev.tessera.eval.Calibration;
 import dev.tessera.eval.HtmlReport;
+import dev.tessera.eval.NullVideos;
 import dev.tessera.eval.Report;
 import dev.tessera.eval.SimBench;
 import dev.tessera.eval.WorldPrompts;
@@ -63,6 +64,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--per-frame", description = "with --reconstruct: each frame through the VAE on its own (its image path, no time compression) — what the latent keeps of a single frame, to tell what the time compression loses") boolean perFrame;
     @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "for --truth/--generate/--reconstruct: score every prompt with seeds SEED .. SEED+N-1 and pool the results; the report lists each seed's overall score and their standard error (default ${DEFAULT-VALUE})") int seeds;
 
+    @Option(names = "--no-null", description = "skip the prompt-blind noise videos scored beside every video (the chance level of each dimension, \"above_null\" in the report; about 0.3 s per video and family)") boolean noNull;
+
     @Override public Integer call() throws Exception {
         if (!Files.isRegularFile(prompts)) throw new ExitCodeException(2, "prompt file not found: " + prompts);
         List<String> lines;
@@ -101,7 +104,7 @@ public final class EvalCommand implements Callable<Integer> {
                 if (seeds > 1) System.err.println("seed " + s + " (" + (i + 1) + " of " + seeds + ")");
                 used.add(s);
                 runs.add(SimBench.run(lines, new WorldPrompts(), seeds == 1 ? make.apply(s) : named(make.apply(s), s),
-                        Calibration.load(), System.err::println));
+                        Calibration.load(), System.err::println, nullFamilies(), s));
             }
             r = seeds == 1 ? runs.getFirst() : Report.pooled(used, runs, Calibration.load());
         } else {
@@ -116,7 +119,7 @@ public final class EvalCommand implements Callable<Integer> {
                 @Override public String describe(int line) { return file(line).toString(); }
                 Path file(int line) { return dir.resolve(String.format("%04d.mp4", line)); }
             };
-            r = SimBench.run(lines, new WorldPrompts(), src, Calibration.load(), System.err::println);
+            r = SimBench.run(lines, new WorldPrompts(), src, Calibration.load(), System.err::println, nullFamilies(), seed);
         }
         Files.createDirectories(out);
         r.writeJson(out.resolve("report.json"));
@@ -125,6 +128,8 @@ public final class EvalCommand implements Callable<Integer> {
         System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(r.summary()));
         return 0;
     }
+
+    List<NullVideos.Family> nullFamilies() { return noNull ? List.of() : NullVideos.ALL; }
 
     /** The source with "seed S" as each video's name in the report, so a pooled report tells its seeds apart. */
     static SimBench.VideoSource named(SimBench.VideoSource src, long s) {

@@ -109,6 +109,34 @@ class EvalCommandTest {
         assertTrue(solver.err().contains("unknown solver 'rk4'") && solver.err().contains("ancestral"), solver.err());
     }
 
+    /** Prompt-blind noise videos are scored beside every video unless --no-null; each entry names its frames' hash. */
+    @Test void chanceLevelFromNullVideosAndFrameHashes(@TempDir Path dir) throws Exception {
+        Path prompts = dir.resolve("prompts.txt");
+        Files.writeString(prompts, "A red cube glides from left to right. On a lawn during the day.\n白天，在草坪上。一个红色的盒子向右滑行。\n");
+        String[] common = {"eval", "--prompts", prompts.toString(), "--truth", "--size", "64x64", "--fps", "8", "--seconds", "2"};
+        ObjectMapper json = new ObjectMapper();
+        Result with = run(concat(common, "--out", dir.resolve("a").toString()));
+        assertEquals(0, with.code(), with.err());
+        JsonNode summary = json.readTree(with.out().strip().lines().toList().getLast());
+        assertTrue(summary.has("overall_above_null") && summary.has("above_null"), summary.toString());
+        JsonNode report = json.readTree(dir.resolve("a").resolve("report.json").toFile());
+        for (String family : List.of("pixel_noise", "flicker_mosaic", "still_mosaic", "drifting_mosaic"))
+            assertTrue(report.get("null").get("families").has(family), family);
+        JsonNode presence = report.get("dimensions").get("presence");
+        assertEquals(report.get("null").get("floor").get("presence").asDouble(), presence.get("null").asDouble(), 1e-9);
+        String hash = report.get("prompts").get(0).get("frames_sha256").asText();
+        assertTrue(hash.matches("[0-9a-f]{16}"), hash);
+        assertTrue(Files.readString(dir.resolve("a").resolve("report.html")).contains("above chance"));
+        Result without = run(concat(common, "--no-null", "--out", dir.resolve("b").toString()));
+        assertEquals(0, without.code(), without.err());
+        assertFalse(json.readTree(without.out().strip().lines().toList().getLast()).has("overall_above_null"));
+        JsonNode plain = json.readTree(dir.resolve("b").resolve("report.json").toFile());
+        assertFalse(plain.has("null"));
+        // the same seed renders the same frames, with or without the nulls
+        assertEquals(hash, plain.get("prompts").get(0).get("frames_sha256").asText());
+        assertEquals(report.get("overall").asDouble(), plain.get("overall").asDouble(), 1e-12);
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -30,13 +30,20 @@ public final class HtmlReport {
           .append("img{image-rendering:pixelated;margin-right:4px;border:1px solid #888}.err{color:#b00}details{margin:6px 0}")
           .append("</style></head><body><h1>SimBench</h1>");
         sb.append(String.format("<p>Overall <b>%.3f</b> over %d prompts.</p>", r.overall, r.prompts.size()));
+        boolean nulls = !r.nulls.isEmpty();
+        Map<Dimension, Double> floor = r.nullFloor();
+        if (nulls) sb.append(String.format("<p>Above chance (prompt-blind noise videos scored in the same run: %s): <b>%.3f</b> "
+                + "(0 = no better than noise, 1 = the world's renders; each dimension clamped to [0, 1]).</p>",
+                esc(String.join(", ", r.nulls.keySet())), r.overallAboveNull()));
         sb.append("<table><tr><th>dimension</th><th>score</th><th>normalised</th><th>n</th>");
+        if (nulls) sb.append("<th>chance (null)</th><th>above chance</th>");
         for (String s : r.splits.keySet()) sb.append("<th>").append(esc(s)).append("</th><th>n</th>");
         sb.append("</tr>");
         for (Map.Entry<Dimension, DimScore> e : r.dimensions.entrySet()) {
             DimScore d = e.getValue();
             sb.append("<tr><td>").append(e.getKey().id()).append("</td>").append(cell(d.score())).append(cell(d.normalized()))
               .append("<td>").append(d.n()).append("</td>");
+            if (nulls) sb.append(cell(floor.get(e.getKey()))).append(cell(r.aboveNull(e.getKey())));
             for (Map<Dimension, DimScore> sp : r.splits.values()) {
                 DimScore x = sp.get(e.getKey());
                 sb.append(cell(x == null ? null : x.score())).append("<td>").append(x == null ? 0 : x.n()).append("</td>");

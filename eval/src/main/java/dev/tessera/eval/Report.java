@@ -18,11 +18,16 @@ import java.util.Map;
  * A SimBench run: per prompt its checks, then per dimension the mean of the per-prompt means (n = prompts that had
  * at least one check of that dimension), the overall score (mean over dimensions with n > 0), the normalised score
  * {@code (score - floor) / (ceiling - floor)} from {@link Calibration}, and the same aggregates per split (prompts of
- * seen combinations vs held-out combinations).
+ * seen combinations vs held-out combinations). With {@link #nulls} (prompt-blind videos scored in the same run,
+ * {@link NullVideos}) it also gives each dimension's chance level {@link #nullFloor} and the score above it,
+ * {@link #aboveNull}.
  */
 public final class Report {
-    /** One prompt line and what came of it; {@code error} set (and no checks) when it could not be judged. */
-    public record PromptResult(int line, String prompt, String lang, String split, String video, String error,
+    /**
+     * One prompt line and what came of it; {@code error} set (and no checks) when it could not be judged;
+     * {@code frames} the hash of the frames judged ({@link SimBench#framesHash}) or null.
+     */
+    public record PromptResult(int line, String prompt, String lang, String split, String video, String frames, String error,
                                Facts facts, List<Check> checks, List<String> keyframes) {
         public Map<Dimension, Double> dimensionScores() {
             Map<Dimension, double[]> acc = new EnumMap<>(Dimension.class);
@@ -42,8 +47,18 @@ public final class Report {
     public final Map<String, Double> splitOverall = new LinkedHashMap<>();
     /** For a report pooled over several seeds ({@link #pooled}): each seed's own overall score, in seed order. */
     public final Map<Long, Double> seedOverall = new LinkedHashMap<>();
+    /** Per null family id, the report of its prompt-blind videos on the same prompts (empty when none were scored). */
+    public final Map<String, Report> nulls = new LinkedHashMap<>();
+    private final Calibration cal;
+
+    /**
+     * A dimension whose chance level lies this close to its ceiling cannot tell skill from noise: its
+     * {@link #aboveNull} is undefined (null).
+     */
+    public static final double MIN_ROOM_ABOVE_NULL = 0.05;
 
     public Report(List<PromptResult> prompts, Calibration cal) {
+        this.cal = cal;
         this.prompts = List.copyOf(prompts);
         this.dimensions = aggregate(prompts, cal);
         this.overall = overall(dimensions);
@@ -93,7 +108,81 @@ public final class Report {
         for (Report r : runs) all.addAll(r.prompts);
         Report out = new Report(all, cal);
         for (int i = 0; i < seeds.size(); i++) out.seedOverall.put(seeds.get(i), runs.get(i).overall);
+        for (String family : runs.getFirst().nulls.keySet()) {
+            List<PromptResult> fam = new ArrayList<>();
+            for (Report r : runs) {
+                Report n = r.nulls.get(family);
+                if (n == null) throw new IllegalArgumentException("null family " + family + " missing from one seed's report");
+                fam.addAll(n.prompts);
+            }
+            out.nulls.put(family, new Report(fam, cal));
+        }
         return out;
+    }
+
+    /**
+     * Per dimension, the chance level: the highest mean any null family scored on it in this run (a prompt-blind
+     * generator may pick whichever kind of noise scores best). Empty without nulls.
+     */
+    public Map<Dimension, Double> nullFloor() {
+        Map<Dimension, Double> out = new EnumMap<>(Dimension.class);
+        for (Report n : nulls.values())
+            n.dimensions.forEach((d, s) -> out.merge(d, s.score(), Math::max));
+        return out;
+    }
+
+    /**
+     * (score - chance) / (ceiling - chance): 0 at the chance level, 1 at the ceiling (the world's own renders in the
+     * shipped calibration; 1 where it has none), negative below chance. Null without nulls, for a dimension this
+     * report has no score for, or where chance lies within {@link #MIN_ROOM_ABOVE_NULL} of the ceiling.
+     */
+    public Double aboveNull(Dimension d) {
+        DimScore s = dimensions.get(d);
+        Double chance = nullFloor().get(d);
+        if (s == null || chance == null) return null;
+        double ceiling = cal == null || cal.bounds.get(d) == null ? 1.0 : cal.bounds.get(d)[1];
+        if (ceiling - chance < MIN_ROOM_ABOVE_NULL) return null;
+        return (s.score() - chance) / (ceiling - chance);
+    }
+
+    /**
+     * The mean over dimensions with a defined {@link #aboveNull} of that value clamped to [0, 1] (a dimension below
+     * chance counts 0, not less): how far above prompt-blind noise the videos are overall. NaN without nulls.
+     */
+    public double overallAboveNull() {
+        double sum = 0;
+        int n = 0;
+        for (Dimension d : dimensions.keySet()) {
+            Double a = aboveNull(d);
+            if (a == null) continue;
+            sum += Math.max(0, Math.min(1, a));
+            n++;
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    private void putNulls(ObjectNode o, boolean full) {
+        if (nulls.isEmpty()) return;
+        double oa = overallAboveNull();
+        if (Double.isNaN(oa)) o.putNull("overall_above_null"); else o.put("overall_above_null", r4(oa));
+        if (!full) {
+            ObjectNode a = o.putObject("above_null");
+            for (Dimension d : dimensions.keySet()) {
+                Double v = aboveNull(d);
+                if (v != null) a.put(d.id(), r4(v));
+            }
+            return;
+        }
+        ObjectNode n = o.putObject("null");
+        ObjectNode fl = n.putObject("floor");
+        nullFloor().forEach((d, v) -> fl.put(d.id(), r4(v)));
+        ObjectNode fams = n.putObject("families");
+        nulls.forEach((id, r) -> {
+            ObjectNode f = fams.putObject(id);
+            f.put("overall", r4(r.overall));
+            ObjectNode fd = f.putObject("dimensions");
+            r.dimensions.forEach((d, s) -> fd.put(d.id(), r4(s.score())));
+        });
     }
 
     /** Standard error of the mean of the per-seed overall scores (NaN with fewer than two seeds). */
@@ -121,13 +210,19 @@ public final class Report {
 
     static double r4(double v) { return Math.round(v * 10000) / 10000.0; }
 
-    ObjectNode dims(Map<Dimension, DimScore> m) {
+    ObjectNode dims(Map<Dimension, DimScore> m, boolean withNull) {
         ObjectNode o = JSON.createObjectNode();
+        Map<Dimension, Double> floor = withNull ? nullFloor() : Map.of();
         m.forEach((d, s) -> {
             ObjectNode x = o.putObject(d.id());
             x.put("score", r4(s.score()));
             if (s.normalized() == null) x.putNull("normalized"); else x.put("normalized", r4(s.normalized()));
             x.put("n", s.n());
+            if (floor.containsKey(d)) {
+                x.put("null", r4(floor.get(d)));
+                Double a = aboveNull(d);
+                if (a == null) x.putNull("above_null"); else x.put("above_null", r4(a));
+            }
         });
         return o;
     }
@@ -137,6 +232,7 @@ public final class Report {
         ObjectNode o = JSON.createObjectNode();
         o.put("overall", r4(overall));
         putSeeds(o);
+        putNulls(o, false);
         ObjectNode d = o.putObject("dimensions");
         dimensions.forEach((k, v) -> d.put(k.id(), r4(v.score())));
         ObjectNode sp = o.putObject("splits");
@@ -152,12 +248,13 @@ public final class Report {
         ObjectNode root = JSON.createObjectNode();
         root.put("overall", r4(overall));
         putSeeds(root);
-        root.set("dimensions", dims(dimensions));
+        putNulls(root, true);
+        root.set("dimensions", dims(dimensions, true));
         ObjectNode sp = root.putObject("splits");
         splits.forEach((k, v) -> {
             ObjectNode s = sp.putObject(k);
             s.put("overall", r4(splitOverall.get(k)));
-            s.set("dimensions", dims(v));
+            s.set("dimensions", dims(v, false));
         });
         ArrayNode arr = root.putArray("prompts");
         for (PromptResult p : prompts) {
@@ -167,6 +264,7 @@ public final class Report {
             o.put("lang", p.lang());
             if (p.split() != null) o.put("split", p.split());
             if (p.video() != null) o.put("video", p.video());
+            if (p.frames() != null) o.put("frames_sha256", p.frames());
             if (p.error() != null) { o.put("error", p.error()); continue; }
             o.set("facts", JSON.valueToTree(p.facts()));
             ObjectNode sc = o.putObject("scores");

@@ -108,9 +108,21 @@ public final class SimBench {
         return "en";
     }
 
-    /** Judges every line; {@code progress} receives one line per prompt (with an ETA). */
+    /** Judges every line; {@code progress} receives one line per prompt (with an ETA). No null videos. */
     public static Report run(List<String> lines, Prompts prompts, VideoSource source, Calibration cal, Consumer<String> progress) {
+        return run(lines, prompts, source, cal, progress, List.of(), 0);
+    }
+
+    /**
+     * Judges every line and, beside each video that could be judged, one prompt-blind video per null family in the
+     * same format ({@link NullVideos}, seeded by {@code nullSeed} and the line), so the report carries the chance
+     * level of every dimension measured on the same prompts ({@link Report#nullFloor}).
+     */
+    public static Report run(List<String> lines, Prompts prompts, VideoSource source, Calibration cal, Consumer<String> progress,
+                             List<NullVideos.Family> nulls, long nullSeed) {
         List<PromptResult> results = new ArrayList<>();
+        Map<NullVideos.Family, List<PromptResult>> nullResults = new EnumMap<>(NullVideos.Family.class);
+        for (NullVideos.Family f : nulls) nullResults.put(f, new ArrayList<>());
         long start = System.nanoTime();
         int done = 0, total = 0;
         for (String l : lines) if (!l.isBlank() && !l.strip().startsWith("#")) total++;
@@ -125,24 +137,30 @@ public final class SimBench {
                 facts = prompts.facts(line);
                 split = prompts.split(line);
             } catch (IllegalArgumentException e) {
-                results.add(new PromptResult(no, line, lang, null, null, "line " + no + ": " + e.getMessage(), null, List.of(), List.of()));
+                results.add(new PromptResult(no, line, lang, null, null, null, "line " + no + ": " + e.getMessage(), null, List.of(), List.of()));
                 done++;
                 continue;
             }
-            String err = null;
+            String err = null, hash = null;
             List<Check> checks = List.of();
             List<String> keys = List.of();
             try {
                 Video v = source.video(no, line, facts);
                 checkVideo(v);
+                hash = framesHash(v);
                 v = prepare(v);
                 Observation o = new Observation(v, Checks.maskColours(facts), Checks.anchorColours(facts));
                 checks = Checks.all(facts, o);
                 keys = Keyframes.draw(o, facts);
+                for (NullVideos.Family f : nulls) {
+                    Video n = NullVideos.make(f, v.width(), v.height(), v.fps(), v.frameCount(), nullSeed * 1_000_003L + no);
+                    Observation on = new Observation(n, Checks.maskColours(facts), Checks.anchorColours(facts));
+                    nullResults.get(f).add(new PromptResult(no, line, lang, split, f.id(), null, null, facts, Checks.all(facts, on), List.of()));
+                }
             } catch (Exception e) {
                 err = "line " + no + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
             }
-            results.add(new PromptResult(no, line, lang, split, source.describe(no), err, facts, checks, keys));
+            results.add(new PromptResult(no, line, lang, split, source.describe(no), hash, err, facts, checks, keys));
             done++;
             if (progress != null) {
                 double el = (System.nanoTime() - start) / 1e9, eta = el / done * (total - done);
@@ -150,7 +168,32 @@ public final class SimBench {
                         err == null ? "scored" : "failed: " + err, el, eta));
             }
         }
-        return new Report(languageAgreement(results), cal);
+        Report report = new Report(languageAgreement(results), cal);
+        nullResults.forEach((f, r) -> report.nulls.put(f.id(), new Report(languageAgreement(r), cal)));
+        return report;
+    }
+
+    /**
+     * The first 16 hex digits of the SHA-256 of the video's size, frame count and every pixel (RGB, row by row): two
+     * runs that report the same hash for a line judged the same frames, so a score that differs between machines or
+     * runs is traced to the generator or to the judge.
+     */
+    public static String framesHash(Video v) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * Math.max(3, v.width() * v.height()));
+            b.putInt(v.width()).putInt(v.height()).putInt(v.frameCount()).flip();
+            md.update(b);
+            for (dev.tessera.media.Frame f : v.frames()) {
+                b.clear();
+                b.asIntBuffer().put(f.rgb());
+                b.limit(4 * f.rgb().length);
+                md.update(b);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest(), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from this Java runtime", e);
+        }
     }
 
     /**
@@ -179,7 +222,7 @@ public final class SimBench {
                 List<Check> checks = new ArrayList<>(b.checks());
                 checks.add(new Check(Dimension.LANGUAGE_AGREEMENT, "agrees with line " + a.line() + " (" + a.lang() + ")",
                         Checks.r3(Check.clamp01(score)), Check.ev("other_line", a.line(), "abs_difference_per_dimension", diff)));
-                out.set(j, new PromptResult(b.line(), b.prompt(), b.lang(), b.split(), b.video(), b.error(), b.facts(), checks, b.keyframes()));
+                out.set(j, new PromptResult(b.line(), b.prompt(), b.lang(), b.split(), b.video(), b.frames(), b.error(), b.facts(), checks, b.keyframes()));
                 break;
             }
         }

@@ -67,7 +67,8 @@ class CalibrationTest {
                 firstEvent.put(i + 1, first);
             }
         }
-        ceiling = judge(v -> v);
+        // with the prompt-blind noise videos beside it: the chance level of every dimension on this set
+        ceiling = SimBench.run(lines, PROMPTS, (line, p, f) -> truth.get(line), null, null, NullVideos.ALL, SEED);
         mirrored = judge(Perturb::mirror);
         reversed = judge(Perturb::reverse);
         still = judge(Perturb::still);
@@ -181,7 +182,7 @@ class CalibrationTest {
             PromptResult c = ceiling.prompts.get(i), m = mismatched.prompts.get(i);
             PromptResult base = c.lang().equals("en") ? c : m;
             List<Check> own = base.checks().stream().filter(x -> x.dimension() != Dimension.LANGUAGE_AGREEMENT).toList();
-            mixed.add(new PromptResult(base.line(), base.prompt(), base.lang(), base.split(), base.video(), base.error(), base.facts(), own, List.of()));
+            mixed.add(new PromptResult(base.line(), base.prompt(), base.lang(), base.split(), base.video(), base.frames(), base.error(), base.facts(), own, List.of()));
         }
         double s = 0;
         int n = 0;
@@ -238,6 +239,13 @@ class CalibrationTest {
         fl.put("move_into_interpenetration", Report.r4(mean(penetrated, Dimension.PHYSICS, INTERPENETRATION)));
         fl.put("shuffle_permanence", Report.r4(mean(shuffled, Dimension.PERMANENCE, null)));
         fl.put("language_floor", Report.r4(languageFloor()));
+        ObjectNode chance = root.putObject("chance");
+        ceiling.nullFloor().forEach((d, v) -> chance.put(d.id(), Report.r4(v)));
+        ObjectNode above = root.putObject("ceiling_above_chance");
+        for (Dimension d : ceiling.dimensions.keySet()) {
+            Double a = ceiling.aboveNull(d);
+            if (a == null) above.putNull(d.id()); else above.put(d.id(), Report.r4(a));
+        }
         for (Map.Entry<String, Report> e : Map.of("slowed", slowed, "penetrated", penetrated, "ceiling", ceiling, "mirrored", mirrored, "reversed", reversed, "frozen", frozen,
                 "still", still, "shuffled", shuffled, "flicker", flicker, "mismatched", mismatched).entrySet())
             e.getValue().writeJson(Path.of("target", "calibration-" + e.getKey() + ".json"));
@@ -256,6 +264,22 @@ class CalibrationTest {
         }
         assertTrue(low.isEmpty(), "dimensions below the 0.95 ceiling: " + low);
         assertTrue(ceiling.splits.containsKey("seen") && ceiling.splits.containsKey("held_out"), "both splits present");
+    }
+
+    /**
+     * The world's renders stand well above prompt-blind noise on every dimension that names what should be seen or
+     * happen (the noise finds each stated colour somewhere, so left/right and direction read off it are coin flips).
+     */
+    @Test void worldRendersStandFarAboveChance() {
+        assertEquals(NullVideos.ALL.size(), ceiling.nulls.size());
+        Map<Dimension, Double> low = new EnumMap<>(Dimension.class);
+        for (Dimension d : List.of(Dimension.ATTRIBUTES, Dimension.SPATIAL, Dimension.MOTION_DIRECTION, Dimension.CAUSE_EFFECT,
+                Dimension.EVENT_ORDER, Dimension.CAMERA)) {
+            Double a = ceiling.aboveNull(d);
+            if (a == null || a < 0.8) low.put(d, a);
+        }
+        assertTrue(low.isEmpty(), "world renders not clearly above chance: " + low + "; chance " + ceiling.nullFloor());
+        assertTrue(ceiling.overallAboveNull() >= 0.8, "overall above chance " + ceiling.overallAboveNull());
     }
 
     @Test void mirroredCopiesFailLeftRightDirectionAndPan() {

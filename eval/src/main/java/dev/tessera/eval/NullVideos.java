@@ -1,0 +1,95 @@
+package dev.tessera.eval;
+
+import dev.tessera.media.Frame;
+import dev.tessera.media.Video;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Prompt-blind videos: what a generator that ignores the prompt and draws random colour would score. SimBench scores
+ * them beside the videos it judges, in the same format (size, rate, length) and on the same prompts, so every
+ * dimension has a chance level measured in the same run ({@link Report#nullFloor}). They are the null hypothesis
+ * for a generated video: the detectors name every pixel with a palette colour, so a mosaic of random colours
+ * contains a "red ball" and a "blue cube" somewhere, and a direction or a left/right relation read off random
+ * patches is right about half the time.
+ *
+ * <p>The mosaics' cells are 1/16 of the shorter side (8 px at 128: the size of a latent cell of an 8x VAE). Colours
+ * are uniform in RGB. Every family is deterministic in its seed.
+ */
+public final class NullVideos {
+    private NullVideos() {}
+
+    public enum Family {
+        /** Every pixel of every frame drawn anew. */
+        PIXEL_NOISE("pixel_noise"),
+        /** A mosaic of random colour cells drawn anew every frame. */
+        FLICKER_MOSAIC("flicker_mosaic"),
+        /** One mosaic for the whole clip, every pixel jittered by up to ±20 per channel each frame. */
+        STILL_MOSAIC("still_mosaic"),
+        /**
+         * One mosaic sliding (wrapping round) at a constant random velocity of 10-30% of the frame's width per
+         * second in a random direction, with the same jitter: a pan or a moving thing with no relation to the prompt.
+         */
+        DRIFTING_MOSAIC("drifting_mosaic");
+
+        private final String id;
+        Family(String id) { this.id = id; }
+        public String id() { return id; }
+    }
+
+    /** All families, in the order reports list them. */
+    public static final List<Family> ALL = List.of(Family.values());
+
+    static final int JITTER = 20;
+
+    /** One prompt-blind video of {@code frames} frames at {@code width}x{@code height}, {@code fps}. */
+    public static Video make(Family family, int width, int height, double fps, int frames, long seed) {
+        if (width < 1 || height < 1 || frames < 1 || !(fps > 0))
+            throw new IllegalArgumentException("null video needs a positive size, rate and length, got " + width + "x" + height
+                    + ", " + fps + " fps, " + frames + " frames");
+        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + family.ordinal());
+        int cell = Math.max(1, Math.min(width, height) / 16);
+        int cw = (width + cell - 1) / cell, ch = (height + cell - 1) / cell;
+        int[] mosaic = mosaic(r, cw * ch);
+        double angle = r.nextDouble() * 2 * Math.PI, speed = (0.1 + 0.2 * r.nextDouble()) * width / fps; // px per frame
+        double vx = speed * Math.cos(angle), vy = speed * Math.sin(angle);
+        List<Frame> out = new ArrayList<>(frames);
+        for (int t = 0; t < frames; t++) {
+            int[] p = new int[width * height];
+            switch (family) {
+                case PIXEL_NOISE -> { for (int i = 0; i < p.length; i++) p[i] = r.nextInt(1 << 24); }
+                case FLICKER_MOSAIC -> {
+                    int[] m = mosaic(r, cw * ch);
+                    for (int y = 0; y < height; y++) for (int x = 0; x < width; x++) p[y * width + x] = m[(y / cell) * cw + x / cell];
+                }
+                case STILL_MOSAIC, DRIFTING_MOSAIC -> {
+                    boolean drift = family == Family.DRIFTING_MOSAIC;
+                    int ox = drift ? (int) Math.round(vx * t) : 0, oy = drift ? (int) Math.round(vy * t) : 0;
+                    for (int y = 0; y < height; y++)
+                        for (int x = 0; x < width; x++) {
+                            int sx = Math.floorMod(x - ox, cw * cell), sy = Math.floorMod(y - oy, ch * cell);
+                            p[y * width + x] = jitter(r, mosaic[(sy / cell) * cw + sx / cell]);
+                        }
+                }
+            }
+            out.add(new Frame(width, height, p));
+        }
+        return new Video(width, height, fps, out);
+    }
+
+    private static int[] mosaic(SplittableRandom r, int n) {
+        int[] m = new int[n];
+        for (int i = 0; i < n; i++) m[i] = r.nextInt(1 << 24);
+        return m;
+    }
+
+    private static int jitter(SplittableRandom r, int rgb) {
+        int red = clamp((rgb >> 16 & 255) + r.nextInt(2 * JITTER + 1) - JITTER);
+        int green = clamp((rgb >> 8 & 255) + r.nextInt(2 * JITTER + 1) - JITTER);
+        int blue = clamp((rgb & 255) + r.nextInt(2 * JITTER + 1) - JITTER);
+        return red << 16 | green << 8 | blue;
+    }
+
+    private static int clamp(int v) { return v < 0 ? 0 : Math.min(255, v); }
+}
