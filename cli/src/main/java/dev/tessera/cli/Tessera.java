@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tessera", mixinStandardHelpOptions = true, version = "tessera 0.1.0",
         description = "Text to video, trained on a world simulator, judged by SimBench.",
         subcommands = {GenerateCommand.class, WorldCommand.class, TrainCommand.class, EvalCommand.class,
-                VerifyCommand.class, BenchCommand.class})
+                VerifyCommand.class, BenchCommand.class, CompareCommand.class})
 public final class Tessera implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
