@@ -153,24 +153,35 @@ public final class Checks {
 
     // ---- 1. presence and count ----------------------------------------------------------------------------------
 
+    /**
+     * A chromatic colour in more thing-like pieces than the stated count plus this is a texture, not a thing: a mosaic
+     * of random colours holds every palette colour in a dozen cells, while the world's renders show a single
+     * chromatic thing in at most two pieces (100 default prompts at 128x128: 116 of 122 in one, 6 in two; only
+     * grey/silver lamps, among studio highlights, in more).
+     */
+    static final int SCATTER_SLACK = 2;
+
     static List<Check> presence(Facts f, Observation o, List<Subject> ss, List<EventTrace> traces) {
         List<Check> out = new ArrayList<>();
         for (Subject s : ss) {
-            int until = stableUntil(f, s.obj().ref(), o.frames, traces), seen = 0;
+            int until = stableUntil(f, s.obj().ref(), o.frames, traces), seen = 0, scattered = 0;
+            int want = s.obj().count();
+            boolean judgeScatter = !achromatic(s.colour()) && !multipart(s.obj().kind());
             List<Integer> counts = new ArrayList<>();
             for (int t = 0; t < until; t++) {
-                if (s.track().present()[t]) seen++;
+                boolean spread = judgeScatter && s.track().components()[t] > want + SCATTER_SLACK;
+                if (spread) scattered++;
+                if (s.track().present()[t] && !spread) seen++;
                 counts.add(s.track().components()[t]);
             }
             double frac = seen / (double) until;
             // seen most of the time (a thing may leave the frame); a colour scrap glimpsed now and then is not a thing
             double score = clamp01((frac - 0.25) / 0.45);
-            int want = s.obj().count();
             int median = median(counts);
             if (want > 1 && !multipart(s.obj().kind())) score *= clamp01(1 - Math.abs(median - want) / (double) want);
             out.add(new Check(Dimension.PRESENCE, s.obj().ref() + (want > 1 ? " x" + want : ""), r3(score),
                     ev("colour", ColourModel.PALETTE[s.colour()].id(), "frames_seen", seen, "frames_judged", until,
-                            "median_components", median, "expected_count", want)));
+                            "frames_scattered", scattered, "median_components", median, "expected_count", want)));
         }
         return out;
     }

@@ -273,7 +273,7 @@ class CalibrationTest {
     @Test void worldRendersStandFarAboveChance() {
         assertEquals(NullVideos.ALL.size(), ceiling.nulls.size());
         Map<Dimension, Double> low = new EnumMap<>(Dimension.class);
-        for (Dimension d : List.of(Dimension.ATTRIBUTES, Dimension.SPATIAL, Dimension.MOTION_DIRECTION, Dimension.CAUSE_EFFECT,
+        for (Dimension d : List.of(Dimension.PRESENCE, Dimension.ATTRIBUTES, Dimension.SPATIAL, Dimension.MOTION_DIRECTION, Dimension.CAUSE_EFFECT,
                 Dimension.EVENT_ORDER, Dimension.CAMERA)) {
             Double a = ceiling.aboveNull(d);
             if (a == null || a < 0.8) low.put(d, a);

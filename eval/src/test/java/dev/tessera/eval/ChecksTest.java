@@ -45,6 +45,31 @@ class ChecksTest {
         assertTrue(m.get(Dimension.CAMERA) <= 0.2, "mirrored camera " + m);
     }
 
+    /**
+     * A colour scattered in many thing-sized pieces (what a random mosaic shows) is a texture, not the stated thing;
+     * the stated number of pieces, or two more, is the thing.
+     */
+    @Test void aColourScatteredOverTheFrameIsNotAThing() {
+        Facts one = Synth.facts(List.of(BALL), List.of(), List.of(), List.of(), null);
+        java.util.function.IntFunction<Video> balls = k -> Synth.video(96, 64, 12, 12, 8, t -> {
+            List<Synth.Shape> shapes = new ArrayList<>();
+            for (int i = 0; i < k; i++) shapes.add(new Synth.Shape("ball", Colour.RED.rgb, 12 + 24 * (i % 4), 16 + 30 * (i / 4), 5));
+            return new Synth.Scene(0, 0, 1, shapes);
+        });
+        assertTrue(scores(one, balls.apply(1)).get(Dimension.PRESENCE) >= 0.95, "one ball");
+        assertTrue(scores(one, balls.apply(3)).get(Dimension.PRESENCE) >= 0.95, "one ball and two more pieces of its colour");
+        assertTrue(scores(one, balls.apply(6)).get(Dimension.PRESENCE) <= 0.05, "six red pieces: a texture");
+        Facts three = Synth.facts(List.of(new Facts.Obj("red balls", "ball", 3, "red", null, List.of())), List.of(), List.of(), List.of(), null);
+        assertTrue(scores(three, balls.apply(3)).get(Dimension.PRESENCE) >= 0.95, "three balls");
+        // the whole judgement on random mosaics: the stated colour is usually somewhere, in pieces (a rare colour
+        // can fall in three cells or fewer of one mosaic, so the mean over ten)
+        double sum = 0;
+        for (int seed = 1; seed <= 10; seed++)
+            sum += scores(one, NullVideos.make(NullVideos.Family.STILL_MOSAIC, 128, 128, 8, 16, seed)).get(Dimension.PRESENCE);
+        System.out.println("presence on ten random mosaics, mean " + sum / 10);
+        assertTrue(sum / 10 <= 0.3, "random mosaics: mean presence " + sum / 10);
+    }
+
     @Test void largeFastVideosAreJudgedAtWorkingSize() {
         // the rolling clip at 3x the size and twice the frame rate: shrunk and subsampled, it reads the same
         Video v = rolling();
