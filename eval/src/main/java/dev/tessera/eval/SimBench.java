@@ -144,6 +144,7 @@ public final class SimBench {
             String err = null, hash = null;
             List<Check> checks = List.of();
             List<String> keys = List.of();
+            Video judged = null;
             try {
                 Video v = source.video(no, line, facts);
                 checkVideo(v);
@@ -152,14 +153,17 @@ public final class SimBench {
                 Observation o = new Observation(v, Checks.maskColours(facts), Checks.anchorColours(facts));
                 checks = Checks.all(facts, o);
                 keys = Keyframes.draw(o, facts);
-                for (NullVideos.Family f : nulls) {
-                    Video n = NullVideos.make(f, v.width(), v.height(), v.fps(), v.frameCount(), nullSeed * 1_000_003L + no);
-                    Observation on = new Observation(n, Checks.maskColours(facts), Checks.anchorColours(facts));
-                    nullResults.get(f).add(new PromptResult(no, line, lang, split, f.id(), null, null, facts, Checks.all(facts, on), List.of()));
-                }
+                judged = v;
             } catch (Exception e) {
                 err = "line " + no + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
             }
+            // outside the catch: the null videos are ours, so a failure there is a bug to see, not a line to skip
+            if (judged != null)
+                for (NullVideos.Family f : nulls) {
+                    Video n = NullVideos.make(f, judged.width(), judged.height(), judged.fps(), judged.frameCount(), nullSeed * 1_000_003L + no);
+                    Observation on = new Observation(n, Checks.maskColours(facts), Checks.anchorColours(facts));
+                    nullResults.get(f).add(new PromptResult(no, line, lang, split, f.id(), null, null, facts, Checks.all(facts, on), List.of()));
+                }
             results.add(new PromptResult(no, line, lang, split, source.describe(no), hash, err, facts, checks, keys));
             done++;
             if (progress != null) {
