@@ -136,9 +136,11 @@ public final class Report {
      * shipped calibration; 1 where it has none), negative below chance. Null without nulls, for a dimension this
      * report has no score for, or where chance lies within {@link #MIN_ROOM_ABOVE_NULL} of the ceiling.
      */
-    public Double aboveNull(Dimension d) {
+    public Double aboveNull(Dimension d) { return aboveNull(d, nullFloor()); }
+
+    private Double aboveNull(Dimension d, Map<Dimension, Double> floor) {
         DimScore s = dimensions.get(d);
-        Double chance = nullFloor().get(d);
+        Double chance = floor.get(d);
         if (s == null || chance == null) return null;
         double ceiling = cal == null || cal.bounds.get(d) == null ? 1.0 : cal.bounds.get(d)[1];
         if (ceiling - chance < MIN_ROOM_ABOVE_NULL) return null;
@@ -150,10 +152,11 @@ public final class Report {
      * chance counts 0, not less): how far above prompt-blind noise the videos are overall. NaN without nulls.
      */
     public double overallAboveNull() {
+        Map<Dimension, Double> floor = nullFloor();
         double sum = 0;
         int n = 0;
         for (Dimension d : dimensions.keySet()) {
-            Double a = aboveNull(d);
+            Double a = aboveNull(d, floor);
             if (a == null) continue;
             sum += Math.max(0, Math.min(1, a));
             n++;
@@ -165,17 +168,18 @@ public final class Report {
         if (nulls.isEmpty()) return;
         double oa = overallAboveNull();
         if (Double.isNaN(oa)) o.putNull("overall_above_null"); else o.put("overall_above_null", r4(oa));
+        Map<Dimension, Double> floor = nullFloor();
         if (!full) {
             ObjectNode a = o.putObject("above_null");
             for (Dimension d : dimensions.keySet()) {
-                Double v = aboveNull(d);
+                Double v = aboveNull(d, floor);
                 if (v != null) a.put(d.id(), r4(v));
             }
             return;
         }
         ObjectNode n = o.putObject("null");
         ObjectNode fl = n.putObject("floor");
-        nullFloor().forEach((d, v) -> fl.put(d.id(), r4(v)));
+        floor.forEach((d, v) -> fl.put(d.id(), r4(v)));
         ObjectNode fams = n.putObject("families");
         nulls.forEach((id, r) -> {
             ObjectNode f = fams.putObject(id);
@@ -220,7 +224,7 @@ public final class Report {
             x.put("n", s.n());
             if (floor.containsKey(d)) {
                 x.put("null", r4(floor.get(d)));
-                Double a = aboveNull(d);
+                Double a = aboveNull(d, floor);
                 if (a == null) x.putNull("above_null"); else x.put("above_null", r4(a));
             }
         });
