@@ -206,4 +206,58 @@ class ChecksTest {
                 List.of(new Facts.Event(1, "pop", "blue balloon", null), new Facts.Event(2, "pop", "red balloon", null)), null);
         assertEquals(0.0, scores(swapped, v).get(Dimension.EVENT_ORDER), 1e-9);
     }
+
+    /** A 64×64 clip of 24 frames: a fixed grey texture whose luma at (x, y, t) is {@code base + change(x, y, t)}. */
+    static Video lumaClip(long seed, LumaChange change) {
+        double[] tex = uniform(64 * 64, seed);
+        List<dev.tessera.media.Frame> frames = new ArrayList<>();
+        for (int t = 0; t < 24; t++) {
+            int[] p = new int[64 * 64];
+            for (int y = 0; y < 64; y++)
+                for (int x = 0; x < 64; x++) {
+                    double l = 0.45 + 0.08 * tex[y * 64 + x] + change.at(x, y, t);
+                    int g = (int) Math.round(255 * Math.max(0, Math.min(1, l)));
+                    p[y * 64 + x] = g << 16 | g << 8 | g;
+                }
+            frames.add(new dev.tessera.media.Frame(64, 64, p));
+        }
+        return new Video(64, 64, 8, frames);
+    }
+
+    interface LumaChange { double at(int x, int y, int t); }
+
+    /** n values uniform in [-1, 1). */
+    static double[] uniform(int n, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) out[i] = 2 * r.nextDouble() - 1;
+        return out;
+    }
+
+    static double causeEffect(String event, Video v) {
+        Facts f = Synth.facts(List.of(Synth.obj("silver", "lamp")), List.of(), List.of(), List.of(new Facts.Event(1, event, "silver lamp", null)), null);
+        return scores(f, v).get(Dimension.CAUSE_EFFECT);
+    }
+
+    @Test void aLampLightsARegionNotTheWholeExposure() {
+        // a lamp comes on at frame 10: a patch brightens strongly, the room a little
+        Video lit = lumaClip(1, (x, y, t) -> t < 10 ? 0 : 0.02 + (Math.hypot(x - 20, y - 20) < 10 ? 0.4 : 0));
+        assertEquals(1.0, causeEffect("lamp_on", lit), 1e-9);
+        // the exposure drifts up by 0.1 over the clip: the mean luma rises as much as a lamp's, nowhere strongly
+        assertEquals(0.0, causeEffect("lamp_on", lumaClip(1, (x, y, t) -> 0.1 * t / 23.0)), 1e-9);
+        // flickering texture whose level climbs after frame 10: as many pixels darken strongly as brighten
+        double[] flick = uniform(64 * 64 * 24, 7);
+        assertEquals(0.0, causeEffect("lamp_on", lumaClip(1, (x, y, t) -> (t < 10 ? 0 : 0.05) + 0.35 * flick[(t * 64 + y) * 64 + x])), 1e-9);
+    }
+
+    @Test void footprintsAreMarksOnASteadyGroundNotADarkeningFrame() {
+        // marks appear one by one along the lower half and stay
+        Video prints = lumaClip(2, (x, y, t) -> y >= 44 && y < 50 && x % 8 < 4 && x < 6 + 2.5 * t ? -0.2 : 0);
+        assertTrue(causeEffect("footprints", prints) >= 0.95);
+        // the whole frame darkens over the clip
+        assertEquals(0.0, causeEffect("footprints", lumaClip(2, (x, y, t) -> -0.12 * t / 23.0)), 1e-9);
+        // texture that flickers: pixels darken and brighten alike
+        double[] flick = uniform(64 * 64 * 24, 8);
+        assertEquals(0.0, causeEffect("footprints", lumaClip(2, (x, y, t) -> 0.3 * flick[(t * 64 + y) * 64 + x])), 1e-9);
+    }
 }

@@ -27,8 +27,13 @@ final class SgemmVector {
     static final int MR = 6;
     static final int NR = 4 * L;
 
-    /** SGEMM register tile: G_MR rows × G_NR = 2 vectors ({@link #micro12x2}). */
-    static final int G_MR = 12;
+    /**
+     * SGEMM register tile: G_MR rows × G_NR = 2 vectors. 12 rows ({@link #micro12x2}, 24 accumulators) where the
+     * vectors are 512 bits wide and the machine has 32 vector registers; 6 rows ({@link #micro6x2}, 12 accumulators)
+     * on narrower vectors (AVX2, SSE: 16 registers), where the 12-row tile spills its accumulators to the stack. The
+     * tile does not change any result: every C element is one FMA chain over k in either tile.
+     */
+    static final int G_MR = L >= 16 ? 12 : 6;
     static final int G_NR = 2 * L;
     /**
      * k-block: the packed B micro-panel is G_KC × G_NR floats (128 KB, from L2) while A strips stream. 1024 rather than
@@ -191,10 +196,10 @@ final class SgemmVector {
                                 int pb = pb0 + q * kc * G_NR, j = jc + q * G_NR;
                                 int pa = (pc * strips + st * kc) * G_MR, at = (st * np + q) * G_MR * G_NR;
                                 if (first && !last) {
-                                    micro12x2(kc, ap, pa, bp, pb, cb, at);
+                                    tile(kc, ap, pa, bp, pb, cb, at);
                                     continue;
                                 }
-                                micro12x2(kc, ap, pa, bp, pb, tile, 0);
+                                tile(kc, ap, pa, bp, pb, tile, 0);
                                 if (last) {
                                     storeC(tile, first ? null : cb, at, Math.min(G_MR, rows - st * G_MR), Math.min(G_NR, jc + nc - j),
                                             alpha, beta, bias, biasOff + j, c, cOff + (ci + st * G_MR) * ldc + j, ldc);
@@ -303,6 +308,36 @@ final class SgemmVector {
                     for (int p = 0; p < kc; p++) java.util.Arrays.fill(bp, base + p * G_NR + cols, base + p * G_NR + G_NR, 0f);
             }
         }
+    }
+
+    /** The register tile for this machine's vector width (G_MR is a constant: the JIT keeps one branch). */
+    static void tile(int kc, float[] a, int pa, float[] bp, int pb, float[] out, int o) {
+        if (G_MR == 12) micro12x2(kc, a, pa, bp, pb, out, o);
+        else micro6x2(kc, a, pa, bp, pb, out, o);
+    }
+
+    /**
+     * The 6 × 2-vector tile for 16-register machines (AVX2): 12 accumulators + 2 B vectors + 1 broadcast = 15 of 16
+     * ymm. Same layout and arithmetic as {@link #micro12x2} with G_MR = 6.
+     */
+    static void micro6x2(int kc, float[] a, int pa, float[] bp, int pb, float[] out, int o) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++, pb += G_NR, pa += G_MR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb), b1 = FloatVector.fromArray(S, bp, pb + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[pa + 0]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[pa + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[pa + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[pa + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[pa + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[pa + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+        }
+        c00.intoArray(out, o + 0 * G_NR); c01.intoArray(out, o + 0 * G_NR + L);
+        c10.intoArray(out, o + 1 * G_NR); c11.intoArray(out, o + 1 * G_NR + L);
+        c20.intoArray(out, o + 2 * G_NR); c21.intoArray(out, o + 2 * G_NR + L);
+        c30.intoArray(out, o + 3 * G_NR); c31.intoArray(out, o + 3 * G_NR + L);
+        c40.intoArray(out, o + 4 * G_NR); c41.intoArray(out, o + 4 * G_NR + L);
+        c50.intoArray(out, o + 5 * G_NR); c51.intoArray(out, o + 5 * G_NR + L);
     }
 
     /**
