@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The fast SGEMM behind {@link Sgemm}: Vector API, BLIS-style blocking. Measured on the development machine (Intel
  * AVX-512, two 512-bit FMA ports, FMA peak ~225 GFLOP/s per core — twice the ~115 of the AMD part the issue was
- * written against). The register tile is {@value #G_MR} rows × 2 vectors (24 accumulators): in isolation it runs at
+ * written against). The register tile is 12 rows × 2 vectors (24 accumulators; 6 rows on 16-register machines, {@link #G_MR}): in isolation it runs at
  * ~100% of the FMA peak with its B micro-panel in L1 and A streaming from L2 (the 6 × 4 tile of the first version:
  * ~81%; 8 × 3: ~82%). In the full multiply what decides the rest is where the operands live — see {@link #blocked}.
  * 2048³ on one thread went from 0.71 to 0.83–0.85 of the peak with this layout (bench engine, idle machine).
