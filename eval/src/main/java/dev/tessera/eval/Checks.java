@@ -717,7 +717,7 @@ public final class Checks {
             default -> 0.002; // footprints: share of frame newly marked
         };
         boolean effect = !Double.isNaN(change) && change > need;
-        String unlike = effect ? unlike(e.event(), o, k, sig) : null;
+        String unlike = effect ? unlike(e.event(), o, k, change) : null;
         if (unlike != null) effect = false;
         int onset = -1;
         if (effect) {
@@ -741,9 +741,10 @@ public final class Checks {
      * the shipped model's videos of prompts without a lamp brighten by the lamp's 0.015, and every one of them leaves
      * "marks"). A lamp lighting brightens a region strongly and darkens almost nothing (the world's renders: 10–16% of
      * the pixels brighten by over {@value #STRONG_CHANGE}, under 0.1% darken); footprints darken the ground in places
-     * while the rest of it stays as it was (marks appear, none go, no overall drift of the lower half).
+     * while the rest of it stays as it was (marks appear, none go, no overall drift of the lower half). {@code made}
+     * is the event signal's change from the first k frames to the last k (for footprints, the share newly marked).
      */
-    static String unlike(String event, Observation o, int k, double[] sig) {
+    static String unlike(String event, Observation o, int k, double made) {
         int n = o.frames, px = o.width * o.height;
         switch (event) {
             case "lamp_on" -> {
@@ -761,9 +762,11 @@ public final class Checks {
                 return null;
             }
             case "footprints" -> {
+                // only the first and last k frames enter the two medians
                 double[] unmarked = new double[n];
-                for (int t = 0; t < n; t++) unmarked[t] = marks(o, t, -1);
-                double gone = medianRange(unmarked, n - k, n) - medianRange(unmarked, 0, k), made = medianRange(sig, n - k, n) - medianRange(sig, 0, k);
+                java.util.Arrays.fill(unmarked, Double.NaN);
+                for (int t = 0; t < n; t++) if (t < k || t >= n - k) unmarked[t] = marks(o, t, -1);
+                double gone = medianRange(unmarked, n - k, n) - medianRange(unmarked, 0, k);
                 double drift = lowerHalfDrift(o);
                 if (gone > 0.25 * made || Math.abs(drift) >= 0.02)
                     return "the ground changes all over, not in marks: " + r3(made) + " of the lower half darkens, " + r3(gone)
