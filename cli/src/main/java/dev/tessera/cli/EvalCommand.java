@@ -58,6 +58,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--refiner", paramLabel = "DIR", description = "with --generate: a second model whose DiT gives the velocities at t <= --refine-below (a low-noise expert, train dit --time-range 0,T); same VAE and text encoder as --model") Path refiner;
     @Option(names = "--refine-below", paramLabel = "T", defaultValue = "0.5", description = "with --refiner: the time from which down the refiner's DiT takes over (default ${DEFAULT-VALUE})") double refineBelow;
     @Option(names = "--guidance-above", paramLabel = "T", description = "with --generate: guidance only on steps that start above t = T (a guidance interval; below it the conditional velocity alone); default 0, every step") Double guidanceAbove;
+    @Option(names = "--guidance-below", paramLabel = "G", description = "with --guidance-above: the guidance scale on the steps at or below that time (a two-level schedule: --guidance early, G late); default 1, none") Double guidanceBelow;
+    @Option(names = "--contrast", paramLabel = "H", description = "with --generate: contrastive guidance against each prompt's mirror image (left and right exchanged): H·(v_prompt − v_mirror) added to every step's velocity, a third DiT pass per step on prompts that name a side; default 0, off") Double contrast;
     @Option(names = "--finish-below", paramLabel = "T", description = "with --generate: drop the sampler's steps below t = T; the last step jumps from the lowest grid time at or above T to the clean latent (the DiT's prediction there); default 0, the whole grid") Double finishBelow;
     @Option(names = "--guidance-high", paramLabel = "G", description = "with --generate: frequency-decoupled guidance — the guidance difference's spatial detail finer than ~2 latent cells gets scale G, the rest the usual scale (docs/eval.md); default: one scale for all") Double guidanceHigh;
     @Option(names = "--guidance-band-time", description = "with --guidance-high: the band split also low-passes across latent frames, so frame-to-frame changes of the guidance difference count as high band") boolean guidanceBandTime;
@@ -83,6 +85,10 @@ public final class EvalCommand implements Callable<Integer> {
         if (perFrame && !source.reconstruct) throw new ExitCodeException(2, "--per-frame needs --reconstruct");
         if (guidanceAbove != null && !source.generate) throw new ExitCodeException(2, "--guidance-above needs --generate");
         if (guidanceAbove != null && !(guidanceAbove >= 0 && guidanceAbove < 1)) throw new ExitCodeException(2, "--guidance-above must be in [0, 1), got " + guidanceAbove);
+        if (guidanceBelow != null && guidanceAbove == null) throw new ExitCodeException(2, "--guidance-below needs --guidance-above");
+        if (guidanceBelow != null && !(guidanceBelow >= 0 && guidanceBelow <= 50)) throw new ExitCodeException(2, "--guidance-below must be in [0, 50], got " + guidanceBelow);
+        if (contrast != null && !source.generate) throw new ExitCodeException(2, "--contrast needs --generate");
+        if (contrast != null && !(contrast >= 0 && contrast <= 50)) throw new ExitCodeException(2, "--contrast must be in [0, 50], got " + contrast);
         if (guidanceHigh != null && !source.generate) throw new ExitCodeException(2, "--guidance-high needs --generate");
         if (guidanceHigh != null && !(guidanceHigh >= 0 && guidanceHigh <= 50)) throw new ExitCodeException(2, "--guidance-high must be in [0, 50], got " + guidanceHigh);
         if (guidanceBandTime && guidanceHigh == null) throw new ExitCodeException(2, "--guidance-band-time needs --guidance-high");
@@ -165,8 +171,9 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new ExitCodeException(2, "--refiner " + refiner + ": " + e.getMessage());
             }
         }
-        if (guidanceAbove != null) t2v = t2v.withGuidanceAbove(guidanceAbove);
+        if (guidanceAbove != null) t2v = t2v.withGuidanceAbove(guidanceAbove, guidanceBelow == null ? 1.0 : guidanceBelow);
         if (finishBelow != null) t2v = t2v.withFinishBelow(finishBelow);
+        if (contrast != null) t2v = t2v.withContrast(contrast);
         if (guidanceHigh != null) t2v = t2v.withGuidanceBands(new dev.tessera.model.sample.Sampler.Bands(guidanceHigh, guidanceBandTime));
         TextToVideo pipe = t2v;
         double guidance = guidanceOption != null ? guidanceOption : m.config.guidance();
@@ -177,7 +184,9 @@ public final class EvalCommand implements Callable<Integer> {
                 + seed + (seeds > 1 ? " .. " + (seed + seeds - 1) : "")
                 + (fromTruth != null ? ", from the world's renders noised to t = " + fromTruth : "")
                 + (refiner != null ? ", the DiT of " + refiner + " at t <= " + refineBelow : "")
-                + (guidanceAbove != null ? ", guidance only above t = " + guidanceAbove : "")
+                + (guidanceAbove != null ? (guidanceBelow == null ? ", guidance only above t = " + guidanceAbove
+                        : ", guidance " + guidanceBelow + " at and below t = " + guidanceAbove) : "")
+                + (contrast != null ? ", contrast " + contrast + " against the mirrored prompt" : "")
                 + (finishBelow != null ? ", finishing from the lowest step time >= " + finishBelow : "")
                 + (guidanceHigh != null ? ", high-band guidance " + guidanceHigh + (guidanceBandTime ? " (space and time)" : " (space)") : ""));
         VideoShape shape;

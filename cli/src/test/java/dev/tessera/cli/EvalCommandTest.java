@@ -183,24 +183,25 @@ class EvalCommandTest {
         assertTrue(tooLong.err().contains("duration 30 s is not supported"), tooLong.err());
         // a refiner DiT for the low-noise steps (here the same tiny model: the wiring)
         r = run("eval", "--prompts", prompts.toString(), "--generate", "--refiner", model.toString(), "--refine-below", "0.4", "--guidance-above", "0.5",
-                "--finish-below", "0.3", "--guidance-high", "2", "--guidance-band-time", "--model", model.toString(), "--seconds", "1", "--steps", "2",
+                "--guidance-below", "2", "--contrast", "3", "--finish-below", "0.3", "--guidance-high", "2", "--guidance-band-time", "--model", model.toString(), "--seconds", "1", "--steps", "2",
                 "--out", dir.resolve("refined").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("at t <= 0.4") && r.err().contains("guidance only above t = 0.5") && r.err().contains("finishing from the lowest step time >= 0.3")
+        assertTrue(r.err().contains("at t <= 0.4") && r.err().contains("guidance 2.0 at and below t = 0.5") && r.err().contains("contrast 3.0 against the mirrored prompt") && r.err().contains("finishing from the lowest step time >= 0.3")
                 && r.err().contains("high-band guidance 2.0 (space and time)"), r.err());
         for (String[] bad : new String[][] {{"--generate", "--from-truth", "0"}, {"--generate", "--from-truth", "1.5"}, {"--truth", "--from-truth", "0.5"},
                 {"--truth", "--refiner", model.toString()}, {"--generate", "--refiner", model.toString(), "--refine-below", "1"},
                 {"--generate", "--refiner", dir.resolve("none").toString()}, {"--generate", "--guidance-above", "1"}, {"--truth", "--guidance-above", "0.5"},
                 {"--generate", "--finish-below", "1"}, {"--generate", "--finish-below", "-0.2"}, {"--reconstruct", "--finish-below", "0.3"},
                 {"--generate", "--guidance-high", "-1"}, {"--generate", "--guidance-high", "60"}, {"--truth", "--guidance-high", "2"},
-                {"--generate", "--guidance-band-time"}}) {
+                {"--generate", "--guidance-band-time"}, {"--generate", "--guidance-below", "3"},
+                {"--generate", "--guidance-above", "0.5", "--guidance-below", "60"}, {"--truth", "--contrast", "2"}, {"--generate", "--contrast", "-1"}}) {
             String[] args = new String[bad.length + 7];
             System.arraycopy(new String[] {"eval", "--prompts", prompts.toString(), "--model", model.toString(), "--out", dir.resolve("x").toString()}, 0, args, 0, 7);
             System.arraycopy(bad, 0, args, 7, bad.length);
             Result b = run(args);
             assertTrue(b.code() == 2 || b.code() == 3, String.join(" ", bad) + ": exit " + b.code());
             assertEquals(1, b.err().strip().lines().count(), b.err());
-            assertTrue(b.err().contains("--from-truth") || b.err().contains("--refine") || b.err().contains("--guidance-above") || b.err().contains("--finish-below") || b.err().contains("--guidance-high") || b.err().contains("--guidance-band-time") || b.err().contains("cannot load model"), b.err());
+            assertTrue(b.err().contains("--from-truth") || b.err().contains("--refine") || b.err().contains("--guidance-above") || b.err().contains("--finish-below") || b.err().contains("--guidance-high") || b.err().contains("--guidance-below") || b.err().contains("--contrast") || b.err().contains("--guidance-band-time") || b.err().contains("cannot load model"), b.err());
         }
     }
 

@@ -735,12 +735,19 @@ public final class Checks {
     static final float STRONG_CHANGE = 0.2f;
 
     /**
+     * Median luma change of the pixels a lamp did not light strongly, at most: the rest of the frame stays (the world's
+     * lamps: 0.000–0.011; a still mosaic whose exposure rises by 15%: 0.05).
+     */
+    static final double LAMP_REST = 0.04;
+
+    /**
      * Why a whole-frame signal that moved the way an event moves it is still not that event, or null if it looks like
      * it. The lamp's and the footprints' signals are read over the whole frame (their subjects are often grey on grey),
      * so a video whose exposure drifts or whose texture flickers moves them too (the twenty-sixth session: a third of
      * the shipped model's videos of prompts without a lamp brighten by the lamp's 0.015, and every one of them leaves
      * "marks"). A lamp lighting brightens a region strongly and darkens almost nothing (the world's renders: 10–16% of
-     * the pixels brighten by over {@value #STRONG_CHANGE}, under 0.1% darken); footprints darken the ground in places
+     * the pixels brighten by over {@value #STRONG_CHANGE}, under 0.1% darken, the median of the rest moves by at most 0.011,
+     * where a whole-frame exposure change moves it as much as the mean); footprints darken the ground in places
      * while the rest of it stays as it was (marks appear, none go, no overall drift of the lower half). {@code made}
      * is the event signal's change from the first k frames to the last k (for footprints, the share newly marked).
      */
@@ -749,16 +756,27 @@ public final class Checks {
         switch (event) {
             case "lamp_on" -> {
                 int up = 0, down = 0;
+                float[] rest = new float[px];
+                int nRest = 0;
                 for (int p = 0; p < px; p++) {
                     double before = 0, after = 0;
                     for (int t = 0; t < k; t++) { before += o.luma[t][p]; after += o.luma[n - k + t][p]; }
                     double d = (after - before) / k;
-                    if (d > STRONG_CHANGE) up++; else if (d < -STRONG_CHANGE) down++;
+                    if (d > STRONG_CHANGE) up++; else rest[nRest++] = (float) d;
+                    if (d < -STRONG_CHANGE) down++;
                 }
                 double u = up / (double) px, dn = down / (double) px;
                 if (u < 0.05 || dn > 0.2 * u)
                     return "the frame brightens, but not like a light coming on: " + r3(u) + " of the pixels brighten by over " + STRONG_CHANGE
                             + " (needs 0.05), " + r3(dn) + " darken as much (at most a fifth of that)";
+                // a lamp lights its surroundings; an exposure change moves every pixel (a gain of 1.4 brightens the
+                // bright half of a frame by over 0.2 as well, and the rest by ~0.12)
+                float[] r = java.util.Arrays.copyOf(rest, nRest);
+                java.util.Arrays.sort(r);
+                double steady = nRest == 0 ? 1 : r[nRest / 2];
+                if (Math.abs(steady) >= LAMP_REST)
+                    return "the whole frame brightens, not a lamp's surroundings: the pixels not lit by over " + STRONG_CHANGE
+                            + " change by " + r3(steady) + " (median; under " + LAMP_REST + ")";
                 return null;
             }
             case "footprints" -> {

@@ -31,7 +31,14 @@ public final class NullVideos {
          * One mosaic sliding (wrapping round) at a constant random velocity of 10-30% of the frame's width per
          * second in a random direction, with the same jitter: a pan or a moving thing with no relation to the prompt.
          */
-        DRIFTING_MOSAIC("drifting_mosaic");
+        DRIFTING_MOSAIC("drifting_mosaic"),
+        /**
+         * The still mosaic (same jitter) under an exposure that drifts: every channel scaled by a gain going linearly
+         * from 1 to a random end in [0.6, 1.4] over the clip, times a per-frame flicker of ±5%. What a generator
+         * whose frames brighten or darken as a whole looks like: a detector that reads a lamp switching on, a light
+         * going out or marks appearing from a change of mean brightness alone passes it.
+         */
+        EXPOSURE_MOSAIC("exposure_mosaic");
 
         private final String id;
         Family(String id) { this.id = id; }
@@ -54,6 +61,7 @@ public final class NullVideos {
         int[] mosaic = mosaic(r, cw * ch);
         double angle = r.nextDouble() * 2 * Math.PI, speed = (0.1 + 0.2 * r.nextDouble()) * width / fps; // px per frame
         double vx = speed * Math.cos(angle), vy = speed * Math.sin(angle);
+        double gainEnd = family == Family.EXPOSURE_MOSAIC ? 0.6 + 0.8 * r.nextDouble() : 1; // drawn only here: the other families keep their bytes
         List<Frame> out = new ArrayList<>(frames);
         for (int t = 0; t < frames; t++) {
             int[] p = new int[width * height];
@@ -63,13 +71,16 @@ public final class NullVideos {
                     int[] m = mosaic(r, cw * ch);
                     for (int y = 0; y < height; y++) for (int x = 0; x < width; x++) p[y * width + x] = m[(y / cell) * cw + x / cell];
                 }
-                case STILL_MOSAIC, DRIFTING_MOSAIC -> {
+                case STILL_MOSAIC, DRIFTING_MOSAIC, EXPOSURE_MOSAIC -> {
                     boolean drift = family == Family.DRIFTING_MOSAIC;
                     int ox = drift ? (int) Math.round(vx * t) : 0, oy = drift ? (int) Math.round(vy * t) : 0;
+                    double gain = family != Family.EXPOSURE_MOSAIC ? 1
+                            : (1 + (gainEnd - 1) * t / Math.max(1, frames - 1)) * (0.95 + 0.1 * r.nextDouble());
                     for (int y = 0; y < height; y++)
                         for (int x = 0; x < width; x++) {
                             int sx = Math.floorMod(x - ox, cw * cell), sy = Math.floorMod(y - oy, ch * cell);
-                            p[y * width + x] = jitter(r, mosaic[(sy / cell) * cw + sx / cell]);
+                            int c = jitter(r, mosaic[(sy / cell) * cw + sx / cell]);
+                            p[y * width + x] = gain == 1 ? c : scale(c, gain);
                         }
                 }
             }
@@ -89,6 +100,11 @@ public final class NullVideos {
         int green = clamp((rgb >> 8 & 255) + r.nextInt(2 * JITTER + 1) - JITTER);
         int blue = clamp((rgb & 255) + r.nextInt(2 * JITTER + 1) - JITTER);
         return red << 16 | green << 8 | blue;
+    }
+
+    private static int scale(int rgb, double gain) {
+        return clamp((int) Math.round((rgb >> 16 & 255) * gain)) << 16 | clamp((int) Math.round((rgb >> 8 & 255) * gain)) << 8
+                | clamp((int) Math.round((rgb & 255) * gain));
     }
 
     private static int clamp(int v) { return v < 0 ? 0 : Math.min(255, v); }

@@ -248,6 +248,13 @@ class ChecksTest {
         // flickering texture whose level climbs after frame 10: as many pixels darken strongly as brighten
         double[] flick = uniform(64 * 64 * 24, 7);
         assertEquals(0.0, causeEffect("lamp_on", lumaClip(1, (x, y, t) -> (t < 10 ? 0 : 0.05) + 0.35 * flick[(t * 64 + y) * 64 + x])), 1e-9);
+        // the exposure jumps after frame 10 (SimBench's exposure-mosaic null): the bright side of a contrasty frame
+        // brightens strongly, the rest by half as much
+        double[] tex = uniform(64 * 64, 9);
+        assertEquals(0.0, causeEffect("lamp_on", lumaClip(1, (x, y, t) -> {
+            double l = 0.5 + 0.4 * tex[y * 64 + x];
+            return (t < 10 ? 0 : 0.45 * l) + 0.4 * tex[y * 64 + x];
+        })), 1e-9);
     }
 
     @Test void footprintsAreMarksOnASteadyGroundNotADarkeningFrame() {

@@ -43,8 +43,28 @@ class NullTest {
         // the drifting mosaic moves: a frame matches the first one shifted, not unshifted
         Video drift = NullVideos.make(NullVideos.Family.DRIFTING_MOSAIC, 64, 64, 8, 9, 5);
         assertTrue(bestShift(drift.frames().getFirst(), drift.frames().get(8)) > 0, "drifting mosaic did not move");
+        // the exposure mosaic is the still mosaic under a drifting gain: its mean brightness moves by 10-40% over the
+        // clip for most seeds, while each frame divided by its own mean stays the first frame's pattern
+        int drifted = 0;
+        for (long seed = 1; seed <= 8; seed++) {
+            Video ex = NullVideos.make(NullVideos.Family.EXPOSURE_MOSAIC, 64, 64, 8, 9, seed);
+            double m0 = meanGreen(ex.frames().getFirst()), m8 = meanGreen(ex.frames().get(8));
+            if (Math.abs(m8 / m0 - 1) > 0.1) drifted++;
+            assertTrue(Math.abs(m8 / m0 - 1) < 0.5, "gain " + m8 / m0);
+            double err = 0;
+            int[] a = ex.frames().getFirst().rgb(), b = ex.frames().get(8).rgb();
+            for (int i = 0; i < a.length; i++) err += Math.abs((a[i] >> 8 & 255) / m0 - (b[i] >> 8 & 255) / m8);
+            assertTrue(err / a.length < 0.25, "exposure mosaic lost its pattern: " + err / a.length);
+        }
+        assertTrue(drifted >= 5, "only " + drifted + " of 8 exposure mosaics drift by more than 10%");
         assertThrows(IllegalArgumentException.class, () -> NullVideos.make(NullVideos.Family.PIXEL_NOISE, 0, 8, 8, 4, 1));
         assertThrows(IllegalArgumentException.class, () -> NullVideos.make(NullVideos.Family.PIXEL_NOISE, 8, 8, 0, 4, 1));
+    }
+
+    static double meanGreen(Frame f) {
+        double s = 0;
+        for (int p : f.rgb()) s += p >> 8 & 255;
+        return s / f.rgb().length;
     }
 
     static int maxChannelStep(Video v) {

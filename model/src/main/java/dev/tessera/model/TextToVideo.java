@@ -4,6 +4,7 @@ import dev.tessera.engine.Grad;
 import dev.tessera.engine.Tensor;
 import dev.tessera.media.Video;
 import dev.tessera.model.sample.Sampler;
+import dev.tessera.model.text.DirectionSwap;
 import dev.tessera.model.text.TextContext;
 
 /**
@@ -15,19 +16,33 @@ public final class TextToVideo {
     private final TesseraModel refiner;
     private final double refineBelow;
     private final double guidanceAbove;
+    private final double guidanceBelow;
     private final double finishBelow;
     private final Sampler.Bands bands;
+    private final double contrast;
 
-    public TextToVideo(TesseraModel model) { this(model, null, 0, 0, 0, null); }
+    public TextToVideo(TesseraModel model) { this(model, null, 0, 0, 1, 0, null, 0); }
 
-    private TextToVideo(TesseraModel model, TesseraModel refiner, double refineBelow, double guidanceAbove, double finishBelow,
-                        Sampler.Bands bands) {
+    private TextToVideo(TesseraModel model, TesseraModel refiner, double refineBelow, double guidanceAbove, double guidanceBelow,
+                        double finishBelow, Sampler.Bands bands, double contrast) {
         this.model = model;
         this.refiner = refiner;
         this.refineBelow = refineBelow;
         this.guidanceAbove = guidanceAbove;
+        this.guidanceBelow = guidanceBelow;
         this.finishBelow = finishBelow;
         this.bands = bands;
+        this.contrast = contrast;
+    }
+
+    /**
+     * The same pipeline with contrastive guidance against the prompt's mirror image ({@link DirectionSwap}: left and
+     * right exchanged): h·(v_c − v_mirror) is added to every step's velocity ({@link Sampler.Options#contrast}).
+     * Prompts that name neither side are sampled as without it (no third pass). 0: off.
+     */
+    public TextToVideo withContrast(double h) {
+        if (!(h >= 0 && h <= 50)) throw new IllegalArgumentException("contrast must be in 0..50, got " + h);
+        return new TextToVideo(model, refiner, refineBelow, guidanceAbove, guidanceBelow, finishBelow, bands, h);
     }
 
     /**
@@ -35,13 +50,22 @@ public final class TextToVideo {
      * keeps the request's scale, its high band gets {@code bands.high()}.
      */
     public TextToVideo withGuidanceBands(Sampler.Bands bands) {
-        return new TextToVideo(model, refiner, refineBelow, guidanceAbove, finishBelow, bands);
+        return new TextToVideo(model, refiner, refineBelow, guidanceAbove, guidanceBelow, finishBelow, bands, contrast);
     }
 
     /** The same pipeline with guidance only on steps that start above t = {@code t} ({@link Sampler.Options#guidanceAbove}). */
     public TextToVideo withGuidanceAbove(double t) {
+        return withGuidanceAbove(t, 1.0);
+    }
+
+    /**
+     * The same pipeline with a two-level guidance schedule: the request's scale on steps that start above t =
+     * {@code t}, {@code below} on the rest ({@link Sampler.Options#guidanceBelow}; 1: none there).
+     */
+    public TextToVideo withGuidanceAbove(double t, double below) {
         if (!(t >= 0 && t < 1)) throw new IllegalArgumentException("guidance-above must be in [0, 1), got " + t);
-        return new TextToVideo(model, refiner, refineBelow, t, finishBelow, bands);
+        if (!(below >= 0 && below <= 50)) throw new IllegalArgumentException("guidance below must be in 0..50, got " + below);
+        return new TextToVideo(model, refiner, refineBelow, t, below, finishBelow, bands, contrast);
     }
 
     /**
@@ -50,7 +74,7 @@ public final class TextToVideo {
      */
     public TextToVideo withFinishBelow(double t) {
         if (!(t >= 0 && t < 1)) throw new IllegalArgumentException("finish-below must be in [0, 1), got " + t);
-        return new TextToVideo(model, refiner, refineBelow, guidanceAbove, t, bands);
+        return new TextToVideo(model, refiner, refineBelow, guidanceAbove, guidanceBelow, t, bands, contrast);
     }
 
     /**
@@ -66,7 +90,7 @@ public final class TextToVideo {
             throw new IllegalArgumentException("the refiner has another VAE or text encoder than the model (it must share both)");
         if (!refiner.config.dit().equals(model.config.dit()))
             throw new IllegalArgumentException("the refiner's DiT config differs from the model's");
-        return new TextToVideo(model, refiner, below, guidanceAbove, finishBelow, bands);
+        return new TextToVideo(model, refiner, below, guidanceAbove, guidanceBelow, finishBelow, bands, contrast);
     }
 
     /** The velocity the sampler integrates: this model's DiT, or the refiner's at t ≤ its time. */
@@ -139,12 +163,15 @@ public final class TextToVideo {
             long t0 = System.nanoTime();
             TextContext cond = model.text.encode(r.prompt());
             TextContext uncond = model.text.encode("");
+            String mirrored = contrast > 0 ? DirectionSwap.swap(r.prompt()) : null;
+            TextContext mirror = mirrored == null ? null : model.text.encode(mirrored);
             Tensor z0 = start == null ? null : model.normaliseLatent(model.vae.encode(VideoTensors.toTensor(start)).mean());
             long t1 = System.nanoTime();
             int[] latent = {1, model.config.vae().latentChannels(), shape.latentFrames(), shape.latentHeight(), shape.latentWidth()};
             int tokens = shape.tokens(model.config.dit().patchT(), model.config.dit().patchS());
-            Tensor z = Sampler.sampleFrom(velocity(), cond, uncond, latent, z0, strength, tokens, model.config.timeShift(),
-                    new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed(), r.mode(), guidanceAbove, finishBelow, bands), progress);
+            Tensor z = Sampler.sampleFrom(velocity(), cond, uncond, mirror, latent, z0, strength, tokens, model.config.timeShift(),
+                    new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed(), r.mode(), guidanceAbove, finishBelow, bands,
+                            guidanceBelow, contrast), progress);
             long t2 = System.nanoTime();
             Tensor pixels = model.vae.decode(model.denormaliseLatent(z)); // [1, 3, 1 + td(f−1), H, W]
             Video video = VideoTensors.toVideo(pixels, 0, shape.frames(), r.fps());

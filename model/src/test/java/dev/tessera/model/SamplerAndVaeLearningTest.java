@@ -112,6 +112,81 @@ class SamplerAndVaeLearningTest {
     }
 
     /**
+     * A two-level schedule: scale 4 on steps that start above 0.45, scale 2 on the rest, every step guided. With a
+     * conditional velocity 0.1 and an unconditional 0.3, CFG gives 0.3 + g·(0.1 − 0.3) per step, so the Euler sample is
+     * the starting noise plus Σ dt·(0.3 − 0.2·g(t)) — computed by hand on the same grid and noise.
+     */
+    @Test void guidanceBelowScalesTheLateSteps() {
+        int[] shape = {1, 1, 1, 2, 2};
+        java.util.List<float[]> calls = new java.util.ArrayList<>(); // [t, batch]
+        dev.tessera.model.sample.VelocityModel m = (x, t, ctx) -> {
+            calls.add(new float[] {t.data()[0], x.size(0)});
+            float[] v = new float[x.numel()];
+            int half = v.length / 2;
+            for (int k = 0; k < v.length; k++) v[k] = x.size(0) == 2 && k >= half ? 0.3f : 0.1f;
+            return Tensor.of(v, x.shape());
+        };
+        TimeShift shift = TimeShift.NONE;
+        float[] got = Sampler.sample(m, NONE, NONE, shape, 64, shift,
+                new Sampler.Options(Sampler.Solver.EULER, 10, 4.0, 1, Sampler.Guidance.CFG, 0.45, 0, null, 2.0), Sampler.Progress.NONE).data();
+        assertEquals(10, calls.size());
+        for (float[] c : calls) assertEquals(2, (int) c[1], "every step guided, t = " + c[0]);
+        double[] ts = dev.tessera.model.flow.Schedule.times(10, 64, shift);
+        float[] want = Tensor.randn(new Rng(1), shape).data();
+        for (int i = 0; i < 10; i++) {
+            float g = ts[i] > 0.45 ? 4f : 2f, dt = (float) (ts[i + 1] - ts[i]);
+            for (int k = 0; k < want.length; k++) want[k] += dt * (0.3f + g * (0.1f - 0.3f));
+        }
+        assertArrayEquals(want, got, 1e-5f);
+        float[] none = Sampler.sample(m, NONE, NONE, shape, 64, shift,
+                new Sampler.Options(Sampler.Solver.EULER, 10, 4.0, 1, Sampler.Guidance.CFG, 0.45, 0, null, 1.0), Sampler.Progress.NONE).data();
+        float[] before = Sampler.sample(m, NONE, NONE, shape, 64, shift,
+                new Sampler.Options(Sampler.Solver.EULER, 10, 4.0, 1, Sampler.Guidance.CFG, 0.45), Sampler.Progress.NONE).data();
+        assertArrayEquals(before, none, "scale 1 below: the guidance interval as before");
+        assertFalse(java.util.Arrays.equals(got, none));
+        assertThrows(IllegalArgumentException.class, () -> new Sampler.Options(Sampler.Solver.EULER, 10, 4.0, 1, Sampler.Guidance.CFG, 0.45, 0, null, -1));
+        assertThrows(IllegalArgumentException.class, () -> new Sampler.Options(Sampler.Solver.EULER, 10, 4.0, 1, Sampler.Guidance.CFG, 0.45, 0, null, Double.NaN));
+    }
+
+    /**
+     * Contrastive guidance: [cond; uncond; mirror] as one batch of 3 on every step, and h·(v_c − v_m) added to the
+     * CFG velocity — with v_c = 0.1, v_u = 0.3, v_m = 0.5 each Euler step moves by dt·(0.3 + g·(0.1 − 0.3) + h·(0.1 −
+     * 0.5)), computed by hand. Without a mirror caption (a prompt naming no side) it is plain CFG, bit for bit; at
+     * scale 1 the contrast still acts (v_c + h·(v_c − v_m)).
+     */
+    @Test void contrastPushesAwayFromTheMirroredCaption() {
+        int[] shape = {1, 1, 1, 2, 2};
+        java.util.List<Integer> batches = new java.util.ArrayList<>();
+        dev.tessera.model.sample.VelocityModel m = (x, t, ctx) -> {
+            batches.add(x.size(0));
+            float[] v = new float[x.numel()];
+            int per = v.length / x.size(0);
+            for (int k = 0; k < v.length; k++) v[k] = new float[] {0.1f, 0.3f, 0.5f}[k / per];
+            return Tensor.of(v, x.shape());
+        };
+        TimeShift shift = TimeShift.NONE;
+        double[] ts = dev.tessera.model.flow.Schedule.times(6, 64, shift);
+        for (double g : new double[] {4.0, 1.0}) {
+            batches.clear();
+            float[] got = Sampler.sampleFrom(m, NONE, NONE, NONE, shape, null, 1.0, 64, shift,
+                    new Sampler.Options(Sampler.Solver.EULER, 6, g, 1, Sampler.Guidance.CFG, 0, 0, null, 1.0, 2.5), Sampler.Progress.NONE).data();
+            assertEquals(java.util.Collections.nCopies(6, 3), batches, "guidance " + g);
+            float[] want = Tensor.randn(new Rng(1), shape).data();
+            for (int i = 0; i < 6; i++) {
+                float dt = (float) (ts[i + 1] - ts[i]), v = 0.3f + (float) g * (0.1f - 0.3f) + 2.5f * (0.1f - 0.5f);
+                for (int k = 0; k < want.length; k++) want[k] += dt * v;
+            }
+            assertArrayEquals(want, got, 1e-5f, "guidance " + g);
+        }
+        var cfg = new Sampler.Options(Sampler.Solver.EULER, 6, 4.0, 1, Sampler.Guidance.CFG);
+        float[] plain = Sampler.sample(m, NONE, NONE, shape, 64, shift, cfg, Sampler.Progress.NONE).data();
+        float[] noMirror = Sampler.sampleFrom(m, NONE, NONE, null, shape, null, 1.0, 64, shift,
+                new Sampler.Options(Sampler.Solver.EULER, 6, 4.0, 1, Sampler.Guidance.CFG, 0, 0, null, 1.0, 2.5), Sampler.Progress.NONE).data();
+        assertArrayEquals(plain, noMirror);
+        assertThrows(IllegalArgumentException.class, () -> new Sampler.Options(Sampler.Solver.EULER, 6, 4.0, 1, Sampler.Guidance.CFG, 0, 0, null, 1.0, -1));
+    }
+
+    /**
      * Finishing early: the grid's times in (0, finishBelow) are dropped and the last step lands on x − t·v from the lowest
      * time kept; computed by hand on the same starting noise with a velocity that depends on x (so a skipped step would
      * change the result). 0 keeps the whole grid.

@@ -65,16 +65,39 @@ public final class Sampler {
      *                      lowest grid time at or above it (or from the start, if that is lower) straight to t = 0 (Euler: the network's clean-latent
      *                      prediction x − t·v there); 0: the whole grid
      * @param bands         frequency-decoupled guidance ({@link Bands}); null: one scale for the whole difference
+     * @param guidanceBelow the guidance scale on steps that start at or below {@code guidanceAbove} (a two-level
+     *                      schedule: {@code guidance} early, on the layout; this late, on the detail); 1: none there
+     * @param contrast      contrastive guidance against a second caption (the prompt's mirror, {@link
+     *                      dev.tessera.model.text.DirectionSwap}): {@code contrast·(v_c − v_m)} is added to the guided
+     *                      velocity on every step, pushing the sample away from what the mirrored caption predicts;
+     *                      0: none (and no contrast caption is run)
      */
     public record Options(Solver solver, int steps, double guidance, long seed, Guidance mode, double guidanceAbove, double finishBelow,
-                          Bands bands) {
+                          Bands bands, double guidanceBelow, double contrast) {
         public Options {
+            if (!(contrast >= 0 && contrast <= 50)) throw new IllegalArgumentException("contrast must be in 0..50: " + contrast);
+            if (!(guidanceBelow >= 0 && guidanceBelow <= 50)) throw new IllegalArgumentException("guidance below must be in 0..50: " + guidanceBelow);
             if (steps < 1 || steps > 1000) throw new IllegalArgumentException("steps must be in 1..1000: " + steps);
             if (!(guidance >= 0 && guidance <= 50)) throw new IllegalArgumentException("guidance must be in 0..50: " + guidance);
             if (mode == null) throw new IllegalArgumentException("guidance mode is missing");
             if (!(guidanceAbove >= 0 && guidanceAbove < 1)) throw new IllegalArgumentException("guidance-above must be in [0, 1): " + guidanceAbove);
             if (!(finishBelow >= 0 && finishBelow < 1)) throw new IllegalArgumentException("finish-below must be in [0, 1): " + finishBelow);
         }
+
+        /** No contrast caption. */
+        public Options(Solver solver, int steps, double guidance, long seed, Guidance mode, double guidanceAbove, double finishBelow,
+                       Bands bands, double guidanceBelow) {
+            this(solver, steps, guidance, seed, mode, guidanceAbove, finishBelow, bands, guidanceBelow, 0);
+        }
+
+        /** No guidance below {@code guidanceAbove}. */
+        public Options(Solver solver, int steps, double guidance, long seed, Guidance mode, double guidanceAbove, double finishBelow,
+                       Bands bands) {
+            this(solver, steps, guidance, seed, mode, guidanceAbove, finishBelow, bands, 1.0);
+        }
+
+        /** The guidance scale on a step that starts at time t. */
+        public double scaleAt(double t) { return t > guidanceAbove ? guidance : guidanceBelow; }
 
         /** One guidance scale for every frequency. */
         public Options(Solver solver, int steps, double guidance, long seed, Guidance mode, double guidanceAbove, double finishBelow) {
@@ -117,6 +140,16 @@ public final class Sampler {
      */
     public static Tensor sampleFrom(VelocityModel model, TextContext cond, TextContext uncond, int[] shape, Tensor start,
                                     double strength, int tokens, TimeShift shift, Options opt, Progress progress) {
+        return sampleFrom(model, cond, uncond, null, shape, start, strength, tokens, shift, opt, progress);
+    }
+
+    /**
+     * {@link #sampleFrom} with a contrast caption {@code mirror} (batch B, or null for none): with {@code
+     * opt.contrast()} h > 0, every step runs [cond; uncond; mirror] as one batch of 3B and adds h·(v_c − v_m) to the
+     * guided velocity (at guidance scale 1 that is v_c + h·(v_c − v_m)).
+     */
+    public static Tensor sampleFrom(VelocityModel model, TextContext cond, TextContext uncond, TextContext mirror, int[] shape,
+                                    Tensor start, double strength, int tokens, TimeShift shift, Options opt, Progress progress) {
         if (!(strength > 0 && strength <= 1)) throw new IllegalArgumentException("strength must be in (0, 1], got " + strength);
         if (start == null && strength != 1) throw new IllegalArgumentException("a strength below 1 needs a start latent");
         if (start != null && !java.util.Arrays.equals(start.shape(), shape))
@@ -124,7 +157,8 @@ public final class Sampler {
         Rng rng = new Rng(opt.seed());
         Tensor x = Tensor.randn(rng, shape);
         double[] ts = finish(grid(Schedule.times(opt.steps(), tokens, shift), strength), opt.finishBelow());
-        boolean guided = opt.guidance() != 1.0;
+        boolean contrast = mirror != null && opt.contrast() > 0;
+        boolean guided = contrast || opt.guidance() != 1.0 || (opt.guidanceAbove() > 0 && opt.guidanceBelow() != 1.0);
         int b = shape[0];
         TextContext ctx = cond; // [cond; uncond] when guided
         if (guided) {
@@ -134,7 +168,7 @@ public final class Sampler {
                 java.util.Arrays.fill(copies, u);
                 u = TextContext.stack(copies);
             }
-            ctx = TextContext.stack(cond, u);
+            ctx = contrast ? TextContext.stack(cond, u, mirror) : TextContext.stack(cond, u);
         }
         try (var g = Grad.off()) {
             float[] cur = x.toArray();
@@ -142,11 +176,12 @@ public final class Sampler {
             int steps = ts.length - 1;
             for (int i = 0; i < steps; i++) {
                 double t = ts[i], tn = ts[i + 1], dt = tn - t;
-                boolean g1 = guided && t > opt.guidanceAbove(), g2 = guided && tn > opt.guidanceAbove();
-                float[] v = velocity(model, cur, shape, t, g1 ? ctx : cond, g1, opt);
+                double s1 = opt.scaleAt(t), s2 = opt.scaleAt(tn);
+                boolean g1 = guided && (contrast || s1 != 1.0), g2 = guided && (contrast || s2 != 1.0);
+                float[] v = velocity(model, cur, shape, t, g1 ? ctx : cond, g1, s1, opt);
                 float[] next = opt.solver() == Solver.ANCESTRAL ? ancestral(cur, v, t, tn, rng) : axpy(cur, (float) dt, v);
                 if (opt.solver() == Solver.HEUN && tn > 0) {
-                    float[] v2 = velocity(model, next, shape, tn, g2 ? ctx : cond, g2, opt);
+                    float[] v2 = velocity(model, next, shape, tn, g2 ? ctx : cond, g2, s2, opt);
                     for (int k = 0; k < next.length; k++) next[k] = cur[k] + (float) dt * 0.5f * (v[k] + v2[k]);
                 }
                 cur = next;
@@ -183,27 +218,35 @@ public final class Sampler {
         return out;
     }
 
+    /** The model's velocity at t, guided at {@code scale} when {@code guided} (ctx is then [cond; uncond]). */
     private static float[] velocity(VelocityModel model, float[] x, int[] shape, double t, TextContext ctx,
-                                    boolean guided, Options opt) {
+                                    boolean guided, double scale, Options opt) {
         int b = shape[0], n = x.length;
         if (!guided) {
             float[] tt = new float[b];
             java.util.Arrays.fill(tt, (float) t);
             return model.velocity(Tensor.of(x.clone(), shape.clone()), Tensor.of(tt, b), ctx).toArray();
         }
+        int parts = ctx.batch() / b; // 2: [cond; uncond], 3: [cond; uncond; mirror]
         int[] s2 = shape.clone();
-        s2[0] = 2 * b;
-        float[] x2 = new float[2 * n];
-        System.arraycopy(x, 0, x2, 0, n);
-        System.arraycopy(x, 0, x2, n, n);
-        float[] tt = new float[2 * b];
+        s2[0] = parts * b;
+        float[] x2 = new float[parts * n];
+        for (int p = 0; p < parts; p++) System.arraycopy(x, 0, x2, p * n, n);
+        float[] tt = new float[parts * b];
         java.util.Arrays.fill(tt, (float) t);
-        float[] v = model.velocity(Tensor.of(x2, s2), Tensor.of(tt, 2 * b), ctx).data();
-        if (opt.bands() != null) decouple(v, shape, opt.guidance(), opt.bands());
-        return switch (opt.mode()) {
-            case CFG -> FlowMatching.guide(java.util.Arrays.copyOf(v, n), java.util.Arrays.copyOfRange(v, n, 2 * n), opt.guidance());
-            case APG -> projected(x, v, b, t, opt.guidance());
+        float[] v = model.velocity(Tensor.of(x2, s2), Tensor.of(tt, parts * b), ctx).data();
+        float[] vm = parts == 3 ? java.util.Arrays.copyOfRange(v, 2 * n, 3 * n) : null;
+        if (parts == 3) v = java.util.Arrays.copyOf(v, 2 * n);
+        if (opt.bands() != null) decouple(v, shape, scale, opt.bands());
+        float[] out = switch (opt.mode()) {
+            case CFG -> FlowMatching.guide(java.util.Arrays.copyOf(v, n), java.util.Arrays.copyOfRange(v, n, 2 * n), scale);
+            case APG -> projected(x, v, b, t, scale);
         };
+        if (vm != null) {
+            float h = (float) opt.contrast(); // v[0, n) is still v_c: decouple rewrites only the unconditional half
+            for (int k = 0; k < n; k++) out[k] += h * (v[k] - vm[k]);
+        }
+        return out;
     }
 
     /**
