@@ -183,6 +183,12 @@ class SamplerAndVaeLearningTest {
         float[] noMirror = Sampler.sampleFrom(m, NONE, NONE, null, shape, null, 1.0, 64, shift,
                 new Sampler.Options(Sampler.Solver.EULER, 6, 4.0, 1, Sampler.Guidance.CFG, 0, 0, null, 1.0, 2.5), Sampler.Progress.NONE).data();
         assertArrayEquals(plain, noMirror);
+        // at scale 1 frequency bands have nothing to split (the guided velocity is v_c): the same sample, not a 0/0
+        float[] unbanded = Sampler.sampleFrom(m, NONE, NONE, NONE, shape, null, 1.0, 64, shift,
+                new Sampler.Options(Sampler.Solver.EULER, 6, 1.0, 1, Sampler.Guidance.CFG, 0, 0, null, 1.0, 2.5), Sampler.Progress.NONE).data();
+        float[] banded = Sampler.sampleFrom(m, NONE, NONE, NONE, shape, null, 1.0, 64, shift,
+                new Sampler.Options(Sampler.Solver.EULER, 6, 1.0, 1, Sampler.Guidance.CFG, 0, 0, new Sampler.Bands(2, false), 1.0, 2.5), Sampler.Progress.NONE).data();
+        assertArrayEquals(unbanded, banded);
         assertThrows(IllegalArgumentException.class, () -> new Sampler.Options(Sampler.Solver.EULER, 6, 4.0, 1, Sampler.Guidance.CFG, 0, 0, null, 1.0, -1));
     }
 

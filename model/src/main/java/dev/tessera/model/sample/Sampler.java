@@ -218,7 +218,10 @@ public final class Sampler {
         return out;
     }
 
-    /** The model's velocity at t, guided at {@code scale} when {@code guided} (ctx is then [cond; uncond]). */
+    /**
+     * The model's velocity at t, guided at {@code scale} when {@code guided} (ctx is then [cond; uncond], or [cond;
+     * uncond; mirror] with the contrast term added).
+     */
     private static float[] velocity(VelocityModel model, float[] x, int[] shape, double t, TextContext ctx,
                                     boolean guided, double scale, Options opt) {
         int b = shape[0], n = x.length;
@@ -237,7 +240,7 @@ public final class Sampler {
         float[] v = model.velocity(Tensor.of(x2, s2), Tensor.of(tt, parts * b), ctx).data();
         float[] vm = parts == 3 ? java.util.Arrays.copyOfRange(v, 2 * n, 3 * n) : null;
         if (parts == 3) v = java.util.Arrays.copyOf(v, 2 * n);
-        if (opt.bands() != null) decouple(v, shape, scale, opt.bands());
+        if (opt.bands() != null && scale != 1.0) decouple(v, shape, scale, opt.bands()); // at scale 1 the guided velocity is v_c
         float[] out = switch (opt.mode()) {
             case CFG -> FlowMatching.guide(java.util.Arrays.copyOf(v, n), java.util.Arrays.copyOfRange(v, n, 2 * n), scale);
             case APG -> projected(x, v, b, t, scale);
