@@ -15,25 +15,31 @@ public final class TextToVideo {
     private final TesseraModel model;
     private final TesseraModel refiner;
     private final double refineBelow;
-    private final double guidanceAbove;
-    private final double guidanceBelow;
-    private final double finishBelow;
-    private final Sampler.Bands bands;
-    private final double contrast;
+    private final Steering steer;
 
-    public TextToVideo(TesseraModel model) { this(model, null, 0, 0, 1, 0, null, 0); }
+    /**
+     * The sampler settings a pipeline adds to every request ({@link Sampler.Options}'s fields that are not the
+     * request's own): the guidance interval and its lower scale, the early finish, frequency bands, the contrast.
+     */
+    private record Steering(double guidanceAbove, double guidanceBelow, double finishBelow, Sampler.Bands bands, double contrast) {
+        static final Steering NONE = new Steering(0, 1, 0, null, 0);
 
-    private TextToVideo(TesseraModel model, TesseraModel refiner, double refineBelow, double guidanceAbove, double guidanceBelow,
-                        double finishBelow, Sampler.Bands bands, double contrast) {
+        Sampler.Options options(Request r) {
+            return new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed(), r.mode(), guidanceAbove, finishBelow, bands,
+                    guidanceBelow, contrast);
+        }
+    }
+
+    public TextToVideo(TesseraModel model) { this(model, null, 0, Steering.NONE); }
+
+    private TextToVideo(TesseraModel model, TesseraModel refiner, double refineBelow, Steering steer) {
         this.model = model;
         this.refiner = refiner;
         this.refineBelow = refineBelow;
-        this.guidanceAbove = guidanceAbove;
-        this.guidanceBelow = guidanceBelow;
-        this.finishBelow = finishBelow;
-        this.bands = bands;
-        this.contrast = contrast;
+        this.steer = steer;
     }
+
+    private TextToVideo with(Steering s) { return new TextToVideo(model, refiner, refineBelow, s); }
 
     /**
      * The same pipeline with contrastive guidance against the prompt's mirror image ({@link DirectionSwap}: left and
@@ -42,7 +48,7 @@ public final class TextToVideo {
      */
     public TextToVideo withContrast(double h) {
         if (!(h >= 0 && h <= 50)) throw new IllegalArgumentException("contrast must be in 0..50, got " + h);
-        return new TextToVideo(model, refiner, refineBelow, guidanceAbove, guidanceBelow, finishBelow, bands, h);
+        return with(new Steering(steer.guidanceAbove(), steer.guidanceBelow(), steer.finishBelow(), steer.bands(), h));
     }
 
     /**
@@ -50,7 +56,7 @@ public final class TextToVideo {
      * keeps the request's scale, its high band gets {@code bands.high()}.
      */
     public TextToVideo withGuidanceBands(Sampler.Bands bands) {
-        return new TextToVideo(model, refiner, refineBelow, guidanceAbove, guidanceBelow, finishBelow, bands, contrast);
+        return with(new Steering(steer.guidanceAbove(), steer.guidanceBelow(), steer.finishBelow(), bands, steer.contrast()));
     }
 
     /** The same pipeline with guidance only on steps that start above t = {@code t} ({@link Sampler.Options#guidanceAbove}). */
@@ -65,7 +71,7 @@ public final class TextToVideo {
     public TextToVideo withGuidanceAbove(double t, double below) {
         if (!(t >= 0 && t < 1)) throw new IllegalArgumentException("guidance-above must be in [0, 1), got " + t);
         if (!(below >= 0 && below <= 50)) throw new IllegalArgumentException("guidance below must be in 0..50, got " + below);
-        return new TextToVideo(model, refiner, refineBelow, t, below, finishBelow, bands, contrast);
+        return with(new Steering(t, below, steer.finishBelow(), steer.bands(), steer.contrast()));
     }
 
     /**
@@ -74,7 +80,7 @@ public final class TextToVideo {
      */
     public TextToVideo withFinishBelow(double t) {
         if (!(t >= 0 && t < 1)) throw new IllegalArgumentException("finish-below must be in [0, 1), got " + t);
-        return new TextToVideo(model, refiner, refineBelow, guidanceAbove, guidanceBelow, t, bands, contrast);
+        return with(new Steering(steer.guidanceAbove(), steer.guidanceBelow(), t, steer.bands(), steer.contrast()));
     }
 
     /**
@@ -90,7 +96,7 @@ public final class TextToVideo {
             throw new IllegalArgumentException("the refiner has another VAE or text encoder than the model (it must share both)");
         if (!refiner.config.dit().equals(model.config.dit()))
             throw new IllegalArgumentException("the refiner's DiT config differs from the model's");
-        return new TextToVideo(model, refiner, below, guidanceAbove, guidanceBelow, finishBelow, bands, contrast);
+        return new TextToVideo(model, refiner, below, steer);
     }
 
     /** The velocity the sampler integrates: this model's DiT, or the refiner's at t ≤ its time. */
@@ -163,15 +169,14 @@ public final class TextToVideo {
             long t0 = System.nanoTime();
             TextContext cond = model.text.encode(r.prompt());
             TextContext uncond = model.text.encode("");
-            String mirrored = contrast > 0 ? DirectionSwap.swap(r.prompt()) : null;
+            String mirrored = steer.contrast() > 0 ? DirectionSwap.swap(r.prompt()) : null;
             TextContext mirror = mirrored == null ? null : model.text.encode(mirrored);
             Tensor z0 = start == null ? null : model.normaliseLatent(model.vae.encode(VideoTensors.toTensor(start)).mean());
             long t1 = System.nanoTime();
             int[] latent = {1, model.config.vae().latentChannels(), shape.latentFrames(), shape.latentHeight(), shape.latentWidth()};
             int tokens = shape.tokens(model.config.dit().patchT(), model.config.dit().patchS());
             Tensor z = Sampler.sampleFrom(velocity(), cond, uncond, mirror, latent, z0, strength, tokens, model.config.timeShift(),
-                    new Sampler.Options(r.solver(), r.steps(), r.guidance(), r.seed(), r.mode(), guidanceAbove, finishBelow, bands,
-                            guidanceBelow, contrast), progress);
+                    steer.options(r), progress);
             long t2 = System.nanoTime();
             Tensor pixels = model.vae.decode(model.denormaliseLatent(z)); // [1, 3, 1 + td(f−1), H, W]
             Video video = VideoTensors.toVideo(pixels, 0, shape.frames(), r.fps());
