@@ -59,6 +59,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init-transfer", description = "dit, with --init: that model was trained on another VAE (another latent); start the transformer from it and the patch embedding and output projection fresh") boolean initTransfer;
     @Option(names = "--time-range", paramLabel = "LO,HI", split = ",", description = "dit: train only at flow times in [LO, HI] (the usual logit-normal times mapped linearly into it), e.g. 0,0.5 for a low-noise expert; default 0,1") List<Double> timeRange;
     @Option(names = "--temporal-weight", paramLabel = "λ", description = "dit: weight of the frame-difference term — the velocity error's change between neighbouring latent frames is added to the loss, so an error that makes frames jump costs up to 1+4λ times one shared by all frames (docs/train.md); default 0 (off)") Double temporalWeight;
+    @Option(names = "--anchor", paramLabel = "DIR", description = "dit: a teacher model (e.g. models/default) whose velocities the run must keep at flow times below --anchor-below — with --time-range T,1 a high-noise fine-tune that leaves the teacher's low-noise steps as they were (docs/train.md)") String anchor;
+    @Option(names = "--anchor-below", paramLabel = "T", description = "with --anchor: the held times are [0, T] (default 0.5)") Double anchorBelow;
+    @Option(names = "--anchor-weight", paramLabel = "W", description = "with --anchor: weight of the held term, the squared distance to the teacher's velocity (default 1)") Double anchorWeight;
     @Option(names = "--time-down", paramLabel = "N", description = "vae: time compression, 4 (default: frame 0, then a latent frame per 4 frames), 2 or 1; a DiT trained on that VAE works on as many latent frames") Integer timeDown;
     @Option(names = "--ae-warmup", description = "vae: steps that decode the posterior mean before sampling it (default 200)") Integer aeWarmup;
     @Option(names = "--clips", description = "0: endless new clips (default); N: a fixed set of N clips, seen for many epochs (dit: each encoded once, see --latent-cache)") Long clips;
@@ -93,6 +96,9 @@ public final class TrainCommand implements Callable<Integer> {
             if (timeDown != null) ignored.add("--time-down");
             if (timeRange != null) ignored.add("--time-range");
             if (temporalWeight != null) ignored.add("--temporal-weight");
+            if (anchor != null) ignored.add("--anchor");
+            if (anchorBelow != null) ignored.add("--anchor-below");
+            if (anchorWeight != null) ignored.add("--anchor-weight");
             if (!ignored.isEmpty())
                 System.err.println("note: resuming keeps the run's own settings; ignoring " + String.join(", ", ignored));
             if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize()))
@@ -128,6 +134,8 @@ public final class TrainCommand implements Callable<Integer> {
             if (focus != null) b.focus(focus);
             if (timeRange != null) b.timeRange(timeRange);
             if (temporalWeight != null) b.temporalWeight(temporalWeight);
+            if (anchor != null) b.anchor(anchor, anchorBelow == null ? 0.5 : anchorBelow, anchorWeight == null ? 1 : anchorWeight);
+            else if (anchorBelow != null || anchorWeight != null) throw new ExitCodeException(2, "--anchor-below and --anchor-weight need --anchor DIR (the teacher model)");
             if (latentChannels != null) {
                 if (latentChannels < 1) throw new ExitCodeException(2, "--latent-channels must be in 1..64, got " + latentChannels);
                 b.latentChannels(latentChannels);

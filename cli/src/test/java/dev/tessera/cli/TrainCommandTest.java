@@ -56,6 +56,23 @@ class TrainCommandTest {
         // the run's buckets (1 and 5 frames) give at most two latent frames: no order to shuffle after the first
         assertTrue(TesseraCliTest.run("bench", "heldout", "--run", dit, "--batches", "1", "--frame-order").err().contains("three or more latent frames"));
 
+        // an anchored fine-tune: the run starts as its teacher, so the held term of step 1 is exactly zero
+        String anchored = tmp.resolve("anchored").toString();
+        r = TesseraCliTest.run("train", "dit", "--vae", vae, "--init", dit + "/model", "--anchor", dit + "/model", "--anchor-below", "0.4",
+                "--time-range", "0.4,1", "--steps", "2", "--batch", "2", "--sizes", "32x32", "--frames", "1,5", "--out", anchored,
+                "--no-progress", "--sample-every", "0");
+        assertEquals(0, r.code(), r.err());
+        var rows = Files.readAllLines(tmp.resolve("anchored/loss.csv"));
+        assertEquals("step,loss,lr,ms,grad_norm,held", rows.get(0));
+        assertEquals(0.0, Double.parseDouble(rows.get(1).split(",")[5]), rows.get(1));
+        assertTrue(Double.parseDouble(rows.get(2).split(",")[5]) > 0, "after one step the student has moved off its teacher: " + rows.get(2));
+        assertTrue(Files.isRegularFile(tmp.resolve("anchored/model/dit.safetensors")));
+        r = TesseraCliTest.run("train", "dit", "--vae", vae, "--init", dit + "/model", "--anchor", "../models/default", "--steps", "2",
+                "--out", tmp.resolve("badanchor").toString(), "--no-progress");
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("--anchor ../models/default was trained on another VAE"), r.err());
+        assertTrue(!Files.exists(tmp.resolve("badanchor")), "a teacher that does not fit leaves no run folder");
+
         r = TesseraCliTest.run("train", "dit", "--preset", "tiny", "--vae", vae, "--out", dit);
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("already holds a run"), r.err());
@@ -96,6 +113,14 @@ class TrainCommandTest {
                 {"train", "vae", "--direction-contrast", "1", "--out", tmp.resolve("obj").toString()},
                 {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--temporal-weight", "-0.5", "--out", tmp.resolve("obj").toString()},
                 {"train", "vae", "--temporal-weight", "1", "--out", tmp.resolve("obj").toString()},
+                {"train", "vae", "--anchor", "../models/default", "--out", tmp.resolve("obj").toString()},
+                {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--anchor-below", "0.3", "--out", tmp.resolve("obj").toString()},
+                {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--anchor", "../models/default", "--anchor-below", "1.5",
+                        "--out", tmp.resolve("obj").toString()},
+                {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--anchor", "../models/default", "--anchor-weight", "0",
+                        "--out", tmp.resolve("obj").toString()},
+                {"train", "dit", "--preset", "tiny", "--vae", "../models/default", "--anchor", tmp.resolve("none").toString(),
+                        "--out", tmp.resolve("obj").toString()},
                 {"train", "vae", "--object-weight", "2", "--vae", "../models/default", "--decoder-noise", "0.4", "--data", tmp.toString(),
                         "--out", tmp.resolve("obj").toString()},
                 {"train", "vae", "--vae", "../models/default", "--decoder-noise", "-1", "--out", tmp.resolve("obj").toString()},

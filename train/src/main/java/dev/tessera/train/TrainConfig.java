@@ -91,6 +91,14 @@ import java.util.List;
  *                     ({@code FlowMatchingLoss#temporalTerm}, {@code --temporal-weight}): the velocity error's change
  *                     between neighbouring latent frames, so frame-to-frame jumps cost more; 0 (and configs saved
  *                     before it existed): off
+ * @param anchor       dit runs: a model folder whose DiT (the teacher, frozen) holds the flow times below
+ *                     {@code anchorBelow}: each micro-batch also draws times in [0, anchorBelow] and adds
+ *                     {@code anchorWeight} × the squared distance of the run's velocity to the teacher's there
+ *                     ({@code TeacherAnchor}, {@code --anchor DIR}); with {@code --time-range anchorBelow,1} a
+ *                     high-noise fine-tune that keeps the teacher's low-noise steps; null (and configs saved before
+ *                     it existed): off
+ * @param anchorBelow  with {@code anchor}: the top of the held times, in (0, 1] ({@code --anchor-below T})
+ * @param anchorWeight with {@code anchor}: the held term's weight, in (0, 100] ({@code --anchor-weight W})
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
@@ -100,7 +108,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                           String textObjective, double objectWeight, Double decoderNoise,
                           String shortcutUpsample, double directionContrast, boolean textPositions,
                           double focus, int latentChannels, int timeDown, boolean initTransfer, List<Double> timeRange,
-                          double temporalWeight) {
+                          double temporalWeight, String anchor, double anchorBelow, double anchorWeight) {
     /** Sharpness β of the direction contrast, in units of per-item (object-weighted) velocity MSE. */
     public static final double CONTRAST_SHARPNESS = 100;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -146,6 +154,13 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         if (!(temporalWeight >= 0 && temporalWeight <= 100))
             throw new IllegalArgumentException("--temporal-weight must be in [0, 100], got " + temporalWeight);
         if (temporalWeight > 0 && kind != TrainKind.DIT) throw new IllegalArgumentException("--temporal-weight is for dit runs");
+        if (anchor != null) {
+            if (kind != TrainKind.DIT) throw new IllegalArgumentException("--anchor is for dit runs");
+            if (!(anchorBelow > 0 && anchorBelow <= 1)) throw new IllegalArgumentException("--anchor-below must be in (0, 1], got " + anchorBelow);
+            if (!(anchorWeight > 0 && anchorWeight <= 100)) throw new IllegalArgumentException("--anchor-weight must be in (0, 100], got " + anchorWeight);
+        } else if (anchorBelow != 0 || anchorWeight != 0) {
+            throw new IllegalArgumentException("--anchor-below and --anchor-weight need --anchor DIR (the teacher model)");
+        }
         if (!(directionContrast >= 0 && directionContrast <= 100))
             throw new IllegalArgumentException("--direction-contrast must be in [0, 100], got " + directionContrast);
         if (directionContrast > 0 && kind != TrainKind.DIT) throw new IllegalArgumentException("--direction-contrast is for dit runs");
@@ -223,7 +238,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
                 8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null,
-                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0, 0, 0, false, null, 0);
+                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0, 0, 0, false, null, 0, null, 0, 0);
     }
 
     public String toJson() {
@@ -287,6 +302,8 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private boolean initTransfer;
         private List<Double> timeRange;
         private double temporalWeight;
+        private String anchor;
+        private double anchorBelow, anchorWeight;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -330,6 +347,9 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             initTransfer = c.initTransfer;
             timeRange = c.timeRange;
             temporalWeight = c.temporalWeight;
+            anchor = c.anchor;
+            anchorBelow = c.anchorBelow;
+            anchorWeight = c.anchorWeight;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -373,9 +393,11 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder initTransfer(boolean v) { initTransfer = v; return this; }
         public Builder timeRange(List<Double> v) { timeRange = v; return this; }
         public Builder temporalWeight(double v) { temporalWeight = v; return this; }
+        /** The teacher and its held times, or (null, 0, 0) for none. */
+        public Builder anchor(String dir, double below, double weight) { anchor = dir; anchorBelow = below; anchorWeight = weight; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown, initTransfer, timeRange, temporalWeight);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown, initTransfer, timeRange, temporalWeight, anchor, anchorBelow, anchorWeight);
         }
     }
 }

@@ -25,6 +25,7 @@ import dev.tessera.model.data.Bucket;
 import dev.tessera.model.dit.DiffusionTransformer;
 import dev.tessera.model.flow.FlowMatching;
 import dev.tessera.model.loss.FlowMatchingLoss;
+import dev.tessera.model.loss.TeacherAnchor;
 import dev.tessera.model.loss.VaeLoss;
 import dev.tessera.model.loss.WeightedMse;
 import dev.tessera.model.sample.Sampler;
@@ -85,9 +86,11 @@ public final class Trainer {
     private boolean progress = false;
     private int producers = 1;
     private java.util.function.LongPredicate stopAfter = s -> false;
+    private final TeacherAnchor anchor;              // dit runs with --anchor only
 
-    private Trainer(TrainConfig cfg, Path runDir, ClipSource source, TesseraModel model) {
+    private Trainer(TrainConfig cfg, Path runDir, ClipSource source, TesseraModel model, TeacherAnchor anchor) {
         this.cfg = cfg;
+        this.anchor = anchor;
         this.runDir = runDir;
         this.source = source;
         this.model = model;
@@ -136,8 +139,9 @@ public final class Trainer {
         if (Checkpoint.exists(runDir))
             throw new IllegalArgumentException("run folder " + runDir + " already holds a run; use --resume " + runDir + " or another --out");
         TesseraModel model = buildModel(cfg); // validates everything before anything is written
+        TeacherAnchor anchor = anchor(cfg, model);
         Files.createDirectories(runDir);
-        Trainer t = new Trainer(cfg, runDir, source, model);
+        Trainer t = new Trainer(cfg, runDir, source, model, anchor);
         Files.deleteIfExists(runDir.resolve("loss.csv"));
         writeAtomically(runDir.resolve("run.json"), "{\n\"train\": " + cfg.toJson() + ",\n\"model\": " + model.config.toJson() + "\n}\n");
         return t;
@@ -156,7 +160,7 @@ public final class Trainer {
         ModelConfig mc = ModelConfig.fromJson(ck.meta("model_config"));
         TesseraModel model = TesseraModel.create(mc, cfg.seed());
         for (String c : TesseraModel.COMPONENTS) model.component(c).loadStateDict(ck.under("model." + c), true);
-        Trainer t = new Trainer(cfg, runDir, source == null ? Sources.open(cfg) : source, model);
+        Trainer t = new Trainer(cfg, runDir, source == null ? Sources.open(cfg) : source, model, anchor(cfg, model));
         if (t.head != null) t.head.loadStateDict(ck.under("head"), true);
         t.opt.loadState(ck.under("optim"), optimMeta(ck.metadata()));
         t.ema.load(ck.under("ema"), Long.parseLong(ck.meta("ema_updates")));
@@ -170,6 +174,22 @@ public final class Trainer {
         Map<String, String> out = new LinkedHashMap<>();
         meta.forEach((k, v) -> { if (k.startsWith("optim.")) out.put(k.substring(6), v); });
         return out;
+    }
+
+    /**
+     * The teacher of {@link TrainConfig#anchor} (frozen; null without one): it must read the run's latents (same VAE)
+     * and captions (same context width), else its velocities would mean something else.
+     */
+    static TeacherAnchor anchor(TrainConfig cfg, TesseraModel model) throws IOException {
+        if (cfg.anchor() == null) return null;
+        TesseraModel teacher = TesseraModel.load(modelFolder(Path.of(cfg.anchor())));
+        if (!teacher.config.vae().equals(model.config.vae()))
+            throw new IllegalArgumentException("--anchor " + cfg.anchor() + " was trained on another VAE than the run's (its velocities would mean something else)");
+        if (teacher.config.dit().patchT() != model.config.dit().patchT() || teacher.config.dit().patchS() != model.config.dit().patchS())
+            throw new IllegalArgumentException("--anchor " + cfg.anchor() + " cuts the latent into other patches than the run's DiT");
+        for (String c : TesseraModel.COMPONENTS) teacher.component(c).namedParameters().values().forEach(t -> t.requiresGrad(false));
+        return new TeacherAnchor(teacher.dit, teacher.text,
+                new FlowMatching(0.0, 1.0, model.config.timeShift(), 0, cfg.anchorBelow()), cfg.dropCaption());
     }
 
     /** The model a fresh run starts from: the preset, with the VAE (and text encoder) of the folders named. */
@@ -297,13 +317,13 @@ public final class Trainer {
                      : new BatchLoader(plan(cfg.batch(), store), step * cfg.accum(), producers, Math.max(2, producers + 1));
              BufferedWriter csv = Files.newBufferedWriter(runDir.resolve("loss.csv"), StandardCharsets.UTF_8,
                      StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            if (Files.size(runDir.resolve("loss.csv")) == 0) csv.write("step,loss,lr,ms,grad_norm\n");
+            if (Files.size(runDir.resolve("loss.csv")) == 0) csv.write(anchor == null ? "step,loss,lr,ms,grad_norm\n" : "step,loss,lr,ms,grad_norm,held\n");
             while (step < cfg.steps()) {
                 long t0 = System.nanoTime();
                 double lr = schedule.at(step);
                 opt.setLr(lr);
                 opt.zeroGrad();
-                double lossSum = 0, flops = 0;
+                double lossSum = 0, flops = 0, anchorSum = 0;
                 for (int k = 0; k < cfg.accum(); k++) {
                     if (facts != null) {
                         // scenes, not clips: batch/2 scenes per micro-batch, each captioned in English and Chinese
@@ -329,6 +349,13 @@ public final class Trainer {
                                     b.objects() == null ? null : b.objects().mul((float) cfg.objectWeight()).add(1f));
                             loss = r.loss();
                             mirrored = r.mirrored();
+                            if (anchor != null) {
+                                Tensor held = anchor.compute(model.dit, model.text, b.latents(), b.captions(),
+                                        b.bucket().shape(model.config.vae().timeDown()).tokens(model.config.dit().patchT(), model.config.dit().patchS()),
+                                        rng.fork("anchor"), b.objects() == null ? null : b.objects().mul((float) cfg.objectWeight()).add(1f));
+                                anchorSum += held.item();
+                                loss = loss.add(held.mul((float) cfg.anchorWeight()));
+                            }
                         }
                         default -> loss = maskedByteLoss(b.captions(), rng);
                     }
@@ -336,7 +363,7 @@ public final class Trainer {
                     if (!Float.isFinite(l)) throw new IllegalStateException("loss became " + l + " at step " + step + " (lower --lr?)");
                     lossSum += l;
                     (cfg.accum() == 1 ? loss : loss.mul(1f / cfg.accum())).backward();
-                    flops += trainFlops(b) * (1 + mirrored / (double) b.size());
+                    flops += trainFlops(b) * (1 + mirrored / (double) b.size() + (anchor != null ? 4 / 3.0 : 0));
                 }
                 double norm = cfg.clipNorm() > 0 ? GradClip.clipGradNorm(trained.values(), cfg.clipNorm()) : 0;
                 opt.step();
@@ -351,11 +378,13 @@ public final class Trainer {
                 secs += ms / 1000;
                 flopsSum += flops;
                 double gflops = flops / (ms / 1000) / 1e9;
-                csv.write(String.format(Locale.ROOT, "%d,%.6g,%.6g,%.1f,%.4g%n", step, loss, lr, ms, norm));
+                csv.write(String.format(Locale.ROOT, "%d,%.6g,%.6g,%.1f,%.4g", step, loss, lr, ms, norm)
+                        + (anchor == null ? "\n" : String.format(Locale.ROOT, ",%.6g%n", anchorSum / cfg.accum())));
                 csv.flush();
                 bar.clear();
-                log.printf(Locale.ROOT, "step %d | loss %.4f | lr %.2g | %.0f ms | %.1f GFLOP/s | MFU %.1f%%%n",
-                        step, loss, lr, ms, gflops, 100 * gflops / peak);
+                log.printf(Locale.ROOT, "step %d | loss %.4f%s | lr %.2g | %.0f ms | %.1f GFLOP/s | MFU %.1f%%%n",
+                        step, loss, anchor == null ? "" : String.format(Locale.ROOT, " (held %.5f)", anchorSum / cfg.accum()),
+                        lr, ms, gflops, 100 * gflops / peak);
                 bar.update(step);
                 boolean stop = stopAfter.test(step);
                 if (step % cfg.ckptEvery() == 0 || step == cfg.steps() || stop) {
