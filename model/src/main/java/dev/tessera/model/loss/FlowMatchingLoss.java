@@ -50,6 +50,23 @@ public record FlowMatchingLoss(FlowMatching process, double dropCaption, Contras
         public Result(Tensor loss, float[] times) { this(loss, times, 0); }
     }
 
+    /**
+     * Per item a training time (the process's logit-normal, shifted by {@code tokens}) and the caption it is trained
+     * with (the empty prompt with probability {@code dropCaption}), drawn in this order from {@code rng}.
+     */
+    record Draw(float[] times, String[] captions) {
+        static Draw of(FlowMatching process, double dropCaption, String[] captions, int batch, int tokens, Rng rng) {
+            if (captions.length != batch) throw new IllegalArgumentException(captions.length + " captions for a batch of " + batch);
+            float[] t = new float[batch];
+            String[] used = new String[batch];
+            for (int i = 0; i < batch; i++) {
+                t[i] = (float) process.sampleTime(rng.nextGaussian(), tokens);
+                used[i] = rng.nextFloat() < dropCaption ? "" : captions[i];
+            }
+            return new Draw(t, used);
+        }
+    }
+
     /** @param tokens DiT tokens per item (for the time shift) */
     public Result compute(VelocityModel model, TextEncoder text, Tensor x0, String[] captions, int tokens, Rng rng) {
         return compute(model, text, x0, captions, tokens, rng, null);
@@ -61,13 +78,9 @@ public record FlowMatchingLoss(FlowMatching process, double dropCaption, Contras
      */
     public Result compute(VelocityModel model, TextEncoder text, Tensor x0, String[] captions, int tokens, Rng rng, Tensor weights) {
         int b = x0.size(0);
-        if (captions.length != b) throw new IllegalArgumentException(captions.length + " captions for a batch of " + b);
-        float[] t = new float[b];
-        String[] used = new String[b];
-        for (int i = 0; i < b; i++) {
-            t[i] = (float) process.sampleTime(rng.nextGaussian(), tokens);
-            used[i] = rng.nextFloat() < dropCaption ? "" : captions[i];
-        }
+        Draw d = Draw.of(process, dropCaption, captions, b, tokens, rng);
+        float[] t = d.times();
+        String[] used = d.captions();
         float[] x = x0.data();
         float[] eps = new float[x.length];
         rng.fillNormal(eps, 0f, 1f);

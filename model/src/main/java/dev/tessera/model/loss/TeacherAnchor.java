@@ -28,13 +28,9 @@ public record TeacherAnchor(VelocityModel teacher, TextEncoder teacherText, Flow
     /** @param tokens DiT tokens per item (for the time shift); {@code weights} [B, 1, f, h, w] or null (all ones) */
     public Tensor compute(VelocityModel student, TextEncoder text, Tensor x0, String[] captions, int tokens, Rng rng, Tensor weights) {
         int b = x0.size(0);
-        if (captions.length != b) throw new IllegalArgumentException(captions.length + " captions for a batch of " + b);
-        float[] t = new float[b];
-        String[] used = new String[b];
-        for (int i = 0; i < b; i++) {
-            t[i] = (float) process.sampleTime(rng.nextGaussian(), tokens);
-            used[i] = rng.nextFloat() < dropCaption ? "" : captions[i];
-        }
+        FlowMatchingLoss.Draw d = FlowMatchingLoss.Draw.of(process, dropCaption, captions, b, tokens, rng);
+        float[] t = d.times();
+        String[] used = d.captions();
         float[] eps = new float[x0.numel()];
         rng.fillNormal(eps, 0f, 1f);
         float[] xt = FlowMatching.interpolate(x0.data(), eps, t);
