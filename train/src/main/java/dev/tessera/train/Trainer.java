@@ -177,8 +177,8 @@ public final class Trainer {
     }
 
     /**
-     * The teacher of {@link TrainConfig#anchor} (frozen; null without one): it must read the run's latents (same VAE)
-     * and captions (same context width), else its velocities would mean something else.
+     * The teacher of {@link TrainConfig#anchor} (frozen; null without one, reading captions with its own text encoder):
+     * it must read the run's latents (same VAE) cut into the same patches, else its velocities would mean something else.
      */
     static TeacherAnchor anchor(TrainConfig cfg, TesseraModel model) throws IOException {
         if (cfg.anchor() == null) return null;
@@ -344,15 +344,13 @@ public final class Trainer {
                     switch (cfg.kind()) {
                         case VAE -> loss = vaeLoss(b.pixels(), b.objects(), rng);
                         case DIT -> {
-                            FlowMatchingLoss.Result r = fm.compute(model.dit, model.text, b.latents(), b.captions(),
-                                    b.bucket().shape(model.config.vae().timeDown()).tokens(model.config.dit().patchT(), model.config.dit().patchS()), rng,
-                                    b.objects() == null ? null : b.objects().mul((float) cfg.objectWeight()).add(1f));
+                            int tokens = b.bucket().shape(model.config.vae().timeDown()).tokens(model.config.dit().patchT(), model.config.dit().patchS());
+                            Tensor weights = b.objects() == null ? null : b.objects().mul((float) cfg.objectWeight()).add(1f);
+                            FlowMatchingLoss.Result r = fm.compute(model.dit, model.text, b.latents(), b.captions(), tokens, rng, weights);
                             loss = r.loss();
                             mirrored = r.mirrored();
                             if (anchor != null) {
-                                Tensor held = anchor.compute(model.dit, model.text, b.latents(), b.captions(),
-                                        b.bucket().shape(model.config.vae().timeDown()).tokens(model.config.dit().patchT(), model.config.dit().patchS()),
-                                        rng.fork("anchor"), b.objects() == null ? null : b.objects().mul((float) cfg.objectWeight()).add(1f));
+                                Tensor held = anchor.compute(model.dit, model.text, b.latents(), b.captions(), tokens, rng.fork("anchor"), weights);
                                 anchorSum += held.item();
                                 loss = loss.add(held.mul((float) cfg.anchorWeight()));
                             }
