@@ -1,0 +1,37 @@
+import dev.tessera.engine.DType;
+import dev.tessera.engine.Tensor;
+import dev.tessera.model.TesseraModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Writes OUT: model folder A with its DiT weights replaced by the element-wise mean of A's and B's DiT (a two-model
+ * "soup"; both must be the same architecture, e.g. two fine-tunes from one init). VAE, text encoder and model.json
+ * are A's; the DiT is stored as bf16, the rest as F32 (the default model's storage). Measured in the thirty-first
+ * session (docs/default-model.md); not part of the shipped model's recipe.
+ *
+ * Run: java --add-modules jdk.incubator.vector -cp "cli/target/tessera-cli.jar:cli/target/lib/*" \
+ *          models/default/recipe/AverageDit.java A B OUT
+ */
+public class AverageDit {
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) throw new IllegalArgumentException("usage: AverageDit A B OUT (three model folders)");
+        Path out = Path.of(args[2]);
+        if (Files.exists(out)) throw new IllegalArgumentException("OUT exists, refusing to overwrite: " + out);
+        TesseraModel a = TesseraModel.load(Path.of(args[0]));
+        TesseraModel b = TesseraModel.load(Path.of(args[1]));
+        Map<String, Tensor> pa = a.component("dit").namedParameters(), pb = b.component("dit").namedParameters();
+        if (!pa.keySet().equals(pb.keySet())) throw new IllegalArgumentException("the two DiTs have different tensors");
+        for (var e : pa.entrySet()) {
+            Tensor t = pb.get(e.getKey());
+            if (!java.util.Arrays.equals(e.getValue().shape(), t.shape()))
+                throw new IllegalArgumentException("shapes differ for " + e.getKey());
+            float[] x = e.getValue().buffer(), y = t.data();
+            for (int i = 0; i < x.length; i++) x[i] = 0.5f * (x[i] + y[i]);
+        }
+        a.save(out, c -> c.equals("dit") ? DType.BF16 : DType.F32);
+        TesseraModel.load(out);
+        System.out.println("wrote " + out + " (" + pa.size() + " DiT tensors averaged)");
+    }
+}
