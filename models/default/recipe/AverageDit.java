@@ -3,6 +3,8 @@ import dev.tessera.engine.Tensor;
 import dev.tessera.model.TesseraModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -15,9 +17,18 @@ import java.util.Map;
  *          models/default/recipe/AverageDit.java A B OUT
  */
 public class AverageDit {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Exception e) {
+            System.err.println("AverageDit: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static void run(String[] args) throws Exception {
         if (args.length != 3) throw new IllegalArgumentException("usage: AverageDit A B OUT (three model folders)");
-        Path out = Path.of(args[2]);
+        Path out = Path.of(args[2]).toAbsolutePath();
         if (Files.exists(out)) throw new IllegalArgumentException("OUT exists, refusing to overwrite: " + out);
         TesseraModel a = TesseraModel.load(Path.of(args[0]));
         TesseraModel b = TesseraModel.load(Path.of(args[1]));
@@ -25,13 +36,23 @@ public class AverageDit {
         if (!pa.keySet().equals(pb.keySet())) throw new IllegalArgumentException("the two DiTs have different tensors");
         for (var e : pa.entrySet()) {
             Tensor t = pb.get(e.getKey());
-            if (!java.util.Arrays.equals(e.getValue().shape(), t.shape()))
-                throw new IllegalArgumentException("shapes differ for " + e.getKey());
+            if (!Arrays.equals(e.getValue().shape(), t.shape()))
+                throw new IllegalArgumentException("the two DiTs' shapes differ for " + e.getKey());
             float[] x = e.getValue().buffer(), y = t.data();
             for (int i = 0; i < x.length; i++) x[i] = 0.5f * (x[i] + y[i]);
         }
-        a.save(out, c -> c.equals("dit") ? DType.BF16 : DType.F32);
-        TesseraModel.load(out);
+        // Written beside OUT and renamed at the end, so a failure leaves no half-written model folder.
+        Path tmp = Files.createTempDirectory(out.getParent(), out.getFileName() + ".tmp");
+        try {
+            a.save(tmp, c -> c.equals("dit") ? DType.BF16 : DType.F32);
+            TesseraModel.load(tmp);
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            if (Files.exists(tmp)) try (var files = Files.list(tmp)) {
+                for (Path f : files.toList()) Files.delete(f);
+                Files.delete(tmp);
+            }
+        }
         System.out.println("wrote " + out + " (" + pa.size() + " DiT tensors averaged)");
     }
 }
