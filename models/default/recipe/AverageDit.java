@@ -8,13 +8,15 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Writes OUT: model folder A with its DiT weights replaced by the element-wise mean of A's and B's DiT (a two-model
- * "soup"; both must be the same architecture, e.g. two fine-tunes from one init). VAE, text encoder and model.json
- * are A's; the DiT is stored as bf16, the rest as F32 (the default model's storage). Measured in the thirty-first
- * session (docs/default-model.md); not part of the shipped model's recipe.
+ * Writes OUT: model folder A with its DiT weights replaced by W·A + (1 − W)·B element-wise, W = 0.5 unless given: the
+ * mean of two DiTs (a two-model "soup"; both must be the same architecture, e.g. two fine-tunes from one init), or
+ * with W > 1 an extrapolation from B through A (A a fine-tune of B: W = 1.5 goes half the fine-tune's step further).
+ * VAE, text encoder and model.json are A's; the DiT is stored as bf16, the rest as F32 (the default model's storage).
+ * Measured in the thirty-first and thirty-second sessions (docs/default-model.md); not part of the shipped model's
+ * recipe.
  *
  * Run: java --add-modules jdk.incubator.vector -cp "cli/target/tessera-cli.jar:cli/target/lib/*" \
- *          models/default/recipe/AverageDit.java A B OUT
+ *          models/default/recipe/AverageDit.java A B OUT [W]
  */
 public class AverageDit {
     public static void main(String[] args) {
@@ -27,7 +29,17 @@ public class AverageDit {
     }
 
     static void run(String[] args) throws Exception {
-        if (args.length != 3) throw new IllegalArgumentException("usage: AverageDit A B OUT (three model folders)");
+        if (args.length != 3 && args.length != 4)
+            throw new IllegalArgumentException("usage: AverageDit A B OUT [W] (three model folders, W the weight of A, default 0.5)");
+        float w = 0.5f;
+        if (args.length == 4) {
+            try {
+                w = Float.parseFloat(args[3]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("W must be a number, got " + args[3]);
+            }
+            if (!Float.isFinite(w) || w < -4 || w > 4) throw new IllegalArgumentException("W must be between -4 and 4, got " + args[3]);
+        }
         Path out = Path.of(args[2]).toAbsolutePath();
         if (Files.exists(out)) throw new IllegalArgumentException("OUT exists, refusing to overwrite: " + out);
         TesseraModel a = TesseraModel.load(Path.of(args[0]));
@@ -39,7 +51,7 @@ public class AverageDit {
             if (!Arrays.equals(e.getValue().shape(), t.shape()))
                 throw new IllegalArgumentException("the two DiTs' shapes differ for " + e.getKey());
             float[] x = e.getValue().buffer(), y = t.data();
-            for (int i = 0; i < x.length; i++) x[i] = 0.5f * (x[i] + y[i]);
+            for (int i = 0; i < x.length; i++) x[i] = w * x[i] + (1 - w) * y[i];
         }
         // Written beside OUT and renamed at the end, so a failure leaves no half-written model folder.
         Path tmp = Files.createTempDirectory(out.getParent(), out.getFileName() + ".tmp");
@@ -53,6 +65,6 @@ public class AverageDit {
                 Files.delete(tmp);
             }
         }
-        System.out.println("wrote " + out + " (" + pa.size() + " DiT tensors averaged)");
+        System.out.println("wrote " + out + " (" + pa.size() + " DiT tensors: " + w + "·A + " + (1 - w) + "·B)");
     }
 }
