@@ -57,6 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--shortcut-upsample", paramLabel = "MODE", description = "vae decoder fine-tunes: nearest or bilinear — how the decoder spreads the shortcut channels over their 8x8 cells (default: as the --vae VAE)") String shortcutUpsample;
     @Option(names = "--latent-channels", paramLabel = "N", description = "vae: channels of the latent (default: the preset's, 8 for XS and S); a DiT trained on that VAE reads as many") Integer latentChannels;
     @Option(names = "--init-transfer", description = "dit, with --init: that model was trained on another VAE (another latent); start the transformer from it and the patch embedding and output projection fresh") boolean initTransfer;
+    @Option(names = "--patch-t", paramLabel = "N", description = "dit, with --init-transfer: latent frames per DiT patch for the moved DiT; 2 on a x2 VAE keeps the tokens (and their video time) of a patch-1 DiT on a x4 VAE, and the patch embedding and output projection start from the init's, spread over the patch's frames (default: the init DiT's)") Integer patchT;
     @Option(names = "--time-range", paramLabel = "LO,HI", split = ",", description = "dit: train only at flow times in [LO, HI] (the usual logit-normal times mapped linearly into it), e.g. 0,0.5 for a low-noise expert; default 0,1") List<Double> timeRange;
     @Option(names = "--temporal-weight", paramLabel = "λ", description = "dit: weight of the frame-difference term — the velocity error's change between neighbouring latent frames is added to the loss, so an error that makes frames jump costs up to 1+4λ times one shared by all frames (docs/train.md); default 0 (off)") Double temporalWeight;
     @Option(names = "--anchor", paramLabel = "DIR", description = "dit: a teacher model (e.g. models/default) whose velocities the run must keep at flow times below --anchor-below — with --time-range T,1 a high-noise fine-tune that leaves the teacher's low-noise steps as they were (docs/train.md)") String anchor;
@@ -90,6 +91,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (clips != null) ignored.add("--clips");
             if (init != null) ignored.add("--init");
             if (initTransfer) ignored.add("--init-transfer");
+            if (patchT != null) ignored.add("--patch-t");
             if (objective != null) ignored.add("--objective");
             if (focus != null) ignored.add("--focus");
             if (latentChannels != null) ignored.add("--latent-channels");
@@ -157,6 +159,10 @@ public final class TrainCommand implements Callable<Integer> {
             if (latentCache != null) b.latentCache(latentCache);
             if (init != null) b.init(init);
             if (initTransfer) b.initTransfer(true);
+            if (patchT != null) {
+                if (patchT < 1) throw new ExitCodeException(2, "--patch-t must be in 1..4, got " + patchT);
+                b.patchT(patchT);
+            }
             if (kind == TrainKind.TEXT)
                 b.textObjective(objective != null ? objective : data == null || data.equals("world") ? "facts" : "bytes");
             else if (objective != null) throw new ExitCodeException(2, "--objective is for text runs");

@@ -31,9 +31,9 @@ public record VideoShape(int frames, int height, int width, int timeDown) {
     /** Frames the decoder produces for this many latent frames (≥ {@link #frames()}). */
     public int decodedFrames() { return 1 + timeDown * (latentFrames() - 1); }
 
-    /** Spacetime tokens of the DiT for a patch of pt×ps×ps latent cells. */
+    /** Spacetime tokens of the DiT for a patch of pt×ps×ps latent cells (the latent frames padded to a multiple of pt). */
     public int tokens(int pt, int ps) {
-        return (latentFrames() / pt) * (latentHeight() / ps) * (latentWidth() / ps);
+        return ((latentFrames() + pt - 1) / pt) * (latentHeight() / ps) * (latentWidth() / ps);
     }
 
     @Override public String toString() { return frames + "x" + width + "x" + height + " (frames x W x H)"; }

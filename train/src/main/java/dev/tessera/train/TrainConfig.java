@@ -99,6 +99,12 @@ import java.util.List;
  *                     it existed): off
  * @param anchorBelow  with {@code anchor}: the top of the held times, in (0, 1] ({@code --anchor-below T})
  * @param anchorWeight with {@code anchor}: the held term's weight, in (0, 100] ({@code --anchor-weight W})
+ * @param patchT       dit runs with {@code initTransfer}: latent frames per DiT patch for the moved DiT
+ *                     ({@code --patch-t N}, {@code DitConfig#patchT}): 2 on a ×2 VAE keeps the token count and video
+ *                     time per token of a patch-1 DiT on a ×4 VAE, and the two latent-facing layers start from the
+ *                     init's, spread over the patch's frames (its patch embedding halved per frame, its output
+ *                     repeated), so the moved DiT starts close to its source; 0 (and configs saved before it
+ *                     existed): the init DiT's (or the preset's)
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
@@ -108,7 +114,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                           String textObjective, double objectWeight, Double decoderNoise,
                           String shortcutUpsample, double directionContrast, boolean textPositions,
                           double focus, int latentChannels, int timeDown, boolean initTransfer, List<Double> timeRange,
-                          double temporalWeight, String anchor, double anchorBelow, double anchorWeight) {
+                          double temporalWeight, String anchor, double anchorBelow, double anchorWeight, int patchT) {
     /** Sharpness β of the direction contrast, in units of per-item (object-weighted) velocity MSE. */
     public static final double CONTRAST_SHARPNESS = 100;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -178,6 +184,9 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             throw new IllegalArgumentException("--time-down must be 1, 2 or 4, got " + timeDown);
         if (initTransfer && (kind != TrainKind.DIT || init == null))
             throw new IllegalArgumentException("--init-transfer is for dit runs with --init (a DiT trained on another VAE)");
+        if (patchT < 0 || patchT > 4) throw new IllegalArgumentException("--patch-t must be in 1..4, got " + patchT);
+        if (patchT > 0 && !initTransfer)
+            throw new IllegalArgumentException("--patch-t is for dit runs with --init-transfer (a DiT moved onto another VAE)");
         if (timeDown > 0 && (kind != TrainKind.VAE || decoderNoise != null))
             throw new IllegalArgumentException("--time-down is for full vae runs (DiTs and decoder fine-tunes keep their --vae's compression)");
         if (decoderNoise != null) {
@@ -238,7 +247,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
                 kind == TrainKind.TEXT ? 50 : 100, 3e-5, 0.01, 1.0, 0.999, 0, "world",
                 List.of("128x128", "160x96", "96x160"), kind == TrainKind.VAE ? List.of(1, 9, 17) : List.of(1, 9, 17, 33),
                 8, 0.5, null, null, false, 0.1, 500, 250, 20, 4.0, kind == TrainKind.VAE ? 200 : 0, 0, 4096, null,
-                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0, 0, 0, false, null, 0, null, 0, 0);
+                kind == TrainKind.TEXT ? "facts" : null, 0, null, null, 0, false, 0, 0, 0, false, null, 0, null, 0, 0, 0);
     }
 
     public String toJson() {
@@ -304,6 +313,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         private double temporalWeight;
         private String anchor;
         private double anchorBelow, anchorWeight;
+        private int patchT;
 
         Builder(TrainConfig c) {
             kind = c.kind;
@@ -350,6 +360,7 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
             anchor = c.anchor;
             anchorBelow = c.anchorBelow;
             anchorWeight = c.anchorWeight;
+            patchT = c.patchT;
         }
 
         public Builder kind(TrainKind v) { kind = v; return this; }
@@ -391,13 +402,14 @@ public record TrainConfig(TrainKind kind, String preset, long steps, int batch, 
         public Builder latentChannels(int v) { latentChannels = v; return this; }
         public Builder timeDown(int v) { timeDown = v; return this; }
         public Builder initTransfer(boolean v) { initTransfer = v; return this; }
+        public Builder patchT(int v) { patchT = v; return this; }
         public Builder timeRange(List<Double> v) { timeRange = v; return this; }
         public Builder temporalWeight(double v) { temporalWeight = v; return this; }
         /** The teacher and its held times, or (null, 0, 0) for none. */
         public Builder anchor(String dir, double below, double weight) { anchor = dir; anchorBelow = below; anchorWeight = weight; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown, initTransfer, timeRange, temporalWeight, anchor, anchorBelow, anchorWeight);
+            return new TrainConfig(kind, preset, steps, batch, accum, lr, warmup, minLr, weightDecay, clipNorm, emaDecay, seed, data, sizes, frames, fps, zhFraction, vae, text, freezeText, dropCaption, sampleEvery, ckptEvery, sampleSteps, guidance, aeWarmup, clips, latentCache, init, textObjective, objectWeight, decoderNoise, shortcutUpsample, directionContrast, textPositions, focus, latentChannels, timeDown, initTransfer, timeRange, temporalWeight, anchor, anchorBelow, anchorWeight, patchT);
         }
     }
 }

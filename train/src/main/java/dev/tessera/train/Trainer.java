@@ -226,7 +226,7 @@ public final class Trainer {
         if (cfg.decoderOnly() && cfg.shortcutUpsample() != null) vc = vc.withShortcutUpsample(cfg.shortcutUpsample());
         TextConfig tc = textFrom != null ? textFrom.config.text() : preset.text();
         DitConfig dc = init == null ? DitConfig.preset(cfg.preset(), vc.latentChannels(), tc.dim())
-                : cfg.initTransfer() ? transferred(init.config, vc) : init.config.dit();
+                : cfg.initTransfer() ? transferred(init.config, vc, cfg.patchT()) : init.config.dit();
         // a zero table added to a DiT that has none starts as that DiT, bit for bit (TextPositionsTest)
         boolean addTable = cfg.textPositions() && dc.textPositions() == 0;
         if (cfg.textPositions() && !addTable)
@@ -241,7 +241,9 @@ public final class Trainer {
         if (init != null) {
             Map<String, Tensor> state = new java.util.LinkedHashMap<>(init.dit.stateDict());
             if (addTable) state.put(DiffusionTransformer.TEXT_POSITIONS, m.dit.yPos); // zeros, as created
-            if (cfg.initTransfer()) // the layers that read and write the latent start as a fresh DiT's
+            if (cfg.initTransfer() && cfg.patchT() > 0) // the latent-facing layers spread over the new patch's frames
+                state.putAll(inflated(init.dit, dc.patchT()));
+            else if (cfg.initTransfer()) // the layers that read and write the latent start as a fresh DiT's
                 for (String k : DiffusionTransformer.LATENT_FACING) state.put(k, m.dit.stateDict().get(k));
             m.dit.loadStateDict(state, true);
         }
@@ -253,9 +255,50 @@ public final class Trainer {
      * video frame kept — a latent frame of a ×2 VAE spans half the video time of a ×4 one's, so its time scale halves
      * (docs/train.md).
      */
-    static DitConfig transferred(ModelConfig from, VaeConfig vae) {
-        return from.dit().withLatentChannels(vae.latentChannels())
-                .withTimeScale(from.dit().timeScale() * vae.timeDown() / from.vae().timeDown());
+    static DitConfig transferred(ModelConfig from, VaeConfig vae, int patchT) {
+        int pt = patchT > 0 ? patchT : from.dit().patchT();
+        if (patchT > 0 && vae.latentChannels() != from.dit().latentChannels())
+            throw new IllegalArgumentException("--patch-t starts the latent-facing layers from --init's, which reads "
+                    + from.dit().latentChannels() + " latent channels; --vae's latent has " + vae.latentChannels());
+        if (patchT > 0 && pt % from.dit().patchT() != 0)
+            throw new IllegalArgumentException("--patch-t " + pt + " must be a multiple of --init's patch of "
+                    + from.dit().patchT() + " latent frames");
+        return from.dit().withLatentChannels(vae.latentChannels()).withPatchT(pt)
+                .withTimeScale(from.dit().timeScale() * vae.timeDown() * pt / (from.vae().timeDown() * from.dit().patchT()));
+    }
+
+    /**
+     * The patch embedding and output projection of {@code from} for a DiT with {@code pt} latent frames per patch
+     * (a multiple k of its own): each input frame of a new patch gets the old weights for its position divided by k
+     * (so k equal frames embed as one old frame did), and each output frame the old output weights (a patch of k
+     * equal frames predicts what the old patch predicted). Vector order inside a patch is (c, pt, ph, pw).
+     */
+    static Map<String, Tensor> inflated(DiffusionTransformer from, int pt) {
+        int c = from.config.latentChannels(), p0 = from.config.patchT(), ps = from.config.patchS(), k = pt / p0;
+        int cell = ps * ps, d = from.config.dim();
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        // x_embedder.proj.weight [D, c·p0·cell] -> [D, c·pt·cell]
+        float[] w = from.xEmbedder.proj.weight.toArray(), nw = new float[d * c * pt * cell];
+        for (int o = 0; o < d; o++)
+            for (int ch = 0; ch < c; ch++)
+                for (int j = 0; j < pt; j++)
+                    for (int q = 0; q < cell; q++)
+                        nw[o * c * pt * cell + (ch * pt + j) * cell + q] = w[o * c * p0 * cell + (ch * p0 + j / k) * cell + q] / k;
+        out.put("x_embedder.proj.weight", Tensor.of(nw, d, c * pt * cell));
+        out.put("x_embedder.proj.bias", Tensor.of(from.xEmbedder.proj.bias.toArray(), d));
+        // final_layer.linear.weight [c·p0·cell, D] -> [c·pt·cell, D]; bias likewise
+        float[] fw = from.finalLayer.linear.weight.toArray(), fb = from.finalLayer.linear.bias.toArray();
+        float[] nfw = new float[c * pt * cell * d], nfb = new float[c * pt * cell];
+        for (int ch = 0; ch < c; ch++)
+            for (int j = 0; j < pt; j++)
+                for (int q = 0; q < cell; q++) {
+                    int row = (ch * pt + j) * cell + q, src = (ch * p0 + j / k) * cell + q;
+                    System.arraycopy(fw, src * d, nfw, row * d, d);
+                    nfb[row] = fb[src];
+                }
+        out.put("final_layer.linear.weight", Tensor.of(nfw, c * pt * cell, d));
+        out.put("final_layer.linear.bias", Tensor.of(nfb, c * pt * cell));
+        return out;
     }
 
     /** A model folder itself, or a run folder's {@code model/}. */

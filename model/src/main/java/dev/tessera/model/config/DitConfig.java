@@ -7,7 +7,12 @@ package dev.tessera.model.config;
  * @param depth          blocks
  * @param heads          attention heads; head dim = dim/heads, split over (time, height, width) for RoPE-3D
  * @param mlpRatio       MLP hidden = mlpRatio·dim
- * @param patchT         latent frames per patch (1: every latent frame is its own token row)
+ * @param patchT         latent frames per patch (1: every latent frame is its own token row). With 2 on a ×2 VAE a
+ *                       token spans the same four video frames as a token of patch 1 on a ×4 VAE — the same token
+ *                       count and cost — but the motion inside it reaches the DiT's patch instead of being smeared by
+ *                       the VAE. A latent whose frame count is not a multiple of patchT is padded at the front with
+ *                       copies of its first frame, so the causal first frame stays alone with its copy
+ *                       ({@link dev.tessera.model.dit.DiffusionTransformer#velocity})
  * @param patchS         latent pixels per patch side (2: a 2×2 latent patch = 16×16 pixels)
  * @param latentChannels channels of the VAE latent
  * @param contextDim     width of the text encoder's context
@@ -17,7 +22,7 @@ package dev.tessera.model.config;
  *                       added to the projected text tokens ({@code y_embedder.pos}), so keys and values say where in
  *                       the caption a byte stands — "from left to right" and "from right to left" hold the same
  *                       bytes, and the masked mean that feeds adaLN cannot tell them apart (docs/default-model.md)
- * @param timeScale      time position of latent frame k (RoPE and the sin-cos table): k·timeScale. 1 for a DiT
+ * @param timeScale      time position of token frame k (RoPE and the sin-cos table): k·timeScale. 1 for a DiT
  *                       trained from scratch; a DiT moved onto a VAE with less time compression
  *                       ({@code train dit --init-transfer}) keeps its source's positions per video frame — from a ×4
  *                       VAE to a ×2 one, 0.5 — so its attention sees the time offsets it was trained on
@@ -64,6 +69,14 @@ public record DitConfig(int dim, int depth, int heads, int mlpRatio, int patchT,
     public DitConfig withTimeScale(double scale) {
         return new DitConfig(dim, depth, heads, mlpRatio, patchT, patchS, latentChannels, contextDim, ropeTheta, textPositions, scale);
     }
+
+    /** The same DiT with {@code pt} latent frames per patch (a transfer: {@code train dit --init-transfer --patch-t}). */
+    public DitConfig withPatchT(int pt) {
+        return new DitConfig(dim, depth, heads, mlpRatio, pt, patchS, latentChannels, contextDim, ropeTheta, textPositions, timeScale);
+    }
+
+    /** Token frames for {@code latentFrames} latent frames: the latent padded at the front to a whole number of patches. */
+    public int tokenFrames(int latentFrames) { return (latentFrames + patchT - 1) / patchT; }
 
     public int headDim() { return dim / heads; }
 

@@ -1,5 +1,6 @@
 package dev.tessera.model.dit;
 
+import dev.tessera.engine.F;
 import dev.tessera.engine.Rng;
 import dev.tessera.engine.Tensor;
 import dev.tessera.engine.nn.Init;
@@ -94,8 +95,26 @@ public final class DiffusionTransformer extends Module implements VelocityModel 
      */
     static Tensor pooled(TextContext context) { return context.mean(); }
 
-    /** x [B, C, F, H, W] latent, t [B], context [B, L, Dc] → velocity [B, C, F, H, W]. */
+    /**
+     * x [B, C, F, H, W] latent, t [B], context [B, L, Dc] → velocity [B, C, F, H, W]. With {@code patchT > 1} and F not
+     * a multiple of it, the latent is padded at the front with copies of frame 0 (a causal VAE encodes frame 0 alone,
+     * so a ×2 latent of 1 + 2k frames becomes token frames [0', 0], [1, 2], ... — the frame groups a ×4 latent has)
+     * and the velocity of the padding is dropped.
+     */
     @Override public Tensor velocity(Tensor x, Tensor t, TextContext context) {
+        int pad = padFrames(x.size(2));
+        if (pad == 0) return velocityWhole(x, t, context);
+        Tensor[] parts = new Tensor[pad + 1];
+        Tensor first = x.slice(2, 0, 1);
+        for (int i = 0; i < pad; i++) parts[i] = first;
+        parts[pad] = x;
+        return velocityWhole(F.concat(2, parts), t, context).slice(2, pad, pad + x.size(2)).contiguous();
+    }
+
+    /** Copies of frame 0 put in front of a latent of {@code frames} frames to make whole patches. */
+    public int padFrames(int frames) { return (config.patchT() - frames % config.patchT()) % config.patchT(); }
+
+    private Tensor velocityWhole(Tensor x, Tensor t, TextContext context) {
         int[] s = x.shape();
         int f = s[2] / config.patchT(), h = s[3] / config.patchS(), w = s[4] / config.patchS();
         Grid grid = grids.computeIfAbsent(List.of(f, h, w), k -> new Grid(

@@ -35,7 +35,7 @@ public final class DitTrainStep {
     /** One step on clean latents x0 [B, C, f, h, w] with their captions; returns the loss before the update. */
     public float step(Tensor x0, String[] captions, Rng rng) {
         int[] s = x0.shape();
-        int tokens = (s[2] / dit.config.patchT()) * (s[3] / dit.config.patchS()) * (s[4] / dit.config.patchS());
+        int tokens = dit.config.tokenFrames(s[2]) * (s[3] / dit.config.patchS()) * (s[4] / dit.config.patchS());
         opt.zeroGrad();
         Tensor l = loss.compute(dit, text, x0, captions, tokens, rng).loss();
         l.backward();
