@@ -242,7 +242,7 @@ public final class Trainer {
             Map<String, Tensor> state = new java.util.LinkedHashMap<>(init.dit.stateDict());
             if (addTable) state.put(DiffusionTransformer.TEXT_POSITIONS, m.dit.yPos); // zeros, as created
             if (cfg.initTransfer() && cfg.patchT() > 0) // the latent-facing layers spread over the new patch's frames
-                state.putAll(inflated(init.dit, dc.patchT()));
+                state.putAll(inflated(init.dit, m.dit));
             else if (cfg.initTransfer()) // the layers that read and write the latent start as a fresh DiT's
                 for (String k : DiffusionTransformer.LATENT_FACING) state.put(k, m.dit.stateDict().get(k));
             m.dit.loadStateDict(state, true);
@@ -268,22 +268,29 @@ public final class Trainer {
     }
 
     /**
-     * The patch embedding and output projection of {@code from} for a DiT with {@code pt} latent frames per patch
-     * (a multiple k of its own): each input frame of a new patch gets the old weights for its position divided by k
-     * (so k equal frames embed as one old frame did), and each output frame the old output weights (a patch of k
+     * The patch embedding and output projection of {@code from} for {@code fresh}, a DiT with {@code pt} latent frames
+     * per patch (a multiple k of {@code from}'s). Input: each frame of a new patch gets the old weights of its
+     * position divided by k, plus the fresh DiT's own weights for that frame minus their mean over the k frames — so
+     * k equal frames embed exactly as one old frame did, and the differences between frames (the motion inside a
+     * patch) still reach the blocks; without that term they would lie in the embedding's null space and the k output
+     * rows, equal at the start, could not learn them apart. Output: each frame the old output weights (a patch of k
      * equal frames predicts what the old patch predicted). Vector order inside a patch is (c, pt, ph, pw).
      */
-    static Map<String, Tensor> inflated(DiffusionTransformer from, int pt) {
-        int c = from.config.latentChannels(), p0 = from.config.patchT(), ps = from.config.patchS(), k = pt / p0;
-        int cell = ps * ps, d = from.config.dim();
+    static Map<String, Tensor> inflated(DiffusionTransformer from, DiffusionTransformer fresh) {
+        int c = from.config.latentChannels(), p0 = from.config.patchT(), ps = from.config.patchS(), pt = fresh.config.patchT();
+        int k = pt / p0, cell = ps * ps, d = from.config.dim();
         Map<String, Tensor> out = new java.util.LinkedHashMap<>();
         // x_embedder.proj.weight [D, c·p0·cell] -> [D, c·pt·cell]
-        float[] w = from.xEmbedder.proj.weight.toArray(), nw = new float[d * c * pt * cell];
+        float[] w = from.xEmbedder.proj.weight.toArray(), r = fresh.xEmbedder.proj.weight.toArray(), nw = new float[d * c * pt * cell];
         for (int o = 0; o < d; o++)
             for (int ch = 0; ch < c; ch++)
                 for (int j = 0; j < pt; j++)
-                    for (int q = 0; q < cell; q++)
-                        nw[o * c * pt * cell + (ch * pt + j) * cell + q] = w[o * c * p0 * cell + (ch * p0 + j / k) * cell + q] / k;
+                    for (int q = 0; q < cell; q++) {
+                        double mean = 0;
+                        for (int i = j / k * k; i < j / k * k + k; i++) mean += r[o * c * pt * cell + (ch * pt + i) * cell + q];
+                        int at = o * c * pt * cell + (ch * pt + j) * cell + q;
+                        nw[at] = (float) (w[o * c * p0 * cell + (ch * p0 + j / k) * cell + q] / k + (r[at] - mean / k));
+                    }
         out.put("x_embedder.proj.weight", Tensor.of(nw, d, c * pt * cell));
         out.put("x_embedder.proj.bias", Tensor.of(from.xEmbedder.proj.bias.toArray(), d));
         // final_layer.linear.weight [c·p0·cell, D] -> [c·pt·cell, D]; bias likewise

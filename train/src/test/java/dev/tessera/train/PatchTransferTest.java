@@ -34,7 +34,7 @@ class PatchTransferTest {
         }
         DiffusionTransformer moved = new DiffusionTransformer(src.config.withPatchT(2), new Rng(9));
         Map<String, Tensor> state = new HashMap<>(src.stateDict());
-        state.putAll(Trainer.inflated(src, 2));
+        state.putAll(Trainer.inflated(src, moved));
         moved.loadStateDict(state, true);
 
         // the source's latent y (3 frames) and the x2 latent x = [y0, y1, y1, y2, y2] (5 frames: 1 + 2k)
@@ -67,6 +67,26 @@ class PatchTransferTest {
             float diff = 0;
             for (int i = 0; i < other.length; i++) diff = Math.max(diff, Math.abs(other[i] - got[i]));
             assertTrue(diff > 1e-2, "a fresh latent-facing pair differs: " + diff);
+            // frames that differ inside a patch embed differently from their swap: the motion reaches the blocks
+            float[] swapped = x.clone();
+            for (int ch = 0; ch < C; ch++) {
+                System.arraycopy(x, (ch * 5 + 2) * cell, swapped, (ch * 5 + 1) * cell, cell);
+                System.arraycopy(x, (ch * 5 + 1) * cell, swapped, (ch * 5 + 2) * cell, cell);
+            }
+            float[] a = moved.xEmbedder.forward(Tensor.of(x, 1, C, 5, 4, 4).slice(2, 1, 5)).data();
+            float[] b = moved.xEmbedder.forward(Tensor.of(swapped, 1, C, 5, 4, 4).slice(2, 1, 5)).data();
+            float gap = 0;
+            for (int i = 0; i < a.length; i++) gap = Math.max(gap, Math.abs(a[i] - b[i]));
+            assertEquals(0f, gap, 0f, "frames 1 and 2 of x are equal: swapping them changes nothing");
+            float[] y2 = x.clone();
+            for (int ch = 0; ch < C; ch++) for (int q = 0; q < cell; q++) y2[(ch * 5 + 1) * cell + q] += 1f;
+            float[] e1 = moved.xEmbedder.forward(Tensor.of(y2, 1, C, 5, 4, 4).slice(2, 1, 5)).data();
+            float[] y3 = x.clone();
+            for (int ch = 0; ch < C; ch++) for (int q = 0; q < cell; q++) y3[(ch * 5 + 2) * cell + q] += 1f;
+            float[] e2 = moved.xEmbedder.forward(Tensor.of(y3, 1, C, 5, 4, 4).slice(2, 1, 5)).data();
+            float split = 0;
+            for (int i = 0; i < e1.length; i++) split = Math.max(split, Math.abs(e1[i] - e2[i]));
+            assertTrue(split > 1e-2, "the same change in the first or the second frame of a patch embeds differently: " + split);
         }
     }
 
