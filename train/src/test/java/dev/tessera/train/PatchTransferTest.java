@@ -64,8 +64,7 @@ class PatchTransferTest {
             for (String k : DiffusionTransformer.LATENT_FACING) keep.put(k, fresh.stateDict().get(k));
             fresh.loadStateDict(keep, true);
             float[] other = fresh.velocity(Tensor.of(x, 1, C, 5, 4, 4), Tensor.vector(0.6f), context).data();
-            float diff = 0;
-            for (int i = 0; i < other.length; i++) diff = Math.max(diff, Math.abs(other[i] - got[i]));
+            float diff = maxDiff(other, got);
             assertTrue(diff > 1e-2, "a fresh latent-facing pair differs: " + diff);
             // frames that differ inside a patch embed differently from their swap: the motion reaches the blocks
             float[] swapped = x.clone();
@@ -75,8 +74,7 @@ class PatchTransferTest {
             }
             float[] a = moved.xEmbedder.forward(Tensor.of(x, 1, C, 5, 4, 4).slice(2, 1, 5)).data();
             float[] b = moved.xEmbedder.forward(Tensor.of(swapped, 1, C, 5, 4, 4).slice(2, 1, 5)).data();
-            float gap = 0;
-            for (int i = 0; i < a.length; i++) gap = Math.max(gap, Math.abs(a[i] - b[i]));
+            float gap = maxDiff(a, b);
             assertEquals(0f, gap, 0f, "frames 1 and 2 of x are equal: swapping them changes nothing");
             float[] y2 = x.clone();
             for (int ch = 0; ch < C; ch++) for (int q = 0; q < cell; q++) y2[(ch * 5 + 1) * cell + q] += 1f;
@@ -84,10 +82,15 @@ class PatchTransferTest {
             float[] y3 = x.clone();
             for (int ch = 0; ch < C; ch++) for (int q = 0; q < cell; q++) y3[(ch * 5 + 2) * cell + q] += 1f;
             float[] e2 = moved.xEmbedder.forward(Tensor.of(y3, 1, C, 5, 4, 4).slice(2, 1, 5)).data();
-            float split = 0;
-            for (int i = 0; i < e1.length; i++) split = Math.max(split, Math.abs(e1[i] - e2[i]));
+            float split = maxDiff(e1, e2);
             assertTrue(split > 1e-2, "the same change in the first or the second frame of a patch embeds differently: " + split);
         }
+    }
+
+    private static float maxDiff(float[] a, float[] b) {
+        float m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
     }
 
     @Test
