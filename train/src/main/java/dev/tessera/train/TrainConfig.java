@@ -102,9 +102,9 @@ import java.util.List;
  * @param patchT       dit runs with {@code initTransfer}: latent frames per DiT patch for the moved DiT
  *                     ({@code --patch-t N}, {@code DitConfig#patchT}): 2 on a ×2 VAE keeps the token count and video
  *                     time per token of a patch-1 DiT on a ×4 VAE, and the two latent-facing layers start from the
- *                     init's, spread over the patch's frames (its patch embedding halved per frame, its output
- *                     repeated), so the moved DiT starts close to its source; 0 (and configs saved before it
- *                     existed): the init DiT's (or the preset's)
+ *                     init's, spread over the patch's frames ({@code Trainer#inflated}: equal frames embed and
+ *                     predict as the source did, differences between them still reach the blocks); 0 (and configs
+ *                     saved before it existed): the init DiT's (or the preset's)
  */
 public record TrainConfig(TrainKind kind, String preset, long steps, int batch, int accum, double lr, int warmup,
                           double minLr, double weightDecay, double clipNorm, double emaDecay, long seed, String data,
